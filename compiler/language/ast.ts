@@ -1,0 +1,110 @@
+/**
+ * The mlspec abstract syntax tree (spec/language.md#grammar). Every node carries
+ * the span of source text it came from, for diagnostics and the formatter.
+ */
+import type { Source, Span } from "./source.js";
+
+export interface Ident {
+  name: string;
+  span: Span;
+}
+
+export type Unit = "%" | "ms" | "s" | "m" | "h" | "d";
+
+export type CompareOp = "<" | "<=" | ">" | ">=" | "==" | "!=";
+export type BinaryOp = CompareOp | "and" | "or" | "+" | "-" | "*" | "/";
+
+export type Expr =
+  | { kind: "number"; value: number; raw: string; span: Span }
+  | { kind: "quantity"; value: number; unit: Unit; raw: string; span: Span }
+  | { kind: "string"; value: string; raw: string; span: Span }
+  | { kind: "bool"; value: boolean; span: Span }
+  | { kind: "list"; items: Expr[]; span: Span }
+  | { kind: "range"; low: Expr; high: Expr; span: Span }
+  | RefExpr
+  | CallExpr
+  | { kind: "binary"; op: BinaryOp; left: Expr; right: Expr; span: Span }
+  | { kind: "unary"; op: "-" | "not"; operand: Expr; span: Span }
+  | { kind: "objective"; direction: "maximize" | "minimize"; target: RefExpr; span: Span }
+  /** `input |> stage`: the stage is called with the input as its first argument */
+  | { kind: "pipe"; input: Expr; stage: RefExpr | CallExpr; span: Span }
+  /** left where the parser recovered from an error; already reported */
+  | { kind: "error"; span: Span };
+
+/** `a.b.c` optionally with `@alias` (`churn_mlp@champion`, `ndcg@10`) */
+export interface RefExpr {
+  kind: "ref";
+  path: Ident[];
+  alias?: Ident;
+  span: Span;
+}
+
+export interface CallExpr {
+  kind: "call";
+  callee: RefExpr;
+  args: Arg[];
+  span: Span;
+}
+
+export interface Arg {
+  name?: Ident;
+  value: Expr;
+  span: Span;
+}
+
+export interface Path {
+  parts: Ident[];
+  span: Span;
+}
+
+export interface Constraint {
+  word: Ident;
+  op?: CompareOp;
+  value?: Expr;
+  span: Span;
+}
+
+export type Stmt =
+  | { kind: "assign"; target: Path; value: Expr; span: Span }
+  | { kind: "sample"; target: Path; dist: Expr; span: Span }
+  | { kind: "column"; name: Path; type: { name: Ident; args: Arg[]; span: Span }; constraints: Constraint[]; span: Span }
+  | { kind: "call"; call: CallExpr; span: Span }
+  | { kind: "nested"; name: Path; body: Stmt[]; span: Span }
+  /** `p99_latency < 50ms`, `rows >= 500` */
+  | { kind: "condition"; left: Path; op: CompareOp; right: Expr; span: Span }
+  | { kind: "require"; expr: Expr; span: Span }
+  | { kind: "retrain"; when: Expr; clauses: RetrainClause[]; span: Span };
+
+export type RetrainClause =
+  | { kind: "at_most"; count: Expr; per: Expr; span: Span }
+  | { kind: "using"; target: Expr; span: Span }
+  | { kind: "unknown"; words: Ident[]; span: Span };
+
+export type BlockKind = "dataset" | "features" | "model" | "search" | "serve" | "rollout" | "monitor";
+
+export interface Block {
+  kind: BlockKind;
+  keywordSpan: Span;
+  name: Ident;
+  relation?: { word: "from" | "for"; target: Ident; span: Span };
+  body: Stmt[];
+  span: Span;
+}
+
+export interface Import {
+  path: string;
+  span: Span;
+}
+
+export interface Comment {
+  text: string;
+  span: Span;
+}
+
+export interface SpecFile {
+  source: Source;
+  version?: { value: number; span: Span };
+  imports: Import[];
+  blocks: Block[];
+  comments: Comment[];
+}

@@ -1,0 +1,360 @@
+/**
+ * CST → AST. The parser recovers from errors, so any child may be missing here:
+ * missing pieces become `error` expressions or dropped statements, never exceptions.
+ */
+import type { CstElement, CstNode, IToken } from "chevrotain";
+import type { DiagnosticBag } from "../diagnostics/diagnostic.js";
+import type * as A from "./ast.js";
+import type { Source, Span } from "./source.js";
+
+const UNITS = new Set<A.Unit>(["%", "ms", "s", "m", "h", "d"]);
+const BLOCK_KINDS: Record<string, A.BlockKind> = {
+  DatasetKw: "dataset",
+  FeaturesKw: "features",
+  ModelKw: "model",
+  SearchKw: "search",
+  ServeKw: "serve",
+  RolloutKw: "rollout",
+  MonitorKw: "monitor",
+};
+
+function isToken(e: CstElement | undefined): e is IToken {
+  return e !== undefined && (e as IToken).image !== undefined;
+}
+
+function tokenSpan(t: IToken): Span {
+  return { start: t.startOffset, end: t.startOffset + t.image.length };
+}
+
+export class AstBuilder {
+  constructor(
+    private readonly source: Source,
+    private readonly diagnostics: DiagnosticBag,
+  ) {}
+
+  private nodes(n: CstNode, key: string): CstNode[] {
+    return (n.children[key] ?? []).filter((e): e is CstNode => !isToken(e));
+  }
+  private node(n: CstNode, key: string, i = 0): CstNode | undefined {
+    return this.nodes(n, key)[i];
+  }
+  private tokens(n: CstNode, key: string): IToken[] {
+    return (n.children[key] ?? []).filter(isToken).filter((t) => !Number.isNaN(t.startOffset));
+  }
+  private token(n: CstNode, key: string, i = 0): IToken | undefined {
+    return this.tokens(n, key)[i];
+  }
+
+  /** The span of everything a CST node covers. */
+  private span(n: CstNode): Span {
+    let start = Infinity;
+    let end = -Infinity;
+    const walk = (node: CstNode) => {
+      for (const list of Object.values(node.children)) {
+        for (const e of list) {
+          if (isToken(e)) {
+            if (Number.isNaN(e.startOffset)) continue;
+            start = Math.min(start, e.startOffset);
+            end = Math.max(end, e.startOffset + e.image.length);
+          } else walk(e);
+        }
+      }
+    };
+    walk(n);
+    return Number.isFinite(start) ? { start, end } : { start: 0, end: 0 };
+  }
+
+  private ident(t: IToken): A.Ident {
+    return { name: t.image, span: tokenSpan(t) };
+  }
+
+  file(cst: CstNode, comments: IToken[]): A.SpecFile {
+    const file: A.SpecFile = {
+      source: this.source,
+      imports: [],
+      blocks: [],
+      comments: comments.map((c) => ({ text: c.image, span: tokenSpan(c) })),
+    };
+    const header = this.node(cst, "header");
+    const versionTok = header && this.token(header, "NumberLit");
+    if (header && versionTok) {
+      file.version = { value: Number(versionTok.image), span: this.span(header) };
+    }
+    for (const imp of this.nodes(cst, "importDecl")) {
+      const str = this.token(imp, "StringLit");
+      if (str) file.imports.push({ path: this.unquote(str), span: this.span(imp) });
+    }
+    for (const b of this.nodes(cst, "block")) {
+      const block = this.block(b);
+      if (block) file.blocks.push(block);
+    }
+    file.blocks.sort((a, b) => a.span.start - b.span.start);
+    return file;
+  }
+
+  private block(n: CstNode): A.Block | undefined {
+    const kw = this.token(n, "keyword");
+    const name = this.token(n, "name");
+    if (!kw || !name) return undefined;
+    const kind = BLOCK_KINDS[kw.tokenType.name]!;
+    const rel = this.token(n, "relation");
+    const target = this.token(n, "target");
+    const bodyNode = this.node(n, "body");
+    return {
+      kind,
+      keywordSpan: tokenSpan(kw),
+      name: this.ident(name),
+      relation:
+        rel && target
+          ? { word: rel.image as "from" | "for", target: this.ident(target), span: { start: rel.startOffset, end: tokenSpan(target).end } }
+          : undefined,
+      body: bodyNode ? this.body(bodyNode) : [],
+      span: this.span(n),
+    };
+  }
+
+  private body(n: CstNode): A.Stmt[] {
+    const out: A.Stmt[] = [];
+    for (const s of this.nodes(n, "statement")) {
+      const stmt = this.statement(s);
+      if (stmt) out.push(stmt);
+    }
+    return out;
+  }
+
+  private statement(n: CstNode): A.Stmt | undefined {
+    const req = this.node(n, "requireStmt");
+    if (req) {
+      const e = this.node(req, "expression");
+      return { kind: "require", expr: e ? this.expression(e) : { kind: "error", span: this.span(req) }, span: this.span(req) };
+    }
+    const rt = this.node(n, "retrainStmt");
+    if (rt) return this.retrain(rt);
+    const ps = this.node(n, "pathStmt");
+    if (ps) return this.pathStmt(ps);
+    return undefined;
+  }
+
+  private retrain(n: CstNode): A.Stmt {
+    const cond = this.node(n, "condition");
+    const clauses: A.RetrainClause[] = this.nodes(n, "retrainClause").map((c) => {
+      const words = this.tokens(c, "word").map((t) => this.ident(t));
+      const value = this.node(c, "value");
+      const per = this.node(c, "per");
+      const perWord = this.token(c, "perWord");
+      const span = this.span(c);
+      const text = words.map((w) => w.name).join(" ");
+      if (text === "at most" && value && per && perWord?.image === "per") {
+        return { kind: "at_most", count: this.expression(value), per: this.expression(per), span };
+      }
+      if (text === "using" && value && !per) return { kind: "using", target: this.expression(value), span };
+      return { kind: "unknown", words, span };
+    });
+    return {
+      kind: "retrain",
+      when: cond ? this.expression(cond) : { kind: "error", span: this.span(n) },
+      clauses,
+      span: this.span(n),
+    };
+  }
+
+  private path(n: CstNode): A.Path {
+    return { parts: this.tokens(n, "Identifier").map((t) => this.ident(t)), span: this.span(n) };
+  }
+
+  private pathStmt(n: CstNode): A.Stmt | undefined {
+    const pathNode = this.node(n, "path");
+    if (!pathNode) return undefined;
+    const target = this.path(pathNode);
+    const span = this.span(n);
+    const expr = (key: string): A.Expr => {
+      const e = this.node(n, key);
+      return e ? this.expression(e) : { kind: "error", span };
+    };
+    if (this.token(n, "Equals")) return { kind: "assign", target, value: expr("assign"), span };
+    if (this.token(n, "Tilde")) return { kind: "sample", target, dist: expr("sample"), span };
+    if (this.token(n, "Colon")) {
+      const t = this.node(n, "typeExpr");
+      const typeName = t && this.token(t, "Identifier");
+      if (!t || !typeName) return undefined;
+      const args = this.node(t, "args");
+      return {
+        kind: "column",
+        name: target,
+        type: { name: this.ident(typeName), args: args ? this.args(args) : [], span: this.span(t) },
+        constraints: this.nodes(n, "constraint").map((c) => this.constraint(c)),
+        span,
+      };
+    }
+    if (this.token(n, "LParen")) {
+      const args = this.node(n, "args");
+      const callee: A.RefExpr = { kind: "ref", path: target.parts, span: target.span };
+      return { kind: "call", call: { kind: "call", callee, args: args ? this.args(args) : [], span }, span };
+    }
+    const body = this.node(n, "body");
+    if (body) return { kind: "nested", name: target, body: this.body(body), span };
+    const op = this.node(n, "compareOp");
+    if (op) return { kind: "condition", left: target, op: this.compareOp(op), right: expr("compare"), span };
+    return undefined;
+  }
+
+  private constraint(n: CstNode): A.Constraint {
+    const word = this.ident(this.token(n, "word")!);
+    const op = this.node(n, "compareOp");
+    const value = this.node(n, "rangeExpr");
+    return { word, op: op ? this.compareOp(op) : undefined, value: value ? this.rangeExpr(value) : undefined, span: this.span(n) };
+  }
+
+  private compareOp(n: CstNode): A.CompareOp {
+    for (const list of Object.values(n.children)) {
+      const t = list[0];
+      if (isToken(t)) return t.image as A.CompareOp;
+    }
+    return "==";
+  }
+
+  private args(n: CstNode): A.Arg[] {
+    return this.nodes(n, "arg").map((a) => {
+      const name = this.token(a, "name");
+      const e = this.node(a, "expression");
+      const span = this.span(a);
+      return { name: name ? this.ident(name) : undefined, value: e ? this.expression(e) : { kind: "error", span }, span };
+    });
+  }
+
+  expression(n: CstNode): A.Expr {
+    const first = this.node(n, "orExpr");
+    let result: A.Expr = first ? this.binaryChain(first, "andExpr", "OrKw") : { kind: "error", span: this.span(n) };
+    for (const stageNode of this.nodes(n, "stage")) {
+      const stage = this.reference(stageNode);
+      if (stage.kind !== "ref" && stage.kind !== "call") continue;
+      result = { kind: "pipe", input: result, stage, span: { start: result.span.start, end: stage.span.end } };
+    }
+    return result;
+  }
+
+  /** Left-associative chains: or/and/additive/multiplicative share this shape. */
+  private binaryChain(n: CstNode, childKey: string, ...opKeys: string[]): A.Expr {
+    const operands = this.nodes(n, childKey).map((c) => this.dispatch(c));
+    const ops = opKeys
+      .flatMap((k) => this.tokens(n, k))
+      .sort((a, b) => a.startOffset - b.startOffset);
+    if (operands.length === 0) return { kind: "error", span: this.span(n) };
+    let acc = operands[0]!;
+    for (let i = 1; i < operands.length; i++) {
+      const right = operands[i]!;
+      const op = (ops[i - 1]?.image ?? "+") as A.BinaryOp;
+      acc = { kind: "binary", op, left: acc, right, span: { start: acc.span.start, end: right.span.end } };
+    }
+    return acc;
+  }
+
+  private dispatch(n: CstNode): A.Expr {
+    switch (n.name) {
+      case "andExpr":
+        return this.binaryChain(n, "notExpr", "AndKw");
+      case "notExpr": {
+        const inner = this.node(n, "notExpr");
+        if (inner) return { kind: "unary", op: "not", operand: this.dispatch(inner), span: this.span(n) };
+        const c = this.node(n, "comparison");
+        return c ? this.dispatch(c) : { kind: "error", span: this.span(n) };
+      }
+      case "comparison": {
+        const sides = this.nodes(n, "rangeExpr").map((r) => this.rangeExpr(r));
+        const op = this.node(n, "compareOp");
+        if (sides.length === 2 && op) {
+          return { kind: "binary", op: this.compareOp(op), left: sides[0]!, right: sides[1]!, span: this.span(n) };
+        }
+        return sides[0] ?? { kind: "error", span: this.span(n) };
+      }
+      case "additive":
+        return this.binaryChain(n, "multiplicative", "Plus", "Minus");
+      case "multiplicative":
+        return this.binaryChain(n, "unary", "Star", "Slash");
+      case "unary": {
+        const inner = this.node(n, "unary");
+        if (inner) return { kind: "unary", op: "-", operand: this.dispatch(inner), span: this.span(n) };
+        const p = this.node(n, "primary");
+        return p ? this.primary(p) : { kind: "error", span: this.span(n) };
+      }
+      default:
+        return { kind: "error", span: this.span(n) };
+    }
+  }
+
+  private rangeExpr(n: CstNode): A.Expr {
+    const sides = this.nodes(n, "additive").map((a) => this.dispatch(a));
+    if (this.token(n, "DotDot")) {
+      const low = sides[0] ?? { kind: "error" as const, span: this.span(n) };
+      const high = sides[1] ?? { kind: "error" as const, span: this.span(n) };
+      return { kind: "range", low, high, span: this.span(n) };
+    }
+    return sides[0] ?? { kind: "error", span: this.span(n) };
+  }
+
+  private primary(n: CstNode): A.Expr {
+    const span = this.span(n);
+    const num = this.token(n, "NumberLit");
+    if (num) return this.number(num);
+    const str = this.token(n, "StringLit");
+    if (str) return { kind: "string", value: this.unquote(str), raw: str.image, span };
+    if (this.token(n, "TrueKw")) return { kind: "bool", value: true, span };
+    if (this.token(n, "FalseKw")) return { kind: "bool", value: false, span };
+    const list = this.node(n, "list");
+    if (list) return { kind: "list", items: this.nodes(list, "expression").map((e) => this.expression(e)), span };
+    const paren = this.node(n, "expression");
+    if (paren) return this.expression(paren);
+    const obj = this.node(n, "objective");
+    if (obj) {
+      const ref = this.node(obj, "reference");
+      const target = ref ? this.reference(ref) : undefined;
+      if (!target || target.kind !== "ref") return { kind: "error", span };
+      return { kind: "objective", direction: this.token(obj, "MaximizeKw") ? "maximize" : "minimize", target, span };
+    }
+    const ref = this.node(n, "reference");
+    if (ref) return this.reference(ref);
+    return { kind: "error", span };
+  }
+
+  private reference(n: CstNode): A.Expr {
+    const p = this.node(n, "path");
+    if (!p) return { kind: "error", span: this.span(n) };
+    const path = this.path(p);
+    const aliasTok = this.token(n, "alias");
+    const refEnd = aliasTok ? tokenSpan(aliasTok).end : path.span.end;
+    const ref: A.RefExpr = {
+      kind: "ref",
+      path: path.parts,
+      alias: aliasTok ? this.ident(aliasTok) : undefined,
+      span: { start: path.span.start, end: refEnd },
+    };
+    if (!this.token(n, "LParen")) return ref;
+    const args = this.node(n, "args");
+    return { kind: "call", callee: ref, args: args ? this.args(args) : [], span: this.span(n) };
+  }
+
+  private number(t: IToken): A.Expr {
+    const span = tokenSpan(t);
+    const m = /^((?:\d+(?:\.\d+)?|\.\d+)(?:[eE][+-]?\d+)?)(.*)$/.exec(t.image)!;
+    const value = Number(m[1]);
+    const suffix = m[2]!;
+    if (suffix === "") return { kind: "number", value, raw: t.image, span };
+    if (UNITS.has(suffix as A.Unit)) return { kind: "quantity", value, unit: suffix as A.Unit, raw: t.image, span };
+    this.diagnostics.error("E0004", this.source, { start: span.start + m[1]!.length, end: span.end }, `unknown unit \`${suffix}\``, {
+      label: "not a unit",
+      help: "units are % (percent), ms, s, m, h, d (durations); write 10m for ten minutes",
+    });
+    return { kind: "error", span };
+  }
+
+  private unquote(t: IToken): string {
+    try {
+      return JSON.parse(t.image) as string;
+    } catch {
+      this.diagnostics.error("E0005", this.source, tokenSpan(t), "invalid escape in string", {
+        help: 'strings use JSON escapes: \\" \\\\ \\n \\t \\uXXXX',
+      });
+      return t.image.slice(1, -1);
+    }
+  }
+}

@@ -1,0 +1,214 @@
+/**
+ * AST → canonical text: the formatter behind `mlspec fmt`. Comments are kept in
+ * place; `parse(print(ast))` gives the same AST (tested) and printing is idempotent.
+ */
+import type * as A from "./ast.js";
+
+const PRECEDENCE: Record<string, number> = {
+  or: 1,
+  and: 2,
+  "<": 4,
+  "<=": 4,
+  ">": 4,
+  ">=": 4,
+  "==": 4,
+  "!=": 4,
+  "+": 6,
+  "-": 6,
+  "*": 7,
+  "/": 7,
+};
+
+function precedence(e: A.Expr): number {
+  switch (e.kind) {
+    case "pipe":
+      return 0;
+    case "binary":
+      return PRECEDENCE[e.op]!;
+    case "unary":
+      return e.op === "not" ? 3 : 8;
+    case "range":
+      return 5;
+    default:
+      return 9;
+  }
+}
+
+export function printExpr(e: A.Expr): string {
+  const wrap = (child: A.Expr, min: number) => {
+    const s = printExpr(child);
+    return precedence(child) < min ? `(${s})` : s;
+  };
+  switch (e.kind) {
+    case "number":
+    case "quantity":
+    case "string":
+      return e.raw;
+    case "bool":
+      return String(e.value);
+    case "list":
+      return `[${e.items.map(printExpr).join(", ")}]`;
+    case "range":
+      return `${wrap(e.low, 6)}..${wrap(e.high, 6)}`;
+    case "ref":
+      return printRef(e);
+    case "call":
+      return `${printRef(e.callee)}(${e.args.map(printArg).join(", ")})`;
+    case "binary": {
+      const p = PRECEDENCE[e.op]!;
+      // comparisons do not chain; the right operand of a left-assoc op needs parens at equal precedence
+      const leftMin = p === 4 ? 5 : p;
+      return `${wrap(e.left, leftMin)} ${e.op} ${wrap(e.right, p + 1)}`;
+    }
+    case "unary":
+      return e.op === "not" ? `not ${wrap(e.operand, 3)}` : `-${wrap(e.operand, 8)}`;
+    case "objective":
+      return `${e.direction} ${printRef(e.target)}`;
+    case "pipe":
+      return `${wrap(e.input, 1)} |> ${printExpr(e.stage)}`;
+    case "error":
+      return "?";
+  }
+}
+
+function printRef(r: A.RefExpr): string {
+  return r.path.map((p) => p.name).join(".") + (r.alias ? `@${r.alias.name}` : "");
+}
+
+function printArg(a: A.Arg): string {
+  return a.name ? `${a.name.name} = ${printExpr(a.value)}` : printExpr(a.value);
+}
+
+function printPath(p: A.Path): string {
+  return p.parts.map((x) => x.name).join(".");
+}
+
+class Printer {
+  private out: string[] = [];
+  private commentIndex = 0;
+
+  constructor(private readonly file: A.SpecFile) {}
+
+  private get text(): string {
+    return this.file.source.text;
+  }
+
+  private lineOf(offset: number): number {
+    return this.file.source.position(offset).line;
+  }
+
+  /** Comments that sit before `offset`, each on its own line. */
+  private flushComments(offset: number, indent: string): void {
+    const cs = this.file.comments;
+    while (this.commentIndex < cs.length && cs[this.commentIndex]!.span.start < offset) {
+      this.out.push(indent + cs[this.commentIndex]!.text.trimEnd());
+      this.commentIndex++;
+    }
+  }
+
+  /** A comment on the same line right after a statement stays there. */
+  private trailingComment(endOffset: number): string {
+    const c = this.file.comments[this.commentIndex];
+    if (c && c.span.start >= endOffset && this.lineOf(c.span.start) === this.lineOf(endOffset)) {
+      this.commentIndex++;
+      return ` ${c.text.trimEnd()}`;
+    }
+    return "";
+  }
+
+  private blankLineBetween(prevEnd: number, nextStart: number): boolean {
+    const between = this.text.slice(prevEnd, nextStart);
+    return /\n[ \t\r]*\n/.test(between.replace(/#[^\n]*/g, ""));
+  }
+
+  print(): string {
+    const f = this.file;
+    let first = true;
+    const gap = () => {
+      if (!first) this.out.push("");
+      first = false;
+    };
+    if (f.version) {
+      this.flushComments(f.version.span.start, "");
+      this.out.push(`mlspec ${f.version.value}${this.trailingComment(f.version.span.end)}`);
+      first = false;
+    }
+    if (f.imports.length > 0) {
+      gap();
+      for (const imp of f.imports) {
+        this.flushComments(imp.span.start, "");
+        this.out.push(`import ${JSON.stringify(imp.path)}${this.trailingComment(imp.span.end)}`);
+      }
+    }
+    for (const b of f.blocks) {
+      gap();
+      this.flushComments(b.span.start, "");
+      const rel = b.relation ? ` ${b.relation.word} ${b.relation.target.name}` : "";
+      this.out.push(`${b.kind} ${b.name.name}${rel} {${this.trailingComment(b.name.span.end)}`);
+      this.body(b.body, "  ", b.span.end);
+      this.out.push("}");
+    }
+    this.flushComments(Infinity, "");
+    return this.out.join("\n") + "\n";
+  }
+
+  private body(stmts: A.Stmt[], indent: string, end: number): void {
+    let prevEnd = -1;
+    for (const s of stmts) {
+      if (prevEnd >= 0 && this.blankLineBetween(prevEnd, s.span.start)) this.out.push("");
+      this.flushComments(s.span.start, indent);
+      this.stmt(s, indent);
+      prevEnd = s.span.end;
+    }
+    this.flushComments(end - 1, indent);
+  }
+
+  private stmt(s: A.Stmt, indent: string): void {
+    let line: string;
+    switch (s.kind) {
+      case "assign":
+        line = `${printPath(s.target)} = ${printExpr(s.value)}`;
+        break;
+      case "sample":
+        line = `${printPath(s.target)} ~ ${printExpr(s.dist)}`;
+        break;
+      case "column": {
+        const type = s.type.args.length > 0 ? `${s.type.name.name}(${s.type.args.map(printArg).join(", ")})` : s.type.name.name;
+        const cons = s.constraints.map((c) => [c.word.name, c.op, c.value && printExpr(c.value)].filter(Boolean).join(" "));
+        line = [`${printPath(s.name)} : ${type}`, ...cons].join(" ");
+        break;
+      }
+      case "call":
+        line = printExpr(s.call);
+        break;
+      case "condition":
+        line = `${printPath(s.left)} ${s.op} ${printExpr(s.right)}`;
+        break;
+      case "require":
+        line = `require ${printExpr(s.expr)}`;
+        break;
+      case "retrain": {
+        const clauses = s.clauses.map((c) =>
+          c.kind === "at_most"
+            ? `at most ${printExpr(c.count)} per ${printExpr(c.per)}`
+            : c.kind === "using"
+              ? `using ${printExpr(c.target)}`
+              : c.words.map((w) => w.name).join(" "),
+        );
+        line = [`retrain when ${printExpr(s.when)}`, ...clauses].join(", ");
+        break;
+      }
+      case "nested": {
+        this.out.push(`${indent}${printPath(s.name)} {${this.trailingComment(s.name.span.end)}`);
+        this.body(s.body, indent + "  ", s.span.end);
+        this.out.push(`${indent}}`);
+        return;
+      }
+    }
+    this.out.push(indent + line + this.trailingComment(s.span.end));
+  }
+}
+
+export function printFile(file: A.SpecFile): string {
+  return new Printer(file).print();
+}
