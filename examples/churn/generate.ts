@@ -52,7 +52,7 @@ interface Customer {
   churned: boolean;
 }
 
-function poisson(rng: Rng, rate: number): number {
+export function poisson(rng: Rng, rate: number): number {
   // Knuth's method; rates here stay below ~20, so the loop is short
   const limit = Math.exp(-rate);
   let k = 0;

@@ -58,13 +58,13 @@ function ratingsPerUser(rng: Rng): number[] {
 }
 
 /** `count` distinct indices drawn without replacement with probability ∝ weight (Efraimidis–Spirakis). */
-function weightedSampleWithoutReplacement(rng: Rng, weights: readonly number[], count: number): number[] {
+export function weightedSampleWithoutReplacement(rng: Rng, weights: readonly number[], count: number): number[] {
   const keyed = weights.map((w, i) => ({ i, key: Math.log(1 - rng.next()) / w }));
   keyed.sort((a, b) => b.key - a.key || a.i - b.i);
   return keyed.slice(0, count).map((k) => k.i);
 }
 
-function roundToHalf(value: number): number {
+export function roundToHalf(value: number): number {
   return Math.round(value * 2) / 2;
 }
 
