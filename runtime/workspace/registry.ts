@@ -1,0 +1,240 @@
+/**
+ * The registry: everything the workspace database records, behind typed
+ * methods — runs and checkpoints, model versions and aliases, search trials,
+ * the prediction log, rollout state, and the artifact index. Each concern
+ * lives in its own store module; this class is the one object callers hold.
+ */
+import type { ArtifactIndex, ArtifactMeta } from "./artifacts.js";
+import type { Metrics } from "./columns.js";
+import { type SqliteDatabase, integrityCheck, openDatabase } from "./db.js";
+import { REGISTRY_MIGRATIONS } from "./schema.js";
+import {
+  type Checkpoint,
+  type NewRun,
+  type RunFilter,
+  type RunKind,
+  type RunOutcome,
+  type RunRecord,
+  type RunSummary,
+  RunStore,
+} from "./runs.js";
+import { type AliasEvent, type ModelListing, type ModelVersion, type NewVersion, VersionStore } from "./versions.js";
+import { type TrialInput, type TrialRecord, TrialStore } from "./trials.js";
+import {
+  type LoggedPrediction,
+  type PredictionLogOptions,
+  type PredictionQuery,
+  PredictionLogWriter,
+  readPredictions,
+} from "./predictions.js";
+import { type RolloutEvent, type RolloutState, RolloutStore, type SaveRolloutOptions } from "./rollouts.js";
+
+export type { Metrics } from "./columns.js";
+export type * from "./runs.js";
+export type * from "./versions.js";
+export type * from "./trials.js";
+export type * from "./predictions.js";
+export type * from "./rollouts.js";
+export { PredictionLogWriter } from "./predictions.js";
+
+export interface RegistryOptions {
+  /** ms since the epoch for every timestamp the registry writes (default Date.now). */
+  clock?: () => number;
+  /** When given, versions and checkpoints must name an artifact that exists. */
+  artifactExists?: (sha256: string) => boolean;
+  busyTimeoutMs?: number;
+}
+
+export class Registry implements ArtifactIndex {
+  readonly db: SqliteDatabase;
+  private readonly clock: () => number;
+  private readonly runs: RunStore;
+  private readonly versions: VersionStore;
+  private readonly trials: TrialStore;
+  private readonly rollouts: RolloutStore;
+  private readonly writers = new Set<PredictionLogWriter>();
+
+  /** Open (creating and migrating as needed) the registry database at `file`. */
+  static open(file: string, options: RegistryOptions = {}): Registry {
+    const db = openDatabase(file, {
+      migrations: REGISTRY_MIGRATIONS,
+      busyTimeoutMs: options.busyTimeoutMs,
+      clock: options.clock,
+    });
+    return new Registry(db, options);
+  }
+
+  /** Wrap a database already opened with the registry migrations applied. */
+  constructor(db: SqliteDatabase, options: RegistryOptions = {}) {
+    this.db = db;
+    this.clock = options.clock ?? Date.now;
+    this.runs = new RunStore(db, this.clock, options.artifactExists);
+    this.versions = new VersionStore(db, this.clock, options.artifactExists);
+    this.trials = new TrialStore(db, this.clock);
+    this.rollouts = new RolloutStore(db, this.clock);
+  }
+
+  // runs ------------------------------------------------------------------
+
+  /** Start a run (state "running"); returns its id. */
+  createRun(run: NewRun): number {
+    return this.runs.create(run);
+  }
+
+  logEpoch(runId: number, epoch: number, metrics: Metrics): void {
+    this.runs.logEpoch(runId, epoch, metrics);
+  }
+
+  logTiming(runId: number, phase: string, ms: number): void {
+    this.runs.logTiming(runId, phase, ms);
+  }
+
+  /** Mark a running run complete, failed or pruned. Finishing it twice is an error. */
+  finishRun(runId: number, outcome: RunOutcome): void {
+    this.runs.finish(runId, outcome);
+  }
+
+  /** A run with its epochs and timings. */
+  getRun(runId: number): RunRecord {
+    return this.runs.get(runId);
+  }
+
+  listRuns(filter: RunFilter = {}): RunSummary[] {
+    return this.runs.list(filter);
+  }
+
+  saveCheckpoint(runId: number, epoch: number, artifactSha256: string): void {
+    this.runs.saveCheckpoint(runId, epoch, artifactSha256);
+  }
+
+  lastCheckpoint(runId: number): Checkpoint | undefined {
+    return this.runs.lastCheckpoint(runId);
+  }
+
+  /** The latest unfinished run of this model on this spec and data (a crashed one), if any. */
+  findResumableRun(specHash: string, dataHash: string, modelName: string, kind?: RunKind): RunSummary | undefined {
+    return this.runs.findResumable(specHash, dataHash, modelName, kind);
+  }
+
+  // model versions and aliases ---------------------------------------------
+
+  /** Register version n+1 of `entry.name`; returns n+1. */
+  registerVersion(entry: NewVersion): number {
+    return this.versions.register(entry);
+  }
+
+  getVersion(name: string, version: number): ModelVersion {
+    return this.versions.get(name, version);
+  }
+
+  listVersions(name?: string): ModelVersion[] {
+    return this.versions.list(name);
+  }
+
+  /** Point an alias at a registered version; returns the version it pointed at before, or null. */
+  setAlias(name: string, version: number, alias: string): number | null {
+    return this.versions.setAlias(name, version, alias);
+  }
+
+  removeAlias(name: string, alias: string): boolean {
+    return this.versions.removeAlias(name, alias);
+  }
+
+  /** `name@ref` where ref is a version number, an alias, or "latest". */
+  resolve(name: string, ref: string | number): ModelVersion {
+    return this.versions.resolve(name, ref);
+  }
+
+  aliasesOf(name: string, version: number): string[] {
+    return this.versions.aliasesOf(name, version);
+  }
+
+  aliasHistory(name: string, alias?: string): AliasEvent[] {
+    return this.versions.aliasHistory(name, alias);
+  }
+
+  /** Every version of every model, as `mlspec models --json` prints them. */
+  listModels(): ModelListing[] {
+    return this.versions.listModels();
+  }
+
+  // search trials -----------------------------------------------------------
+
+  recordTrial(trial: TrialInput): void {
+    this.trials.record(trial);
+  }
+
+  listTrials(searchRunId: number): TrialRecord[] {
+    return this.trials.list(searchRunId);
+  }
+
+  // prediction log ----------------------------------------------------------
+
+  /** A buffered writer; the registry flushes and closes it on `close()`. */
+  predictionLog(options: PredictionLogOptions = {}): PredictionLogWriter {
+    const writer = new PredictionLogWriter(this.db, { clock: this.clock, ...options }, (closed) =>
+      this.writers.delete(closed),
+    );
+    this.writers.add(writer);
+    return writer;
+  }
+
+  readPredictions(query: PredictionQuery = {}): LoggedPrediction[] {
+    return readPredictions(this.db, query);
+  }
+
+  // rollouts -----------------------------------------------------------------
+
+  getRolloutState<S = unknown>(name: string): RolloutState<S> | undefined {
+    return this.rollouts.get<S>(name);
+  }
+
+  /** Save a rollout's state and, in the same transaction, the transition that led to it. */
+  saveRolloutState<S>(name: string, state: S, options: SaveRolloutOptions = {}): RolloutState<S> {
+    return this.rollouts.save(name, state, options);
+  }
+
+  listRolloutEvents(name: string): RolloutEvent[] {
+    return this.rollouts.events(name);
+  }
+
+  listRollouts(): RolloutState[] {
+    return this.rollouts.list();
+  }
+
+  // artifact index ----------------------------------------------------------
+
+  recordArtifact(entry: { sha256: string; size: number; meta: ArtifactMeta }): void {
+    this.db
+      .prepare("INSERT OR IGNORE INTO artifacts (sha256, size, meta, created_at) VALUES (?, ?, ?, ?)")
+      .run(entry.sha256, entry.size, JSON.stringify(entry.meta ?? {}), this.clock());
+  }
+
+  artifactMeta(sha256: string): ArtifactMeta | undefined {
+    const row = this.db.prepare("SELECT meta FROM artifacts WHERE sha256 = ?").get(sha256) as { meta: string } | undefined;
+    return row ? (JSON.parse(row.meta) as ArtifactMeta) : undefined;
+  }
+
+  // lifecycle ---------------------------------------------------------------
+
+  /** "ok", or the problems SQLite's integrity check found. */
+  integrityCheck(): string[] {
+    return integrityCheck(this.db);
+  }
+
+  /** Flush and close open prediction writers, then close the database. Idempotent. */
+  close(): void {
+    if (!this.db.open) return;
+    let firstError: unknown;
+    for (const writer of [...this.writers]) {
+      try {
+        writer.close();
+      } catch (error) {
+        firstError ??= error;
+      }
+    }
+    this.writers.clear();
+    this.db.close();
+    if (firstError !== undefined) throw firstError;
+  }
+}
