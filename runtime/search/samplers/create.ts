@@ -1,0 +1,44 @@
+/** Builds the sampler a plan names. The only place that knows every sampler. */
+import { SearchError } from "../errors.js";
+import type { Sampler } from "./base.js";
+import { GridSampler } from "./grid.js";
+import { RandomSampler } from "./random.js";
+import { TPESampler } from "./tpe.js";
+
+export type SamplerSpec =
+  | { kind: "random" }
+  | { kind: "grid"; continuousPoints?: number; maxIntPoints?: number; maxGridSize?: number }
+  | { kind: "tpe"; startupTrials?: number; candidates?: number; priorWeight?: number };
+
+const optionNames: Record<SamplerSpec["kind"], readonly string[]> = {
+  random: [],
+  grid: ["continuousPoints", "maxIntPoints", "maxGridSize"],
+  tpe: ["startupTrials", "candidates", "priorWeight"],
+};
+
+export function createSampler(spec: SamplerSpec): Sampler {
+  const kind = (spec as { kind?: unknown }).kind;
+  if (typeof kind !== "string" || !(kind in optionNames)) {
+    throw new SearchError(`unknown sampler ${JSON.stringify(kind)}; expected one of ${Object.keys(optionNames).join(", ")}`);
+  }
+  rejectUnknownOptions(`${kind} sampler`, spec, optionNames[kind as SamplerSpec["kind"]]);
+  switch (spec.kind) {
+    case "random":
+      return new RandomSampler();
+    case "grid":
+      return new GridSampler(spec);
+    case "tpe":
+      return new TPESampler(spec);
+  }
+}
+
+export function rejectUnknownOptions(what: string, spec: object, allowed: readonly string[]): void {
+  for (const [key, value] of Object.entries(spec)) {
+    if (key === "kind" || value === undefined) continue;
+    if (!allowed.includes(key)) {
+      const known = allowed.length > 0 ? `; it takes ${allowed.join(", ")}` : "; it takes no options";
+      throw new SearchError(`the ${what} has no option "${key}"${known}`);
+    }
+    if (typeof value !== "number") throw new SearchError(`the ${what}'s option "${key}" must be a number`);
+  }
+}
