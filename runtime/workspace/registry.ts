@@ -172,7 +172,7 @@ export class Registry implements ArtifactIndex {
 
   /** A buffered writer; the registry flushes and closes it on `close()`. */
   predictionLog(options: PredictionLogOptions = {}): PredictionLogWriter {
-    const writer = new PredictionLogWriter(this.db, { clock: this.clock, ...options }, (closed) =>
+    const writer = new PredictionLogWriter(this.db, { ...options, clock: options.clock ?? this.clock }, (closed) =>
       this.writers.delete(closed),
     );
     this.writers.add(writer);
