@@ -1,0 +1,13 @@
+import type { BuildContext, TrainableModel } from "./trainable.js";
+import { applyStack, createStack, denseToLayer, denseVariables, kernelPenalty } from "./dense.train.js";
+import type { LinearParams } from "./linear.js";
+
+export function build(params: LinearParams, ctx: BuildContext): TrainableModel {
+  const layers = createStack(ctx.inputWidth, [], "linear", ctx.outputUnits, ctx.rng, ctx.outputBias);
+  return {
+    variables: denseVariables(layers),
+    forward: (inputs) => applyStack(layers, inputs.x, 0, null),
+    penalty: () => kernelPenalty(layers, params.l2),
+    toNetwork: () => ({ kind: "sequential", inputWidth: ctx.inputWidth, layers: layers.map(denseToLayer), head: ctx.head }),
+  };
+}

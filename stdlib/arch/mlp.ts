@@ -1,0 +1,17 @@
+import type { ArchSig } from "../signature.js";
+import { activationParam, dropoutParam, hiddenParam, l2Param, type HiddenActivation } from "./activation_param.js";
+
+export interface MlpParams {
+  hidden: number[];
+  activation: HiddenActivation;
+  dropout: number;
+  l2: number;
+}
+
+export const signature: ArchSig = {
+  kind: "arch",
+  name: "mlp",
+  tasks: ["binary", "multiclass", "regression", "recommendation"],
+  params: [hiddenParam([64, 32]), activationParam, dropoutParam, l2Param],
+  doc: "A multilayer perceptron: dense hidden layers with an activation and dropout, then a linear output layer.",
+};

@@ -1,0 +1,19 @@
+import * as tf from "@tensorflow/tfjs";
+import { restoreOptimizerWeights, saveOptimizerWeights } from "./optimizer_state.train.js";
+import type { SgdParams } from "./sgd.js";
+import type { TrainOptimizer } from "./trainable_optimizer.js";
+
+export function createOptimizer(params: SgdParams): TrainOptimizer {
+  if (params.nesterov && params.momentum === 0) throw new Error("sgd: nesterov needs momentum > 0");
+  const optimizer = params.momentum > 0 ? tf.train.momentum(params.lr, params.momentum, params.nesterov) : tf.train.sgd(params.lr);
+  return {
+    optimizer,
+    save: async () => ({ kind: "sgd", tensors: await saveOptimizerWeights(optimizer), extra: {} }),
+    restore: (state) => restoreOptimizerWeights(optimizer, state.tensors),
+    dispose: () => {
+      optimizer.dispose();
+      // MomentumOptimizer.dispose skips the learning-rate scalar its SGD base holds
+      if (optimizer instanceof tf.MomentumOptimizer) tf.SGDOptimizer.prototype.dispose.call(optimizer);
+    },
+  };
+}
