@@ -123,3 +123,22 @@ export type BuiltinSig =
   | DistributionSig
   | DriftTestSig
   | RolloutStrategySig;
+
+/** A task: what the model predicts and which label types fit it. */
+export interface TaskSig {
+  kind: "task";
+  name: string;
+  task: TaskKind;
+  params: ParamSig[];
+  /** Column kinds the target may have; "two_valued_enum" is an enum with exactly two values. */
+  targetKinds: Array<ColumnKind | "two_valued_enum">;
+  doc: string;
+}
+
+/** Settings-style calls whose only contract is their parameters (sources, splits, samplers…). */
+export interface CallSig {
+  kind: "source" | "split" | "sampler" | "pruner" | "import_format" | "setting";
+  name: string;
+  params: ParamSig[];
+  doc: string;
+}

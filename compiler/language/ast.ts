@@ -66,7 +66,8 @@ export interface Constraint {
 
 export type Stmt =
   | { kind: "assign"; target: Path; value: Expr; span: Span }
-  | { kind: "sample"; target: Path; dist: Expr; span: Span }
+  /** `arch.dropout ~ uniform(0, 0.5)`, optionally `when train.optimizer == sgd` */
+  | { kind: "sample"; target: Path; dist: Expr; when?: Expr; span: Span }
   | { kind: "column"; name: Path; type: { name: Ident; args: Arg[]; span: Span }; constraints: Constraint[]; span: Span }
   | { kind: "call"; call: CallExpr; span: Span }
   | { kind: "nested"; name: Path; body: Stmt[]; span: Span }

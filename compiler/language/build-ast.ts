@@ -172,7 +172,10 @@ export class AstBuilder {
       return e ? this.expression(e) : { kind: "error", span };
     };
     if (this.token(n, "Equals")) return { kind: "assign", target, value: expr("assign"), span };
-    if (this.token(n, "Tilde")) return { kind: "sample", target, dist: expr("sample"), span };
+    if (this.token(n, "Tilde")) {
+      const when = this.node(n, "when");
+      return { kind: "sample", target, dist: expr("sample"), when: when ? this.expression(when) : undefined, span };
+    }
     if (this.token(n, "Colon")) {
       const t = this.node(n, "typeExpr");
       const typeName = t && this.token(t, "Identifier");

@@ -97,7 +97,16 @@ class MlspecParser extends CstParser {
     this.SUBRULE(this.path);
     this.OR([
       { ALT: () => { this.CONSUME(T.Equals); this.SUBRULE(this.expression, { LABEL: "assign" }); } },
-      { ALT: () => { this.CONSUME(T.Tilde); this.SUBRULE2(this.expression, { LABEL: "sample" }); } },
+      {
+        ALT: () => {
+          this.CONSUME(T.Tilde);
+          this.SUBRULE2(this.expression, { LABEL: "sample" });
+          this.OPTION3(() => {
+            this.CONSUME(T.WhenKw);
+            this.SUBRULE4(this.expression, { LABEL: "when" });
+          });
+        },
+      },
       { ALT: () => { this.CONSUME(T.Colon);
           this.SUBRULE(this.typeExpr);
           this.MANY({

@@ -170,7 +170,7 @@ class Printer {
         line = `${printPath(s.target)} = ${printExpr(s.value)}`;
         break;
       case "sample":
-        line = `${printPath(s.target)} ~ ${printExpr(s.dist)}`;
+        line = `${printPath(s.target)} ~ ${printExpr(s.dist)}${s.when ? ` when ${printExpr(s.when)}` : ""}`;
         break;
       case "column": {
         const type = s.type.args.length > 0 ? `${s.type.name.name}(${s.type.args.map(printArg).join(", ")})` : s.type.name.name;

@@ -1,0 +1,111 @@
+/**
+ * A program is a main spec file and the files it imports (spec/language.md#imports),
+ * parsed, with one table of declarations across all of them.
+ */
+import * as path from "node:path";
+import type { Block, BlockKind, SpecFile } from "../language/ast.js";
+import { parse } from "../language/parse.js";
+import { Source } from "../language/source.js";
+import { DiagnosticBag } from "../diagnostics/diagnostic.js";
+
+export interface CompilerHost {
+  /** Text of a file, or undefined when it cannot be read. */
+  readFile(absPath: string): string | undefined;
+}
+
+export interface Decl {
+  kind: BlockKind;
+  name: string;
+  block: Block;
+  file: SpecFile;
+}
+
+export interface Program {
+  main: SpecFile;
+  files: SpecFile[];
+  /** Absolute path of each file, by its display name. */
+  paths: Map<SpecFile, string>;
+  /** The directory imports and data paths must stay inside. */
+  projectRoot: string;
+  decls: Map<string, Decl>;
+  /** Later declarations of an already-declared name, for the duplicate rule. */
+  duplicates: Array<{ decl: Decl; first: Decl }>;
+  diagnostics: DiagnosticBag;
+}
+
+export function loadProgram(mainPath: string, host: CompilerHost, opts: { projectRoot?: string; displayRoot?: string; text?: string } = {}): Program {
+  const diagnostics = new DiagnosticBag();
+  const absMain = path.resolve(mainPath);
+  const projectRoot = path.resolve(opts.projectRoot ?? path.dirname(absMain));
+  const displayRoot = opts.displayRoot ?? process.cwd();
+  const display = (abs: string) => {
+    const rel = path.relative(displayRoot, abs);
+    return rel.startsWith("..") ? abs : rel || path.basename(abs);
+  };
+  const files: SpecFile[] = [];
+  const paths = new Map<SpecFile, string>();
+  const loaded = new Map<string, SpecFile>();
+  const loading = new Set<string>();
+
+  const load = (abs: string, text: string): SpecFile => {
+    const { file, diagnostics: d } = parse(text, display(abs));
+    diagnostics.items.push(...d.items);
+    loaded.set(abs, file);
+    paths.set(file, abs);
+    loading.add(abs);
+    for (const imp of file.imports) {
+      const target = path.resolve(path.dirname(abs), imp.path);
+      const rel = path.relative(projectRoot, target);
+      if (rel.startsWith("..") || path.isAbsolute(rel)) {
+        diagnostics.error("E0110", file.source, imp.span, `import \`${imp.path}\` is outside the project directory`, {
+          help: `imports must stay inside ${display(projectRoot) || "."}; copy the file into the project`,
+        });
+        continue;
+      }
+      if (loading.has(target)) {
+        diagnostics.error("E0109", file.source, imp.span, `import cycle: \`${imp.path}\` imports this file back`, {
+          help: "move the shared declarations into a third file that both import",
+        });
+        continue;
+      }
+      if (loaded.has(target)) continue;
+      const t = host.readFile(target);
+      if (t === undefined) {
+        diagnostics.error("E0108", file.source, imp.span, `cannot read imported file \`${imp.path}\``, {
+          help: `no file at ${display(target)}; paths are relative to the importing file`,
+        });
+        continue;
+      }
+      load(target, t);
+    }
+    loading.delete(abs);
+    files.push(file);
+    return file;
+  };
+
+  const mainText = opts.text ?? host.readFile(absMain);
+  const main = load(absMain, mainText ?? "");
+  const decls = new Map<string, Decl>();
+  const duplicates: Program["duplicates"] = [];
+  // main file last in `files`; declarations are registered in load order, main first
+  for (const file of [main, ...files.filter((f) => f !== main)]) {
+    for (const block of file.blocks) {
+      const decl: Decl = { kind: block.kind, name: block.name.name, block, file };
+      const first = decls.get(decl.name);
+      if (first) duplicates.push({ decl, first });
+      else decls.set(decl.name, decl);
+    }
+  }
+  return { main, files, paths, projectRoot, decls, duplicates, diagnostics };
+}
+
+/** A program from in-memory text, for tests and editors. */
+export function programFromText(text: string, name = "spec.mlspec", extraFiles: Record<string, string> = {}): Program {
+  const root = path.resolve("/__mlspec__");
+  const files = new Map(Object.entries(extraFiles).map(([k, v]) => [path.resolve(root, k), v]));
+  return loadProgram(path.join(root, name), { readFile: (p) => files.get(p) }, { projectRoot: root, displayRoot: root, text });
+}
+
+export function sourceOf(decl: Decl): Source {
+  return decl.file.source;
+}

@@ -1,0 +1,79 @@
+import type { Expr, RefExpr } from "../../language/ast.js";
+import type { CheckContext, Rule } from "../context.js";
+import type { Decl } from "../program.js";
+import type { ModelInfo } from "../semantic.js";
+import { checkMetricForTask, metricParts, producedMetrics, SPLITS } from "./model-metrics.js";
+
+const ALIASES_OK = ["champion", "challenger"];
+
+/** Every metric a model-side expression names must be one the model produces. */
+export function checkMetricRefs(ctx: CheckContext, decl: Decl, m: ModelInfo, e: Expr, where: string, opts: { allowQualifiers: string[] }): void {
+  const visit = (x: Expr) => {
+    switch (x.kind) {
+      case "ref":
+        checkOne(x);
+        return;
+      case "binary":
+        visit(x.left);
+        visit(x.right);
+        return;
+      case "unary":
+        visit(x.operand);
+        return;
+      case "objective":
+        checkOne(x.target);
+        return;
+      default:
+        return;
+    }
+  };
+  const checkOne = (r: RefExpr) => {
+    const { qualifier, name } = metricParts(r);
+    if (qualifier && !opts.allowQualifiers.includes(qualifier)) {
+      ctx.report("E0323", decl, r.path[0]!.span, `unknown qualifier \`${qualifier}\` in ${where}`, {
+        help: `qualify a metric with ${opts.allowQualifiers.map((q) => `\`${q}.\``).join(", ")}`,
+      });
+      return;
+    }
+    if (!checkMetricForTask(ctx, decl, r, m.task, where)) return;
+    const produced = producedMetrics(m);
+    const key = name + (r.alias ? `@${r.alias.name}` : "");
+    if (!produced.includes(key)) {
+      ctx.report("E0323", decl, r.span, `${where} uses \`${key}\`, which model \`${m.decl.name}\` does not compute`, {
+        help: `add ${key} to the model's metrics: metrics = [${[...produced.filter((p) => p !== "loss"), key].join(", ")}]`,
+      });
+    }
+  };
+  visit(e);
+}
+
+/**
+ * `require` gates compare a metric the model produces with a number or with the
+ * champion's value; early stopping watches a produced validation metric
+ * (spec/language.md#gates).
+ */
+export const gates: Rule = {
+  name: "gates",
+  codes: ["E0323", "E0324"],
+  section: "spec/language.md#gates",
+  check(ctx) {
+    for (const m of ctx.sem.models.values()) {
+      for (const req of m.settings.requires) {
+        const e = req.expr;
+        if (e.kind !== "binary" || !["<", "<=", ">", ">="].includes(e.op)) {
+          ctx.report("E0324", m.decl, e.span, "a gate compares a metric with a bound", { help: "write `require auc >= 0.80` or `require auc >= champion.auc - 0.01`" });
+          continue;
+        }
+        if (e.left.kind !== "ref") {
+          ctx.report("E0324", m.decl, e.left.span, "a gate's left side is a metric", { help: "write `require auc >= 0.80`" });
+          continue;
+        }
+        checkMetricRefs(ctx, m.decl, m, e, "this gate", { allowQualifiers: ["test", "val", ...ALIASES_OK] });
+      }
+      for (const c of m.train?.calls ?? []) {
+        const first = c.call.args.find((a) => !a.name || a.name.name === "metric");
+        if (first?.value.kind === "ref") checkMetricRefs(ctx, m.decl, m, first.value, "early stopping", { allowQualifiers: SPLITS });
+      }
+    }
+  },
+};

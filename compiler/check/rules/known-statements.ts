@@ -1,0 +1,119 @@
+import type { Stmt } from "../../language/ast.js";
+import type { Rule } from "../context.js";
+import { blockSettings, blockShape } from "../settings-signatures.js";
+import { pathName, settingsOf } from "../semantic.js";
+import { didYouMean } from "../suggest.js";
+
+const STMT_WORDS: Record<Stmt["kind"], string> = {
+  assign: "a setting",
+  sample: "a search distribution (`~`)",
+  column: "a column declaration",
+  call: "a call",
+  nested: "a nested block",
+  condition: "a condition",
+  require: "a `require` gate",
+  retrain: "a `retrain` rule",
+};
+
+/**
+ * Each block holds only the statements its section lists; settings are known names,
+ * set once, and required ones are present (spec/language.md#blocks).
+ */
+export const knownStatements: Rule = {
+  name: "known-statements",
+  codes: ["E0104", "E0105", "E0106", "E0107"],
+  section: "spec/language.md#blocks",
+  check(ctx) {
+    for (const decl of ctx.sem.program.decls.values()) {
+      const kind = decl.block.kind;
+      const shape = blockShape[kind]!;
+      const checkBody = (body: Stmt[], where: string, settings: Record<string, unknown> | undefined, allow: (s: Stmt) => boolean) => {
+        for (const s of body) {
+          if (s.kind === "assign") {
+            if (shape.anyAssign && where === kind) continue;
+            const key = pathName(s.target);
+            if (settings && !(key in settings)) {
+              ctx.report("E0105", decl, s.target.span, `unknown setting \`${key}\` in ${where}`, {
+                help: didYouMean(key, Object.keys(settings), `${where} settings are {list}`),
+              });
+            }
+            continue;
+          }
+          if (!allow(s)) {
+            ctx.report("E0104", decl, s.span, `${STMT_WORDS[s.kind]} cannot appear in ${where}`, {
+              help: `see spec/language.md#${kind} for what a ${kind} block holds`,
+            });
+          }
+        }
+      };
+      checkBody(decl.block.body, kind, blockSettings[kind], (s) => {
+        switch (s.kind) {
+          case "nested":
+            return shape.nested.includes(pathName(s.name));
+          case "call": {
+            const name = s.call.callee.path.map((p) => p.name).join(".");
+            if (shape.calls.includes(name)) return true;
+            if (shape.calls.length > 0) {
+              ctx.report("E0105", decl, s.call.callee.span, `unknown call \`${name}\` in ${kind}`, {
+                help: didYouMean(name, shape.calls, `a ${kind} block calls {list}`),
+              });
+              return true;
+            }
+            return false;
+          }
+          case "sample":
+            return shape.samples;
+          case "require":
+            return shape.requires;
+          case "retrain":
+            return shape.retrain;
+          case "condition":
+            return shape.conditions;
+          default:
+            return false;
+        }
+      });
+      // nested blocks: contract holds columns and row rules; train settings and early_stop; slo/guard conditions
+      const settings = settingsOf(decl.block.body);
+      for (const [name, nested] of settings.nested) {
+        if (!shape.nested.includes(name)) continue;
+        const where = `${kind} ${name}`;
+        if (name === "contract") checkBody(nested.body, where, {}, (s) => s.kind === "column" || s.kind === "condition");
+        else if (name === "train") {
+          checkBody(nested.body, where, blockSettings.train, (s) => {
+            if (s.kind !== "call") return false;
+            const n = s.call.callee.path.map((p) => p.name).join(".");
+            if (n !== "early_stop") {
+              ctx.report("E0105", decl, s.call.callee.span, `unknown call \`${n}\` in train`, { help: didYouMean(n, ["early_stop"], "train calls {list}") });
+            }
+            return true;
+          });
+        } else checkBody(nested.body, where, {}, (s) => s.kind === "condition");
+      }
+      for (const rep of settings.repeated) {
+        if (shape.anyAssign) continue; // features: duplicate feature names are the features rule's
+        ctx.report("E0107", decl, rep.target.span, `\`${pathName(rep.target)}\` is set twice in ${kind} \`${decl.name}\``, {
+          help: "keep one of them",
+        });
+      }
+      const required = Object.values(blockSettings[kind] ?? {}).filter((p) => !p.optional && p.default === undefined);
+      const model = kind === "model" ? ctx.sem.models.get(decl.name) : undefined;
+      for (const p of required) {
+        if (settings.assigns.has(p.name)) continue;
+        ctx.report("E0106", decl, decl.block.name.span, `${kind} \`${decl.name}\` has no \`${p.name}\``, {
+          help: `add \`${p.name} = ...\`: ${p.doc}`,
+        });
+      }
+      if (kind === "model" && model && !model.arch && !model.importCall && settings.assigns.has("task")) {
+        ctx.report("E0106", decl, decl.block.name.span, `model \`${decl.name}\` has neither \`arch\` nor \`import\``, {
+          help: "add `arch = mlp(hidden = [32])` to train one, or `import = onnx(\"model.onnx\")` to import one",
+        });
+      }
+      if (kind === "search" && settings.samples.length === 0) {
+        ctx.report("E0106", decl, decl.block.name.span, `search \`${decl.name}\` tunes nothing`, {
+          help: "add a parameter and its distribution, e.g. `train.optimizer.lr ~ loguniform(1e-4, 1e-1)`",
+        });
+      }
+    }
+  },
+};

@@ -1,0 +1,146 @@
+import type { Expr } from "../../language/ast.js";
+import { builtins } from "../../../stdlib/index.js";
+import type { Rule } from "../context.js";
+import { fits } from "../arg-types.js";
+import { calleeName } from "../semantic.js";
+import { didYouMean } from "../suggest.js";
+import { literalKind } from "../values.js";
+import { checkMetricRefs } from "./gates.js";
+
+const DRIFT_ARGS = ["features", "test", "threshold", "window", "p_value", "min_samples"];
+const PERF_ARGS = ["window", "labels", "min_samples", "key"];
+
+/**
+ * Monitoring rules watch things that exist: drift on the served model's input
+ * columns or its prediction, with a test that fits the column kind and a threshold
+ * of the kind the test yields; performance on a metric the model computes; retraining
+ * triggered by this monitor's signals, using a search or model of the served model
+ * (spec/language.md#monitor).
+ */
+export const monitor: Rule = {
+  name: "monitor",
+  codes: ["E0605", "E0606", "E0607", "E0210", "E0205", "E0401"],
+  section: "spec/language.md#monitor",
+  check(ctx) {
+    for (const mon of ctx.sem.monitors.values()) {
+      const model = mon.serve?.model;
+      const ds = model?.dataset;
+      const signals = new Set<string>();
+      for (const c of mon.settings.calls) {
+        const name = calleeName(c.call);
+        if (name === "drift") {
+          signals.add("drift");
+          let testName = "psi";
+          const cols: Expr[] = [];
+          for (const a of c.call.args) {
+            const key = a.name?.name;
+            if (!key) {
+              if (a.value.kind === "ref" && a.value.path.length === 1 && a.value.path[0]!.name === "prediction") continue;
+              else if (a.value.kind === "binary" && a.value.left.kind === "ref" && a.value.left.path[0]!.name === "p_value") continue;
+              else {
+                ctx.report("E0605", mon.decl, a.span, "drift watches `prediction`, or `features = all` / `features = [a, b]`", {
+                  help: "write drift(prediction, test = ks, p_value < 0.01) or drift(features = all, test = psi, threshold = 0.2)",
+                });
+              }
+              continue;
+            }
+            if (!DRIFT_ARGS.includes(key)) {
+              ctx.report("E0205", mon.decl, a.name!.span, `drift has no parameter \`${key}\``, { help: didYouMean(key, DRIFT_ARGS, "its parameters are {list}") });
+            } else if (key === "test" && a.value.kind === "ref") {
+              testName = a.value.path[0]!.name;
+              if (!builtins.driftTests.has(testName)) {
+                ctx.report("E0204", mon.decl, a.value.span, `unknown drift test \`${testName}\``, { help: didYouMean(testName, builtins.driftTests.keys(), "drift tests are {list}") });
+              }
+            } else if (key === "features") {
+              if (a.value.kind === "list") cols.push(...a.value.items);
+              else if (!(a.value.kind === "ref" && a.value.path[0]!.name === "all")) {
+                ctx.report("E0605", mon.decl, a.value.span, "`features` is `all` or a list of columns", { help: "write features = all or features = [tenure, monthly]" });
+              }
+            } else if (key === "window") {
+              const f = fits(a.value, "duration");
+              if (!f.ok) ctx.report(f.code, mon.decl, f.span, `\`window\`: ${f.message}`, { help: f.help });
+            }
+          }
+          const test = builtins.driftTests.get(testName);
+          const hasThreshold = c.call.args.some((a) => a.name?.name === "threshold");
+          const hasP = c.call.args.some((a) => (a.value.kind === "binary" && a.value.left.kind === "ref" && a.value.left.path[0]!.name === "p_value") || a.name?.name === "p_value");
+          if (test && test.yields === "p_value" && hasThreshold) {
+            ctx.report("E0606", mon.decl, c.call.callee.span, `${testName} yields a p-value, not a distance`, { help: `write p_value < 0.01 instead of threshold` });
+          } else if (test && test.yields === "distance" && hasP) {
+            ctx.report("E0606", mon.decl, c.call.callee.span, `${testName} yields a distance, not a p-value`, { help: "write threshold = 0.2 instead of p_value" });
+          }
+          if (ds) {
+            for (const col of cols) {
+              if (col.kind !== "ref" || col.path.length !== 1) continue;
+              const n = col.path[0]!.name;
+              const info = ds.columns.get(n);
+              if (!info) {
+                ctx.report("E0210", mon.decl, col.span, `unknown column \`${n}\` in dataset \`${ds.decl.name}\``, {
+                  help: didYouMean(n, ds.columns.keys(), "its columns are {list}"),
+                });
+              } else if (test && info.type) {
+                const numeric = info.type.kind === "int" || info.type.kind === "float";
+                if (!test.accepts.includes(numeric ? "numeric" : "categorical")) {
+                  ctx.report("E0606", mon.decl, col.span, `${testName} cannot compare the ${info.type.kind} column \`${n}\``, {
+                    help: `${testName} compares ${test.accepts.join(" and ")} columns; psi works for both`,
+                  });
+                }
+              }
+            }
+          }
+        } else if (name === "performance") {
+          signals.add("performance");
+          for (const a of c.call.args) {
+            if (!a.name) {
+              if (model && a.value.kind === "binary") checkMetricRefs(ctx, mon.decl, model, a.value, "this performance rule", { allowQualifiers: [] });
+              else if (a.value.kind !== "binary") {
+                ctx.report("E0605", mon.decl, a.span, "performance takes a metric bound such as auc >= 0.78", { help: "write performance(auc >= 0.78, window = 1d, labels = csv(\"feedback.csv\"))" });
+              }
+            } else if (!PERF_ARGS.includes(a.name.name)) {
+              ctx.report("E0205", mon.decl, a.name.span, `performance has no parameter \`${a.name.name}\``, { help: didYouMean(a.name.name, PERF_ARGS, "its parameters are {list}") });
+            } else if (a.name.name === "window" && literalKind(a.value) !== "duration") {
+              const f = fits(a.value, "duration");
+              if (!f.ok) ctx.report(f.code, mon.decl, f.span, `\`window\`: ${f.message}`, { help: f.help });
+            }
+          }
+        }
+      }
+      for (const rt of mon.settings.retrains) {
+        const visit = (e: Expr) => {
+          if (e.kind === "binary" && (e.op === "or" || e.op === "and")) {
+            visit(e.left);
+            visit(e.right);
+          } else if (e.kind === "ref" && e.path.length === 1 && (e.path[0]!.name === "drift" || e.path[0]!.name === "performance")) {
+            if (!signals.has(e.path[0]!.name)) {
+              ctx.report("E0607", mon.decl, e.span, `retraining waits on \`${e.path[0]!.name}\`, but this monitor has no ${e.path[0]!.name}(...) rule`, {
+                help: `add a ${e.path[0]!.name}(...) rule to monitor \`${mon.decl.name}\``,
+              });
+            }
+          } else if (e.kind !== "error") {
+            ctx.report("E0607", mon.decl, e.span, "retraining is triggered by `drift`, `performance`, or both joined with or/and", { help: "write `retrain when drift or performance`" });
+          }
+        };
+        visit(rt.when);
+        for (const cl of rt.clauses) {
+          if (cl.kind === "unknown") {
+            ctx.report("E0607", mon.decl, cl.span, "unknown retrain clause", { help: "clauses are `at most N per DURATION` and `using SEARCH`" });
+          } else if (cl.kind === "at_most") {
+            const f = fits(cl.per, "duration");
+            if (!f.ok) ctx.report(f.code, mon.decl, f.span, `\`per\`: ${f.message}`, { help: f.help });
+            const g = fits(cl.count, "int");
+            if (!g.ok) ctx.report(g.code, mon.decl, g.span, `\`at most\`: ${g.message}`, { help: g.help });
+          } else if (cl.kind === "using" && cl.target.kind === "ref" && model) {
+            const target = cl.target.path[0]!.name;
+            const search = ctx.sem.searches.get(target);
+            const usedModel = search ? search.model : ctx.sem.models.get(target);
+            if (usedModel && usedModel !== model) {
+              ctx.report("E0607", mon.decl, cl.target.span, `\`${target}\` trains model \`${usedModel.decl.name}\`, not the served \`${model.decl.name}\``, {
+                help: `use a search or model block for \`${model.decl.name}\``,
+              });
+            }
+          }
+        }
+      }
+    }
+  },
+};

@@ -1,0 +1,108 @@
+import type { Expr } from "../../language/ast.js";
+import type { ParamType } from "../../../stdlib/signature.js";
+import { builtins } from "../../../stdlib/index.js";
+import type { Rule } from "../context.js";
+import { describeType, fits } from "../arg-types.js";
+import { hyperparameters } from "../hyperparameters.js";
+import { calleeName, pathName } from "../semantic.js";
+import { didYouMean } from "../suggest.js";
+import { numericValue } from "../values.js";
+import { checkMetricRefs } from "./gates.js";
+
+function numericKind(t: ParamType): "int" | "float" | undefined {
+  return t === "int" ? "int" : t === "float" ? "float" : undefined;
+}
+
+/**
+ * Each sampled path names a hyperparameter of the model; its distribution can
+ * produce that parameter's type (no int from loguniform, no list from uniform);
+ * bounds are ordered and inside the parameter's range; a condition names another
+ * sampled choice; the objective is a validation metric the model produces
+ * (spec/language.md#search).
+ */
+export const searchSpace: Rule = {
+  name: "search-space",
+  codes: ["E0501", "E0502", "E0503", "E0504", "E0505"],
+  section: "spec/language.md#search",
+  check(ctx) {
+    for (const s of ctx.sem.searches.values()) {
+      const m = s.model;
+      if (!m) continue;
+      const space = hyperparameters(m);
+      const sampled = new Map<string, Expr>();
+      for (const smp of s.settings.samples) {
+        const path = pathName(smp.target);
+        const param = space.get(path);
+        if (!param) {
+          ctx.report("E0501", s.decl, smp.target.span, `\`${path}\` is not a hyperparameter of model \`${m.decl.name}\``, {
+            help: didYouMean(path, space.keys(), "tunable paths are {list}"),
+          });
+          continue;
+        }
+        if (sampled.has(path)) {
+          ctx.report("E0505", s.decl, smp.target.span, `\`${path}\` is sampled twice`, { help: "keep one distribution per parameter" });
+          continue;
+        }
+        sampled.set(path, smp.dist);
+        if (smp.dist.kind !== "call") {
+          ctx.report("E0502", s.decl, smp.dist.span, "a search parameter is drawn from a distribution", {
+            help: "write uniform(a, b), loguniform(a, b), int(a, b) or choice(x, y, ...)",
+          });
+          continue;
+        }
+        const dist = calleeName(smp.dist);
+        const sig = builtins.distributions.get(dist);
+        if (!sig) continue; // unknown-builtin reports it
+        const want = numericKind(param.type);
+        if (dist === "choice") {
+          if (smp.dist.args.length === 0) {
+            ctx.report("E0503", s.decl, smp.dist.span, "choice needs at least one option", { help: "write choice(a, b, ...)" });
+          }
+          for (const opt of smp.dist.args) {
+            const f = fits(opt.value, param.type);
+            if (!f.ok) {
+              ctx.report("E0502", s.decl, opt.value.span, `option of \`${path}\`: ${f.message}`, { help: `\`${path}\` takes ${describeType(param.type)}` });
+            }
+          }
+          continue;
+        }
+        const produces = sig.produces;
+        if (!want || (want === "int" && !produces.includes("int")) || (want === "float" && !produces.includes("float") && !produces.includes("int"))) {
+          ctx.report("E0502", s.decl, smp.dist.callee.span, `${dist} cannot produce \`${path}\`, which takes ${describeType(param.type)}`, {
+            help: want === "int" ? `draw an int: int(low, high) or int(low, high, log = true), or choice(...)` : `use choice(...) for ${describeType(param.type)}`,
+          });
+          continue;
+        }
+        const positional = smp.dist.args.filter((a) => !a.name);
+        const named = new Map(smp.dist.args.filter((a) => a.name).map((a) => [a.name!.name, a]));
+        const low = numericValue((named.get("low") ?? positional[0])?.value ?? { kind: "error", span: smp.dist.span });
+        const high = numericValue((named.get("high") ?? positional[1])?.value ?? { kind: "error", span: smp.dist.span });
+        if (low !== undefined && high !== undefined) {
+          if (low >= high) {
+            ctx.report("E0503", s.decl, smp.dist.span, `empty range: low ${low} is not below high ${high}`, { help: "write the lower bound first" });
+          } else if (dist === "loguniform" && low <= 0) {
+            ctx.report("E0503", s.decl, smp.dist.span, "loguniform needs a positive lower bound", { help: "use a small positive number such as 1e-5" });
+          } else if ((param.min !== undefined && low < param.min) || (param.max !== undefined && high > param.max)) {
+            ctx.report("E0503", s.decl, smp.dist.span, `\`${path}\` must stay within ${param.min ?? "-∞"}..${param.max ?? "∞"}`, { help: param.doc });
+          }
+        }
+      }
+      for (const smp of s.settings.samples) {
+        const w = smp.when;
+        if (!w) continue;
+        const ok = w.kind === "binary" && w.op === "==" && w.left.kind === "ref" && sampled.has(w.left.path.map((p) => p.name).join("."));
+        if (!ok) {
+          ctx.report("E0504", s.decl, w.span, "a condition compares another sampled choice with one of its options", {
+            help: "write `train.optimizer.momentum ~ uniform(0, 0.9) when train.optimizer == sgd`",
+          });
+        }
+      }
+      const objective = s.settings.assigns.get("objective")?.value;
+      if (objective && objective.kind !== "objective") {
+        ctx.report("E0504", s.decl, objective.span, "the objective is `maximize METRIC` or `minimize METRIC`", { help: "write `objective = maximize val.auc`" });
+      } else if (objective?.kind === "objective") {
+        checkMetricRefs(ctx, s.decl, m, objective, "the objective", { allowQualifiers: ["val"] });
+      }
+    }
+  },
+};

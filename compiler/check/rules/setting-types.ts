@@ -1,0 +1,42 @@
+import type { Rule } from "../context.js";
+import { fits, outOfBounds } from "../arg-types.js";
+import { blockSettings } from "../settings-signatures.js";
+import type { Settings } from "../semantic.js";
+
+/** Settings whose value is a call of a built-in family; their names are checked elsewhere. */
+const CALL_SETTINGS = new Set(["source", "split", "task", "arch", "import", "optimizer", "sampler", "prune", "objective", "inputs"]);
+
+/**
+ * Plain settings (`epochs = 30`, `timeout = 250ms`, `model = m@champion`) have the
+ * declared type and unit (spec/language.md#types-and-units).
+ */
+export const settingTypes: Rule = {
+  name: "setting-types",
+  codes: ["E0301", "E0401", "E0302"],
+  section: "spec/language.md#types-and-units",
+  check(ctx) {
+    const checkAll = (decl: Parameters<typeof ctx.report>[1], settings: Settings | undefined, table: string) => {
+      if (!settings) return;
+      for (const [key, stmt] of settings.assigns) {
+        const sig = blockSettings[table]?.[key];
+        if (!sig || CALL_SETTINGS.has(key)) continue;
+        const f = fits(stmt.value, sig.type);
+        if (!f.ok) {
+          ctx.report(f.code, decl, f.span, `\`${key}\`: ${f.message}`, { help: f.help });
+          continue;
+        }
+        const bounds = outOfBounds(stmt.value, sig.min, sig.max);
+        if (bounds) ctx.report("E0302", decl, stmt.value.span, `\`${key}\` ${bounds}`, { help: sig.doc });
+      }
+    };
+    for (const d of ctx.sem.datasets.values()) checkAll(d.decl, d.settings, "dataset");
+    for (const m of ctx.sem.models.values()) {
+      checkAll(m.decl, m.settings, "model");
+      checkAll(m.decl, m.train, "train");
+    }
+    for (const s of ctx.sem.searches.values()) checkAll(s.decl, s.settings, "search");
+    for (const s of ctx.sem.serves.values()) checkAll(s.decl, s.settings, "serve");
+    for (const r of ctx.sem.rollouts.values()) checkAll(r.decl, r.settings, "rollout");
+    for (const m of ctx.sem.monitors.values()) checkAll(m.decl, m.settings, "monitor");
+  },
+};

@@ -1,0 +1,20 @@
+import type { Rule } from "../context.js";
+
+/**
+ * Block names are unique across a program and its imports (spec/language.md#names).
+ */
+export const uniqueDeclarations: Rule = {
+  name: "unique-declarations",
+  codes: ["E0201"],
+  section: "spec/language.md#names",
+  check(ctx) {
+    for (const { decl, first } of ctx.sem.program.duplicates) {
+      const p = first.file.source.position(first.block.name.span.start);
+      ctx.report("E0201", decl, decl.block.name.span, `\`${decl.name}\` is declared twice`, {
+        label: `already declared as a ${first.kind}`,
+        labels: [{ source: first.file.source, span: first.block.name.span, message: `first declared here` }],
+        help: `rename one of them; the first is at ${first.file.source.name}:${p.line}:${p.column}`,
+      });
+    }
+  },
+};

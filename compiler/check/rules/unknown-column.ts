@@ -1,0 +1,59 @@
+import type { Expr } from "../../language/ast.js";
+import type { CheckContext, Rule } from "../context.js";
+import type { Decl } from "../program.js";
+import { signedCalls } from "../calls.js";
+import { bindCall, type DatasetInfo } from "../semantic.js";
+import { didYouMean } from "../suggest.js";
+
+export function checkColumnRef(ctx: CheckContext, decl: Decl, ds: DatasetInfo, e: Expr, extra: string[] = []): void {
+  if (e.kind !== "ref" || e.path.length !== 1 || e.alias) return;
+  const name = e.path[0]!.name;
+  if (ds.columns.has(name) || extra.includes(name)) return;
+  ctx.report("E0210", decl, e.span, `unknown column \`${name}\` in dataset \`${ds.decl.name}\``, {
+    label: `not a column of \`${ds.decl.name}\``,
+    help: didYouMean(name, [...ds.columns.keys(), ...extra], `its columns are {list}`),
+  });
+}
+
+/**
+ * Column names resolve against the contract of the dataset in scope: labels, split
+ * keys, feature inputs, task targets, `columns(except = ...)` (spec/language.md#names).
+ */
+export const unknownColumn: Rule = {
+  name: "unknown-column",
+  codes: ["E0210"],
+  section: "spec/language.md#names",
+  check(ctx) {
+    for (const ds of ctx.sem.datasets.values()) {
+      const label = ds.label;
+      if (label) checkColumnRef(ctx, ds.decl, ds, label);
+    }
+    for (const c of signedCalls(ctx.sem)) {
+      if (!c.params || !c.dataset || c.call.kind !== "call") continue;
+      const b = bindCall(c.call, c.params, { skipPositional: c.skipPositional });
+      for (const p of c.params) {
+        const isColumn = p.type === "column" || (typeof p.type === "object" && "list" in p.type && p.type.list === "column");
+        if (!isColumn) continue;
+        if (c.family === "rollout strategy" && p.name !== "sticky_by") continue; // outcomes come from feedback, not the dataset
+        const a = b.args.get(p.name);
+        if (!a) continue;
+        for (const v of a.value.kind === "list" ? a.value.items : [a.value]) checkColumnRef(ctx, c.decl, c.dataset, v);
+      }
+    }
+    for (const fs of ctx.sem.features.values()) {
+      if (!fs.dataset) continue;
+      const earlier: string[] = [];
+      const all = fs.features.map((f) => f.name.name);
+      for (const f of fs.features) {
+        for (const input of f.inputs) {
+          if (fs.dataset.columns.has(input.name) || all.includes(input.name)) continue;
+          ctx.report("E0210", fs.decl, input.span, `unknown column \`${input.name}\` in dataset \`${fs.dataset.decl.name}\``, {
+            label: `not a column of \`${fs.dataset.decl.name}\``,
+            help: didYouMean(input.name, [...fs.dataset.columns.keys(), ...earlier], `its columns are {list}`),
+          });
+        }
+        earlier.push(f.name.name);
+      }
+    }
+  },
+};

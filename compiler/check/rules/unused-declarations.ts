@@ -1,0 +1,37 @@
+import type { Rule } from "../context.js";
+import { refName } from "../values.js";
+
+/**
+ * A dataset, features block or model that nothing uses is probably a mistake:
+ * a warning, not an error (spec/language.md#names).
+ */
+export const unusedDeclarations: Rule = {
+  name: "unused-declarations",
+  codes: ["W0001"],
+  section: "spec/language.md#names",
+  check(ctx) {
+    const used = new Set<string>();
+    for (const d of ctx.sem.program.decls.values()) if (d.block.relation) used.add(d.block.relation.target.name);
+    for (const m of ctx.sem.models.values()) {
+      if (m.features) used.add(m.features.decl.name);
+      if (m.dataset) used.add(m.dataset.decl.name);
+    }
+    // a model is used by being trained (`mlspec run` trains every model), so only data blocks can dangle
+    for (const sv of ctx.sem.serves.values()) {
+      for (const k of ["model", "fallback"]) {
+        const v = sv.settings.assigns.get(k)?.value;
+        const n = v && refName(v);
+        if (n) used.add(n.split("@")[0]!);
+      }
+    }
+    for (const d of ctx.sem.program.decls.values()) {
+      if (d.kind !== "dataset" && d.kind !== "features") continue;
+      if (used.has(d.name)) continue;
+      // declarations imported from another file are there to be shared
+      if (d.file !== ctx.sem.program.main) continue;
+      ctx.warn("W0001", d, d.block.name.span, `${d.kind} \`${d.name}\` is never used`, {
+        help: d.kind === "dataset" ? "use it in `features ... from` or a model's `inputs`, or remove it" : "use it as a model's `inputs`, or remove it",
+      });
+    }
+  },
+};
