@@ -11,7 +11,6 @@
 import type { Rng } from "../../rng.js";
 import { SearchError } from "../errors.js";
 import {
-  activeParams,
   cloneJson,
   intStep,
   jsonKey,
@@ -109,35 +108,38 @@ export class GridSampler implements Sampler {
     const order = orderedParams(space);
     const valuesByPath = new Map<string, JsonValue[]>(order.map((p) => [p.path, this.values(p.dist)]));
     const points: Assignment[] = [];
+    const chosen = new Map<string, JsonValue>();
     // depth-first over parameters in sampling order; inactive ones are skipped, so
     // each branch of a condition is enumerated only with its own parameters
-    const visit = (index: number, partial: Assignment): void => {
+    const visit = (index: number): void => {
       if (index === order.length) {
         if (points.length >= this.maxGridSize) {
           throw new SearchError(`grid sampler: the grid has more than ${this.maxGridSize} points; use fewer options or the tpe/random sampler`);
         }
-        points.push({ ...partial });
+        points.push(Object.fromEntries(chosen));
         return;
       }
       const param: SearchParam = order[index]!;
-      if (!isActiveIn(space, param, partial)) {
-        visit(index + 1, partial);
+      if (!isActiveIn(param, chosen)) {
+        visit(index + 1);
         return;
       }
       for (const value of valuesByPath.get(param.path)!) {
-        partial[param.path] = value;
-        visit(index + 1, partial);
+        chosen.set(param.path, value);
+        visit(index + 1);
       }
-      delete partial[param.path];
+      chosen.delete(param.path);
     };
-    visit(0, {});
+    visit(0);
     return points;
   }
 }
 
-function isActiveIn(space: SearchSpace, param: SearchParam, partial: Assignment): boolean {
+/** During enumeration only active params are assigned, so a set parent is an active parent. */
+function isActiveIn(param: SearchParam, chosen: ReadonlyMap<string, JsonValue>): boolean {
   if (!param.condition) return true;
-  return activeParams(space, partial).includes(param);
+  const parentValue = chosen.get(param.condition.path);
+  return parentValue !== undefined && jsonKey(parentValue) === jsonKey(param.condition.equals);
 }
 
 function spaced(low: number, high: number, n: number, log: boolean): number[] {
