@@ -10,6 +10,7 @@ import type {
   OnnxElementType,
   OnnxEmitContext,
 } from "../../stdlib/transforms/transform-module.js";
+import { ExportError } from "./export-error.js";
 
 export interface GraphNode {
   name: string;
@@ -58,7 +59,7 @@ export class OnnxGraphBuilder implements OnnxEmitContext {
 
   /** Claims an exact name (graph inputs and outputs); fails if already taken. */
   claim(name: string): string {
-    if (this.usedNames.has(name)) throw new Error(`ONNX graph: tensor name \`${name}\` is used twice`);
+    if (this.usedNames.has(name)) throw new ExportError(`the name \`${name}\` is used twice in the graph (a column named like an output?)`);
     this.usedNames.add(name);
     return name;
   }
@@ -108,7 +109,7 @@ export class OnnxGraphBuilder implements OnnxEmitContext {
   private initializer(dims: number[], data: InitializerData): string {
     const count = dims.reduce((a, b) => a * b, 1);
     const length = data.values.length;
-    if (count !== length) throw new Error(`ONNX graph: constant of dims [${dims.join(",")}] given ${length} values`);
+    if (count !== length) throw new ExportError(`constant of dims [${dims.join(",")}] given ${length} values`);
     const name = this.fresh(`c_${data.type}`);
     this.initializers.push({ name, dims: [...dims], data });
     return name;

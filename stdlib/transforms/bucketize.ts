@@ -8,7 +8,7 @@
 import type { TransformSig } from "../signature.js";
 import { TransformError, type OnnxEmitContext, type OnnxValue, type StageValue, type TransformArgs, type ValueShape } from "./transform-module.js";
 import { intArg, numberListArg, rejectUnknownArgs } from "./transform-args.js";
-import { emitFillNaN, f32, finiteColumn, fitFill, numericInput, numericShape, type NumericValue } from "./numeric-input.js";
+import { emitFillNaN, finiteColumn, fitFill, numericInput, numericShape, stateNumber, type NumericValue } from "./numeric-input.js";
 import { emitOneHot, oneHotRows } from "./one-hot-encoding.js";
 import { ONNX_INT64 } from "./categorical-input.js";
 
@@ -45,7 +45,7 @@ function quantileBoundaries(sorted: number[], bins: number): number[] {
     const position = (i / bins) * (sorted.length - 1);
     const lo = Math.floor(position);
     const hi = Math.min(lo + 1, sorted.length - 1);
-    out.push(f32(sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (position - lo)));
+    out.push(stateNumber(sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (position - lo)));
   }
   return out;
 }
@@ -54,7 +54,7 @@ function explicitBoundaries(args: TransformArgs): number[] | undefined {
   const given = numberListArg(NAME, args, "boundaries");
   if (given === undefined) return undefined;
   if (given.length === 0) throw new TransformError(NAME, "`boundaries` must name at least one edge");
-  const rounded = given.map(f32);
+  const rounded = given.map(stateNumber);
   if (rounded.some((b) => !Number.isFinite(b))) throw new TransformError(NAME, "`boundaries` must fit in float32");
   for (let i = 1; i < rounded.length; i++) {
     if (!(rounded[i]! > rounded[i - 1]!)) {

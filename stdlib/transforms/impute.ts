@@ -8,7 +8,7 @@
 import type { TransformSig } from "../signature.js";
 import { TransformError, type OnnxEmitContext, type OnnxValue, type StageValue, type TransformArgs, type ValueShape } from "./transform-module.js";
 import { choiceArg, rejectUnknownArgs } from "./transform-args.js";
-import { checkWidth, emitFillNaN, f32, finiteColumn, mean, singleInput, type NumericValue } from "./numeric-input.js";
+import { checkWidth, emitFillNaN, finiteColumn, mean, singleInput, stateNumber, type NumericValue } from "./numeric-input.js";
 import { ONNX_BOOL } from "./categorical-input.js";
 
 const NAME = "impute";
@@ -77,7 +77,7 @@ function numericFill(x: NumericValue, strategy: Strategy, args: TransformArgs): 
     } else if (strategy === "mean") v = mean(values);
     else if (strategy === "median") v = median(values);
     else v = mode(values, 0);
-    fill.push(f32(v));
+    fill.push(stateNumber(v));
   }
   if (fill.some((v) => !Number.isFinite(v))) throw new TransformError(NAME, "the replacement value does not fit in float32");
   return fill;

@@ -1,6 +1,7 @@
 /**
  * minmax(x): (x - min) / (max - min) over the training rows, so training values
- * land in [0, 1]; later values may fall outside. A constant column gets range 1.
+ * land in [0, 1]; later values may fall outside. A constant column (range below
+ * 1e-30) gets range 1. Values must stay within ±1.7e38 so the range fits float32.
  */
 import type { TransformSig } from "../signature.js";
 import type { OnnxEmitContext, OnnxValue, StageValue, TransformArgs, ValueShape } from "./transform-module.js";
@@ -15,6 +16,8 @@ import {
   numericInput,
   numericShape,
   rowConstant,
+  stateNumber,
+  usableScale,
 } from "./numeric-input.js";
 
 const NAME = "minmax";
@@ -48,9 +51,8 @@ export function fit(inputs: StageValue[], args: TransformArgs): MinmaxState {
     }
     if (lo > hi) lo = hi = 0; // no finite training value
     // float32 subtraction, as the graph computes x - min; keeps training outputs within [0, 1]
-    const range = f32(hi - lo);
-    state.min.push(lo);
-    state.scale.push(range > 0 && Number.isFinite(range) ? range : 1);
+    state.min.push(stateNumber(lo));
+    state.scale.push(usableScale(hi - lo));
   }
   return state;
 }

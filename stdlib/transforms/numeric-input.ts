@@ -19,6 +19,20 @@ import {
 
 export const f32 = Math.fround;
 
+/** A float32 number fit for a fitted state: -0 becomes 0 (JSON cannot keep the sign). */
+export function stateNumber(x: number): number {
+  return f32(x) + 0;
+}
+
+/**
+ * A divisor learned from data (std, range): below 1e-30 the column is constant
+ * for float32 purposes and dividing would blow up (or meet denormals), so use 1.
+ */
+export function usableScale(scale: number): number {
+  const s = f32(scale);
+  return s > 1e-30 && Number.isFinite(s) ? s : 1;
+}
+
 export type NumericValue = Extract<StageValue, { kind: "numeric" }>;
 export type NumericShape = Extract<ValueShape, { kind: "numeric" }>;
 
@@ -63,7 +77,7 @@ export function mean(values: number[]): number {
 /** Per-column float32 means of finite training values: the stand-in for NaN. */
 export function fitFill(value: NumericValue): number[] {
   const fill: number[] = [];
-  for (let c = 0; c < value.width; c++) fill.push(f32(mean(finiteColumn(value, c))));
+  for (let c = 0; c < value.width; c++) fill.push(stateNumber(mean(finiteColumn(value, c))));
   return fill;
 }
 

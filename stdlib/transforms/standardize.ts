@@ -1,6 +1,6 @@
 /**
  * standardize(x): (x - mean) / std with mean and population std of the
- * training rows. A constant column gets std 1. Missing → the mean → 0.
+ * training rows. A constant column (std below 1e-30) gets std 1. Missing → the mean → 0.
  * Elementwise: on a multi-column input each column gets its own statistics.
  */
 import type { TransformSig } from "../signature.js";
@@ -17,6 +17,8 @@ import {
   numericInput,
   numericShape,
   rowConstant,
+  stateNumber,
+  usableScale,
 } from "./numeric-input.js";
 
 const NAME = "standardize";
@@ -45,9 +47,8 @@ export function fit(inputs: StageValue[], args: TransformArgs): StandardizeState
     const values = finiteColumn(x, c);
     const m = mean(values);
     const std = Math.sqrt(mean(values.map((v) => (v - m) * (v - m))));
-    const scale = f32(std);
-    state.mean.push(f32(m));
-    state.scale.push(scale > 0 && Number.isFinite(scale) ? scale : 1);
+    state.mean.push(stateNumber(m));
+    state.scale.push(usableScale(std));
   }
   return state;
 }
