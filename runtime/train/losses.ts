@@ -55,8 +55,10 @@ export function perExampleLoss(loss: LossName, output: tf.Tensor2D, target: tf.T
         return tf.reshape(tf.abs(tf.sub(output, target)), [-1]) as tf.Tensor1D;
       case "huber": {
         // delta 1: quadratic near 0, linear beyond
+        // 0.5·min(a,1)² + (a - min(a,1)): differentiable ops only (comparisons have no gradient in tfjs)
         const a = tf.abs(tf.sub(output, target));
-        const l = tf.where(tf.lessEqual(a, 1), tf.mul(tf.square(a), 0.5), tf.sub(a, 0.5));
+        const m = tf.minimum(a, 1);
+        const l = tf.add(tf.mul(tf.square(m), 0.5), tf.sub(a, m));
         return tf.reshape(l, [-1]) as tf.Tensor1D;
       }
     }

@@ -23,17 +23,25 @@ export function createDense(inputs: number, units: number, activation: Activatio
     inputs,
     units,
     activation,
-    kernel: tf.variable(tf.tensor2d(kernel, [inputs, units]), true),
-    bias: tf.variable(tf.tensor1d(bias ?? new Float32Array(units)), true),
+    kernel: trainableVariable(kernel, [inputs, units]) as tf.Variable<tf.Rank.R2>,
+    bias: trainableVariable(bias ?? new Float32Array(units), [units]) as tf.Variable<tf.Rank.R1>,
   };
+}
+
+/** A trainable variable holding `values`; the temporary tensor it starts from is released. */
+export function trainableVariable(values: Float32Array, shape: number[]): tf.Variable {
+  const initial = tf.tensor(values, shape, "float32");
+  const v = tf.variable(initial, true);
+  initial.dispose();
+  return v;
 }
 
 export function applyDense(layer: DenseVariables, x: tf.Tensor2D): tf.Tensor2D {
   // fused kernels have gradients only for linear and relu
   if (layer.activation === "linear" || layer.activation === "relu") {
-    return tf.fused.matMul({ a: x, b: layer.kernel, bias: layer.bias, activation: layer.activation });
+    return tf.fused.matMul({ a: x, b: layer.kernel, bias: layer.bias, activation: layer.activation }) as tf.Tensor2D;
   }
-  return applyActivation(tf.fused.matMul({ a: x, b: layer.kernel, bias: layer.bias }), layer.activation);
+  return applyActivation(tf.fused.matMul({ a: x, b: layer.kernel, bias: layer.bias }) as tf.Tensor2D, layer.activation);
 }
 
 export function applyActivation(x: tf.Tensor2D, activation: Activation): tf.Tensor2D {
@@ -60,7 +68,7 @@ export function applyStack(layers: DenseVariables[], x: tf.Tensor2D, dropout: nu
   layers.forEach((layer, i) => {
     h = applyDense(layer, h);
     const isHidden = i < layers.length - 1;
-    if (isHidden && dropout > 0 && dropoutSeed !== null) h = tf.dropout(h, dropout, undefined, dropoutSeed + i * 7919);
+    if (isHidden && dropout > 0 && dropoutSeed !== null) h = tf.dropout(h, dropout, undefined, dropoutSeed + i * 7919) as tf.Tensor2D;
   });
   return h;
 }

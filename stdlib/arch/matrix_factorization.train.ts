@@ -1,6 +1,8 @@
 import * as tf from "@tensorflow/tfjs";
 import type { EmbeddingTable } from "../../runtime/model/network.js";
 import type { Rng } from "../../runtime/rng.js";
+import { trainableVariable } from "./dense.train.js";
+import { lookupRows } from "./embedding.train.js";
 import type { MatrixFactorizationParams } from "./matrix_factorization.js";
 import type { BuildContext, ModelInputs, TrainableModel } from "./trainable.js";
 
@@ -10,7 +12,7 @@ const EMBEDDING_INIT_STD = 0.1;
 function embedding(rows: number, dim: number, rng: Rng): tf.Variable<tf.Rank.R2> {
   const values = new Float32Array(rows * dim);
   for (let i = 0; i < values.length; i++) values[i] = rng.normal(0, EMBEDDING_INIT_STD);
-  return tf.variable(tf.tensor2d(values, [rows, dim]), true);
+  return trainableVariable(values, [rows, dim]) as tf.Variable<tf.Rank.R2>;
 }
 
 function indices(inputs: ModelInputs): { user: tf.Tensor1D; item: tf.Tensor1D } {
@@ -26,9 +28,9 @@ export function build(params: MatrixFactorizationParams, ctx: BuildContext): Tra
   const { user: userRows, item: itemRows } = ctx.embeddingRows;
   const userTable = embedding(userRows, params.dim, ctx.rng);
   const itemTable = embedding(itemRows, params.dim, ctx.rng);
-  const userBias = tf.variable(tf.zeros([userRows]), true);
-  const itemBias = tf.variable(tf.zeros([itemRows]), true);
-  const globalBias = tf.variable(tf.tensor1d(ctx.outputBias), true);
+  const userBias = trainableVariable(new Float32Array(userRows), [userRows]);
+  const itemBias = trainableVariable(new Float32Array(itemRows), [itemRows]);
+  const globalBias = trainableVariable(ctx.outputBias, [1]);
 
   const table = (v: tf.Variable, count: number): EmbeddingTable => ({
     count,
@@ -41,15 +43,15 @@ export function build(params: MatrixFactorizationParams, ctx: BuildContext): Tra
     forward: (inputs) =>
       tf.tidy(() => {
         const { user, item } = indices(inputs);
-        const dot = tf.sum(tf.mul(tf.gather(userTable, user), tf.gather(itemTable, item)), 1);
-        const score = tf.add(tf.add(tf.add(dot, tf.gather(userBias, user)), tf.gather(itemBias, item)), globalBias);
+        const dot = tf.sum(tf.mul(lookupRows(userTable, user), lookupRows(itemTable, item)), 1);
+        const score = tf.add(tf.add(tf.add(dot, lookupRows(userBias, user)), lookupRows(itemBias, item)), globalBias);
         return tf.reshape(score, [-1, 1]) as tf.Tensor2D;
       }),
     penalty: (inputs) => {
       if (params.l2 === 0) return null;
       return tf.tidy(() => {
         const { user, item } = indices(inputs);
-        const squares = tf.add(tf.sum(tf.square(tf.gather(userTable, user))), tf.sum(tf.square(tf.gather(itemTable, item))));
+        const squares = tf.add(tf.sum(tf.square(lookupRows(userTable, user))), tf.sum(tf.square(lookupRows(itemTable, item))));
         return tf.mul(tf.div(squares, user.shape[0]), params.l2) as tf.Scalar;
       });
     },

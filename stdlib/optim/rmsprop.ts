@@ -5,7 +5,6 @@ export interface RmspropParams {
   rho: number;
   momentum: number;
   epsilon: number;
-  centered: boolean;
 }
 
 export const signature: OptimizerSig = {
@@ -16,7 +15,7 @@ export const signature: OptimizerSig = {
     { name: "rho", type: "float", default: 0.9, min: 0, max: 1, tunable: true, doc: "Decay of the running mean of squared gradients." },
     { name: "momentum", type: "float", default: 0, min: 0, max: 1, tunable: true, doc: "Momentum applied to the scaled step." },
     { name: "epsilon", type: "float", default: 1e-7, min: 0, doc: "Added inside the square root for numerical stability." },
-    { name: "centered", type: "bool", default: false, doc: "Divide by the variance rather than the raw second moment." },
   ],
+  // tfjs's centered variant takes sqrt(ms - (mg² + eps)), which is NaN for weights with near-constant gradients, so it is not offered
   doc: "RMSprop (Hinton): gradient scaled by a running root mean square of recent gradients.",
 };
