@@ -6,6 +6,7 @@ import type { CstElement, CstNode, IToken } from "chevrotain";
 import type { DiagnosticBag } from "../diagnostics/diagnostic.js";
 import type * as A from "./ast.js";
 import type { Source, Span } from "./source.js";
+import { UnterminatedString } from "./tokens.js";
 
 const UNITS = new Set<A.Unit>(["%", "ms", "s", "m", "h", "d"]);
 const BLOCK_KINDS: Record<string, A.BlockKind> = {
@@ -351,6 +352,8 @@ export class AstBuilder {
   }
 
   private unquote(t: IToken): string {
+    // already reported as E0002 by parse()
+    if (t.tokenType === UnterminatedString) return t.image.slice(1);
     try {
       return JSON.parse(t.image) as string;
     } catch {

@@ -1,5 +1,5 @@
 /**
- * Text → AST with syntax diagnostics (E0001–E0009, spec/diagnostics.md#syntax).
+ * Text → AST with syntax diagnostics (E0001–E0005, spec/diagnostics.md#syntax).
  */
 import type { IRecognitionException, IToken, TokenType } from "chevrotain";
 import { DiagnosticBag } from "../diagnostics/diagnostic.js";
@@ -7,7 +7,7 @@ import type { SpecFile } from "./ast.js";
 import { AstBuilder } from "./build-ast.js";
 import { parseTokens } from "./parser.js";
 import { Source } from "./source.js";
-import { MlspecLexer } from "./tokens.js";
+import { MlspecLexer, UnterminatedString } from "./tokens.js";
 
 const TOKEN_DISPLAY: Record<string, string> = {
   Identifier: "a name",
@@ -96,24 +96,29 @@ export function parse(text: string, fileName = "<input>"): ParseResult {
   const diagnostics = new DiagnosticBag();
   const lexed = MlspecLexer.tokenize(text);
   for (const err of lexed.errors) {
-    const ch = text[err.offset] ?? "";
-    if (ch === '"') {
-      diagnostics.error("E0002", source, { start: err.offset, end: err.offset + err.length }, "unterminated string", {
-        label: "this string has no closing quote on its line",
-        help: 'close the string with `"` before the end of the line',
-      });
-    } else {
-      diagnostics.error("E0001", source, { start: err.offset, end: err.offset + err.length }, `unexpected character \`${text.slice(err.offset, err.offset + err.length)}\``, {
-        help: "comments start with `#`; names are letters, digits and `_`",
-      });
-    }
+    diagnostics.error("E0001", source, { start: err.offset, end: err.offset + err.length }, `unexpected character \`${text.slice(err.offset, err.offset + err.length)}\``, {
+      help: "comments start with `#`; names are letters, digits and `_`",
+    });
   }
+  // The token after an unterminated string is out of place only because of the
+  // missing quote: that mistake is reported once, as E0002.
+  const afterUnterminated = new Set<number>();
+  lexed.tokens.forEach((tok, i) => {
+    if (tok.tokenType !== UnterminatedString) return;
+    diagnostics.error("E0002", source, { start: tok.startOffset, end: tok.startOffset + tok.image.length }, "unterminated string", {
+      label: "this string has no closing quote on its line",
+      help: 'close the string with `"` before the end of the line',
+    });
+    const next = lexed.tokens[i + 1];
+    afterUnterminated.add(next ? next.startOffset : text.length);
+  });
   const { cst, errors } = parseTokens(lexed.tokens);
   // Recovery can report the same mistake more than once; one mistake, one message.
   const seenLines = new Set<number>();
   for (const e of errors) {
     const tok = e.token;
     const offset = Number.isNaN(tok.startOffset) ? text.length : tok.startOffset;
+    if (afterUnterminated.has(offset)) continue;
     const line = source.position(offset).line;
     if (seenLines.has(line)) continue;
     seenLines.add(line);

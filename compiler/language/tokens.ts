@@ -59,6 +59,12 @@ export const NumberLit = createToken({
   start_chars_hint: ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "."],
 });
 export const StringLit = createToken({ name: "StringLit", pattern: /"(?:[^"\\\n]|\\.)*"/ });
+/**
+ * A string with no closing quote, up to the end of its line. Lexed as a string (its
+ * category) so that parsing goes on: the missing quote is one diagnostic (E0002),
+ * not a cascade over the rest of the line.
+ */
+export const UnterminatedString = createToken({ name: "UnterminatedString", pattern: /"[^\r\n]*/, categories: [StringLit] });
 
 export const Pipe = createToken({ name: "Pipe", pattern: /\|>/ });
 export const LessEq = createToken({ name: "LessEq", pattern: /<=/ });
@@ -93,6 +99,7 @@ export const allTokens: TokenType[] = [
   Comment,
   NumberLit,
   StringLit,
+  UnterminatedString,
   MlspecKw,
   ImportKw,
   ...BlockKeywords,

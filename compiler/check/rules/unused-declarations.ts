@@ -2,8 +2,9 @@ import type { Rule } from "../context.js";
 import { refName } from "../values.js";
 
 /**
- * A dataset, features block or model that nothing uses is probably a mistake:
- * a warning, not an error (spec/language.md#names).
+ * A dataset or features block that nothing uses is probably a mistake: a warning,
+ * not an error (spec/language.md#names). A spec with no model at all is a data
+ * contract to validate, so its datasets are not "unused".
  */
 export const unusedDeclarations: Rule = {
   name: "unused-declarations",
@@ -24,8 +25,10 @@ export const unusedDeclarations: Rule = {
         if (n) used.add(n.split("@")[0]!);
       }
     }
+    const hasModels = ctx.sem.models.size > 0;
     for (const d of ctx.sem.program.decls.values()) {
       if (d.kind !== "dataset" && d.kind !== "features") continue;
+      if (d.kind === "dataset" && !hasModels) continue;
       if (used.has(d.name)) continue;
       // declarations imported from another file are there to be shared
       if (d.file !== ctx.sem.program.main) continue;

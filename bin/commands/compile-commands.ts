@@ -1,0 +1,111 @@
+/**
+ * `mlspec check`, `mlspec plan`, `mlspec fmt`: the compile path. Nothing here loads
+ * tfjs, onnxruntime or DuckDB.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { compileFile, nodeHost } from "../../compiler/compile.js";
+import type { Diagnostic } from "../../compiler/diagnostics/diagnostic.js";
+import { renderJson, renderSarif, renderText } from "../../compiler/diagnostics/render.js";
+import { parse } from "../../compiler/language/parse.js";
+import { printFile } from "../../compiler/language/printer.js";
+import { CliError } from "../cli-error.js";
+
+export type DiagnosticFormat = "text" | "json" | "sarif";
+
+function requireReadable(file: string): void {
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(file);
+  } catch {
+    throw new CliError(`cannot read ${file}: no such file`);
+  }
+  if (!stat.isFile()) throw new CliError(`cannot read ${file}: not a file`);
+  try {
+    fs.accessSync(file, fs.constants.R_OK);
+  } catch {
+    throw new CliError(`cannot read ${file}: permission denied`);
+  }
+}
+
+function summary(ds: Diagnostic[]): string {
+  const errors = ds.filter((d) => d.severity === "error").length;
+  const warnings = ds.length - errors;
+  const part = (n: number, w: string) => `${n} ${w}${n === 1 ? "" : "s"}`;
+  return errors + warnings === 0 ? "no problems" : [errors ? part(errors, "error") : "", warnings ? part(warnings, "warning") : ""].filter(Boolean).join(", ");
+}
+
+export function printDiagnostics(ds: Diagnostic[], format: DiagnosticFormat, out: NodeJS.WritableStream, version: string): void {
+  if (format === "json") out.write(renderJson(ds) + "\n");
+  else if (format === "sarif") out.write(renderSarif(ds, version, () => undefined) + "\n");
+  else {
+    const color = (out as NodeJS.WriteStream).isTTY === true && !process.env.NO_COLOR;
+    for (const d of ds) out.write(renderText(d, { color }) + "\n\n");
+  }
+}
+
+export function runCheck(files: string[], opts: { format: DiagnosticFormat; quiet?: boolean }, version: string): number {
+  for (const f of files) requireReadable(f);
+  const all: Diagnostic[] = [];
+  for (const f of files) all.push(...compileFile(f).diagnostics);
+  const shown = opts.quiet ? all.filter((d) => d.severity === "error") : all;
+  printDiagnostics(shown, opts.format, process.stdout, version);
+  if (opts.format === "text") {
+    const names = files.length === 1 ? files[0] : `${files.length} files`;
+    process.stderr.write(`${names}: ${summary(all)}\n`);
+  }
+  return all.some((d) => d.severity === "error") ? 1 : 0;
+}
+
+export async function runPlan(file: string, opts: { out?: string }, version: string): Promise<number> {
+  requireReadable(file);
+  const result = compileFile(file);
+  if (result.hasErrors) {
+    printDiagnostics(result.diagnostics.filter((d) => d.severity === "error"), "text", process.stderr, version);
+    process.stderr.write(`${file}: ${summary(result.diagnostics)}; no plan\n`);
+    return 1;
+  }
+  const { planOf } = await import("../../compiler/plan/index.js");
+  const { serializePlan } = await import("../../compiler/plan/lower.js");
+  const text = serializePlan(planOf(result));
+  if (opts.out) {
+    const tmp = `${opts.out}.tmp-${process.pid}`;
+    try {
+      fs.writeFileSync(tmp, text);
+      fs.renameSync(tmp, opts.out);
+    } catch (e) {
+      throw new CliError(`cannot write ${opts.out}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    }
+    process.stderr.write(`plan written to ${opts.out}\n`);
+  } else process.stdout.write(text);
+  return 0;
+}
+
+export function runFmt(files: string[], opts: { check?: boolean }, version: string): number {
+  for (const f of files) requireReadable(f);
+  let changed = 0;
+  let failed = 0;
+  for (const f of files) {
+    const text = nodeHost.readFile(path.resolve(f))!;
+    const { file, diagnostics } = parse(text, f);
+    if (diagnostics.hasErrors) {
+      printDiagnostics(diagnostics.items, "text", process.stderr, version);
+      process.stderr.write(`${f}: not formatted, it has syntax errors\n`);
+      failed++;
+      continue;
+    }
+    const formatted = printFile(file);
+    if (formatted === text) continue;
+    changed++;
+    if (opts.check) {
+      process.stdout.write(`${f}\n`);
+      continue;
+    }
+    const tmp = `${f}.tmp-${process.pid}`;
+    fs.writeFileSync(tmp, formatted);
+    fs.renameSync(tmp, f);
+    process.stderr.write(`formatted ${f}\n`);
+  }
+  if (opts.check && changed > 0) process.stderr.write(`${changed} file${changed === 1 ? "" : "s"} would be reformatted\n`);
+  return failed > 0 || (opts.check && changed > 0) ? 1 : 0;
+}

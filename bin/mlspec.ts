@@ -1,0 +1,83 @@
+#!/usr/bin/env node
+/**
+ * The mlspec command line. Compile commands are loaded eagerly (they are light);
+ * runtime commands import their modules only when run.
+ */
+import { createRequire } from "node:module";
+import { Command, CommanderError, Option } from "commander";
+import { CliError } from "./cli-error.js";
+import { type DiagnosticFormat, runCheck, runFmt, runPlan } from "./commands/compile-commands.js";
+
+const require = createRequire(import.meta.url);
+function packageVersion(): string {
+  for (const p of ["../package.json", "../../package.json"]) {
+    try {
+      return (require(p) as { version: string }).version;
+    } catch {
+      /* try the next layout: dist/bin or bin */
+    }
+  }
+  return "0.0.0";
+}
+const version = packageVersion();
+
+let exitCode = 0;
+const program = new Command()
+  .name("mlspec")
+  .description("A typed language, compiler and runtime for production machine learning")
+  .version(version)
+  .showHelpAfterError("(run with --help for usage)")
+  .exitOverride();
+
+program
+  .command("check")
+  .description("type-check spec files; exit 0 when clean (warnings allowed), 1 on errors, 2 on usage or I/O problems")
+  .argument("<files...>", "spec files")
+  .addOption(new Option("--format <format>", "output format").choices(["text", "json", "sarif"]).default("text"))
+  .option("-q, --quiet", "show errors only")
+  .action((files: string[], opts: { format: DiagnosticFormat; quiet?: boolean }) => {
+    exitCode = runCheck(files, opts, version);
+  });
+
+program
+  .command("plan")
+  .description("print the execution plan of a spec as JSON (spec/plan.md)")
+  .argument("<file>", "spec file")
+  .option("-o, --out <path>", "write the plan to a file instead of stdout")
+  .action(async (file: string, opts: { out?: string }) => {
+    exitCode = await runPlan(file, opts, version);
+  });
+
+program
+  .command("fmt")
+  .description("format spec files in place; --check lists files that would change and exits 1")
+  .argument("<files...>", "spec files")
+  .option("--check", "only check; change nothing")
+  .action((files: string[], opts: { check?: boolean }) => {
+    exitCode = runFmt(files, opts, version);
+  });
+
+async function main(): Promise<void> {
+  try {
+    await program.parseAsync(process.argv);
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // help and version are successes; everything else is a usage error
+      process.exitCode = e.code === "commander.helpDisplayed" || e.code === "commander.version" || e.code === "commander.help" ? 0 : 2;
+      return;
+    }
+    if (e instanceof CliError) {
+      process.stderr.write(`mlspec: ${e.message}\n`);
+      process.exitCode = e.exitCode;
+      return;
+    }
+    const err = e as Error;
+    process.stderr.write(`mlspec: internal error: ${err.message}\n`);
+    if (process.env.MLSPEC_DEBUG) process.stderr.write(`${err.stack}\n`);
+    process.exitCode = 70;
+    return;
+  }
+  process.exitCode = exitCode;
+}
+
+await main();

@@ -1,0 +1,473 @@
+/**
+ * Checked program → execution plan (spec/plan.md). Runs only on programs without
+ * errors, so it may assume every name resolves; defaults come from the signatures.
+ */
+import { createHash } from "node:crypto";
+import * as path from "node:path";
+import type * as A from "../language/ast.js";
+import type { ColumnType, ParamSig } from "../../stdlib/signature.js";
+import { builtins } from "../../stdlib/index.js";
+import { type BoundCall, bindCall, calleeName, type DatasetInfo, type FeaturesInfo, type ModelInfo, pathName, type Semantic } from "../check/semantic.js";
+import { blockSettings, settingCalls } from "../check/settings-signatures.js";
+import { type Json, numericValue, refName, toJson } from "../check/values.js";
+import { printExpr } from "../language/printer.js";
+import { metricParts } from "../check/rules/model-metrics.js";
+import { PLAN_VERSION, type ColumnContract, type FeatureDef, type GateSpec, type MonitorPlan, type Plan, type RolloutPlan, type SearchParam, type ServePlan, type SourceSpec, type Step, type TaskSpec } from "./schema.js";
+
+/** Named arguments with defaults filled in, in signature order. */
+export function argValues(bound: BoundCall, params: ParamSig[]): Record<string, Json> {
+  const out: Record<string, Json> = {};
+  for (const p of params) {
+    const a = bound.args.get(p.name);
+    if (a) out[p.name] = toJson(a.value);
+    else if (p.default !== undefined) out[p.name] = p.default as Json;
+  }
+  return out;
+}
+
+function callValues(call: A.CallExpr | undefined, params: ParamSig[], skip = 0): Record<string, Json> {
+  if (!call) return argValues({ call: undefined as never, args: new Map(), extra: [], unknown: [], repeated: [] }, params);
+  return argValues(bindCall(call, params, { skipPositional: skip }), params);
+}
+
+function settingValue(s: { assigns: Map<string, Extract<A.Stmt, { kind: "assign" }>> } | undefined, key: string, table: string): Json {
+  const st = s?.assigns.get(key);
+  if (st) return toJson(st.value);
+  return (blockSettings[table]?.[key]?.default ?? null) as Json;
+}
+
+class Lowering {
+  private readonly steps: Step[] = [];
+  private readonly projectRoot: string;
+
+  constructor(private readonly sem: Semantic) {
+    this.projectRoot = sem.program.projectRoot;
+  }
+
+  /** A data path, relative to the project directory, with forward slashes. */
+  private projectPath(decl: { file: A.SpecFile }, p: string): string {
+    const file = this.sem.program.paths.get(decl.file)!;
+    return path.relative(this.projectRoot, path.resolve(path.dirname(file), p)).split(path.sep).join("/");
+  }
+
+  private source(decl: { file: A.SpecFile }, call: A.CallExpr): SourceSpec {
+    const fmt = calleeName(call) as SourceSpec["format"];
+    const v = callValues(call, builtins.sources.get(fmt)!.params);
+    const src: SourceSpec = { format: fmt, path: this.projectPath(decl, String(v.path)) };
+    if (fmt === "csv") {
+      src.delimiter = v.delimiter as string;
+      src.header = v.header as boolean;
+    }
+    return src;
+  }
+
+  private contract(ds: DatasetInfo): { columns: ColumnContract[]; rows?: { min?: number; max?: number } } {
+    const columns: ColumnContract[] = [];
+    for (const col of ds.columns.values()) {
+      const c: ColumnContract = { name: col.name, type: col.type!, nulls: { allowed: false } };
+      for (const con of col.stmt.constraints) {
+        const w = con.word.name;
+        if (w === "unique") c.unique = true;
+        else if (w === "nulls" && con.value) {
+          const v = numericValue(con.value)!;
+          c.nulls = { allowed: true, maxFraction: v };
+        } else if ((w === "range" || w === "mean" || w === "std") && con.value?.kind === "range") {
+          c[w] = { min: numericValue(con.value.low), max: numericValue(con.value.high) };
+        }
+      }
+      columns.push(c);
+    }
+    let rows: { min?: number; max?: number } | undefined;
+    for (const cond of ds.contract?.conditions ?? []) {
+      if (pathName(cond.left) !== "rows") continue;
+      const v = numericValue(cond.right)!;
+      rows ??= {};
+      if (cond.op === ">=") rows.min = v;
+      else if (cond.op === ">") rows.min = v + 1;
+      else if (cond.op === "<=") rows.max = v;
+      else if (cond.op === "<") rows.max = v - 1;
+    }
+    return rows ? { columns, rows } : { columns };
+  }
+
+  private dataset(ds: DatasetInfo): void {
+    const name = ds.decl.name;
+    const label = ds.label && refName(ds.label);
+    this.steps.push({
+      id: `validate:${name}`,
+      kind: "validate",
+      dependsOn: [],
+      params: { dataset: name, source: this.source(ds.decl, ds.source!), contract: this.contract(ds), ...(label ? { label } : {}) },
+    });
+    this.steps.push({ id: `profile:${name}`, kind: "profile", dependsOn: [`validate:${name}`], params: { dataset: name } });
+    const v = callValues(ds.split, builtins.splits.get("holdout")!.params);
+    const method = v.group ? "group" : v.order_by ? "time" : v.stratify ? "stratified" : "random";
+    const column = (v.group ?? v.order_by ?? v.stratify) as string | undefined;
+    this.steps.push({
+      id: `split:${name}`,
+      kind: "split",
+      dependsOn: [`validate:${name}`],
+      params: { dataset: name, split: { method, test: v.test as number, validation: v.validation as number, seed: v.seed as number, ...(column ? { column } : {}) } },
+    });
+  }
+
+  private columnsOf(ds: DatasetInfo): Array<{ name: string; type: ColumnType }> {
+    return [...ds.columns.values()].map((c) => ({ name: c.name, type: c.type! }));
+  }
+
+  private featureDefs(fs: FeaturesInfo): FeatureDef[] {
+    const byName = new Map(fs.features.map((f) => [f.name.name, f]));
+    const resolve = (name: string, seen: Set<string>): FeatureDef => {
+      const f = byName.get(name)!;
+      const stages = f.stages.map((st) => {
+        const sig = builtins.transforms.get(st.fn.name)!;
+        const call = st.node.kind === "call" ? st.node : undefined;
+        return { fn: st.fn.name, args: callValues(call, sig.params, st.inputCount) as Record<string, Json> };
+      });
+      // a feature built on a feature inlines that feature's pipeline
+      const first = f.inputs[0]?.name;
+      if (first && byName.has(first) && !fs.dataset?.columns.has(first) && !seen.has(first)) {
+        const base = resolve(first, new Set([...seen, name]));
+        return { name, inputs: base.inputs, stages: [...base.stages, ...stages] };
+      }
+      return { name, inputs: f.inputs.map((i) => i.name), stages };
+    };
+    return fs.features.map((f) => resolve(f.name.name, new Set()));
+  }
+
+  private features(fs: FeaturesInfo): void {
+    const ds = fs.dataset!;
+    this.steps.push({
+      id: `fit_features:${fs.decl.name}`,
+      kind: "fit_features",
+      dependsOn: [`split:${ds.decl.name}`],
+      params: { features: fs.decl.name, dataset: ds.decl.name, columns: this.columnsOf(ds), definitions: this.featureDefs(fs) },
+    });
+  }
+
+  /** `inputs = columns(ds, except = [...])`: numbers pass through, categories are one-hot encoded. */
+  private implicitFeatures(m: ModelInfo, labelCols: string[]): string {
+    const ds = m.dataset!;
+    const name = `${m.decl.name}.columns`;
+    const call = m.inputsExpr as A.CallExpr;
+    const v = callValues(call, settingCalls.columns!);
+    const except = new Set([...((v.except as string[] | undefined) ?? []), ...labelCols]);
+    const definitions: FeatureDef[] = [];
+    for (const col of ds.columns.values()) {
+      if (except.has(col.name) || !col.type) continue;
+      const k = col.type.kind;
+      if (k === "int" || k === "float" || k === "bool") definitions.push({ name: col.name, inputs: [col.name], stages: [] });
+      else if (k === "enum") definitions.push({ name: col.name, inputs: [col.name], stages: [{ fn: "onehot", args: {} }] });
+    }
+    this.steps.push({
+      id: `fit_features:${name}`,
+      kind: "fit_features",
+      dependsOn: [`split:${ds.decl.name}`],
+      params: { features: name, dataset: ds.decl.name, columns: this.columnsOf(ds), definitions },
+    });
+    return name;
+  }
+
+  private task(m: ModelInfo): TaskSpec {
+    const col = (k: string) => {
+      const a = m.taskColumns.get(k);
+      return a ? refName(a.value) : undefined;
+    };
+    const target = col("target")!;
+    const t = m.dataset?.columns.get(target)?.type;
+    const spec: TaskSpec = { kind: m.task!, target };
+    if (m.task === "binary") spec.classes = t?.kind === "enum" ? t.values : [false, true];
+    else if (m.task === "multiclass" && t?.kind === "enum") spec.classes = t.values;
+    if (m.task === "recommendation") {
+      spec.user = col("user");
+      spec.item = col("item");
+    }
+    return spec;
+  }
+
+  private metricName(r: A.RefExpr): string {
+    const { name, k } = metricParts(r);
+    return k ? `${name}@${k}` : name;
+  }
+
+  private gates(m: ModelInfo): GateSpec[] {
+    const out: GateSpec[] = [];
+    for (const req of m.settings.requires) {
+      const e = req.expr as Extract<A.Expr, { kind: "binary" }>;
+      const left = e.left as A.RefExpr;
+      const split = left.path.length > 1 && left.path[0]!.name === "val" ? "validation" : "test";
+      const metric = this.metricName(left);
+      const op = e.op as GateSpec["op"];
+      const value = numericValue(e.right);
+      let bound: GateSpec["bound"];
+      if (value !== undefined) bound = { kind: "value", value };
+      else {
+        // champion.auc, champion.auc - 0.01, champion.auc + 0.01
+        let ref: A.Expr = e.right;
+        let offset = 0;
+        if (ref.kind === "binary" && (ref.op === "-" || ref.op === "+")) {
+          offset = (ref.op === "-" ? -1 : 1) * (numericValue(ref.right) ?? 0);
+          ref = ref.left;
+        }
+        const r = ref as A.RefExpr;
+        bound = { kind: "alias", alias: r.path[0]!.name, metric: this.metricName({ ...r, path: r.path.slice(1) }), offset };
+      }
+      out.push({ metric, split, op, bound, text: printExpr(e) });
+    }
+    return out;
+  }
+
+  private model(m: ModelInfo, searchFor: Map<string, string>): void {
+    const name = m.decl.name;
+    const task = this.task(m);
+    const labelCols = [task.target, task.user, task.item].filter((x): x is string => x !== undefined);
+    const features = m.features ? m.features.decl.name : this.implicitFeatures(m, labelCols);
+    const featureStep = `fit_features:${features}`;
+    const metrics = m.metrics.map((r) => this.metricName(r));
+    let trainStep: string;
+    if (m.importCall) {
+      const fmt = calleeName(m.importCall) as "onnx" | "xgboost";
+      const v = callValues(m.importCall, builtins.importFormats.get(fmt)!.params);
+      trainStep = `import_model:${name}`;
+      this.steps.push({ id: trainStep, kind: "import_model", dependsOn: [featureStep], params: { model: name, task, features, format: fmt, path: this.projectPath(m.decl, String(v.path)), metrics } });
+    } else {
+      const archName = calleeName(m.arch!);
+      const optCall = m.train?.assigns.get("optimizer")?.value;
+      const optName = optCall && optCall.kind === "call" ? calleeName(optCall) : optCall?.kind === "ref" ? refName(optCall)! : "adam";
+      const optimizer = { kind: optName, params: callValues(optCall?.kind === "call" ? optCall : undefined, builtins.optimizers.get(optName)!.params) };
+      const es = m.train?.calls.find((c) => calleeName(c.call) === "early_stop");
+      let earlyStop: Extract<Step, { kind: "train" }>["params"]["train"]["earlyStop"];
+      if (es) {
+        const v = callValues(es.call, settingCalls.early_stop!);
+        const ref = bindCall(es.call, settingCalls.early_stop!).args.get("metric")!.value as A.RefExpr;
+        const { qualifier } = metricParts(ref);
+        const metric = this.metricName(ref);
+        const sig = builtins.metrics.get(metricParts(ref).name);
+        earlyStop = {
+          metric,
+          split: qualifier === "train" ? "train" : "validation",
+          patience: v.patience as number,
+          minDelta: v.min_delta as number,
+          mode: metric === "loss" || sig?.direction === "minimize" ? "min" : "max",
+        };
+      }
+      const train = {
+        optimizer,
+        epochs: settingValue(m.train, "epochs", "train") as number,
+        batchSize: settingValue(m.train, "batch", "train") as number,
+        seed: settingValue(m.train, "seed", "train") as number,
+        ...(earlyStop ? { earlyStop } : {}),
+      };
+      const arch = { kind: archName, params: callValues(m.arch, builtins.archs.get(archName)!.params) };
+      const search = searchFor.get(name);
+      if (search) {
+        trainStep = `search:${search}`;
+        // the search step trains trials from this base configuration
+        this.steps.push({ id: `train:${name}`, kind: "train", dependsOn: [featureStep], params: { model: name, task, features, arch, train, metrics } });
+        this.searchStep(search, name, [`train:${name}`]);
+      } else {
+        trainStep = `train:${name}`;
+        this.steps.push({ id: trainStep, kind: "train", dependsOn: [featureStep], params: { model: name, task, features, arch, train, metrics } });
+      }
+    }
+    this.steps.push({ id: `evaluate:${name}`, kind: "evaluate", dependsOn: [trainStep], params: { model: name, metrics, splits: ["validation", "test"] } });
+    this.steps.push({ id: `gate:${name}`, kind: "gate", dependsOn: [`evaluate:${name}`], params: { model: name, gates: this.gates(m) } });
+    this.steps.push({ id: `export:${name}`, kind: "export", dependsOn: [`gate:${name}`], params: { model: name, format: "onnx" } });
+    const rolledOut = [...this.sem.rollouts.values()].some((r) => r.serve?.model === m);
+    this.steps.push({
+      id: `register:${name}`,
+      kind: "register",
+      dependsOn: [`export:${name}`],
+      // with a rollout block a new version waits as challenger; otherwise it takes over
+      params: { model: name, alias: rolledOut ? "challenger" : "champion", aliasWhenNone: "champion" },
+    });
+  }
+
+  private searchStep(searchName: string, model: string, dependsOn: string[]): void {
+    const s = this.sem.searches.get(searchName)!;
+    const space: SearchParam[] = [];
+    for (const smp of s.settings.samples) {
+      const p = pathName(smp.target);
+      const dist = smp.dist as A.CallExpr;
+      const kind = calleeName(dist) as SearchParam["dist"]["kind"];
+      let d: SearchParam["dist"];
+      if (kind === "choice") {
+        d = { kind, options: dist.args.map((a) => toJson(a.value)) };
+      } else {
+        const v = callValues(dist, builtins.distributions.get(kind)!.params);
+        d = kind === "int" ? { kind, low: v.low as number, high: v.high as number, step: v.step as number, log: v.log as boolean } : { kind, low: v.low as number, high: v.high as number };
+      }
+      const param: SearchParam = { path: p, dist: d };
+      if (smp.when?.kind === "binary") param.condition = { path: printExpr(smp.when.left), equals: toJson(smp.when.right) };
+      space.push(param);
+    }
+    const samplerCall = s.settings.assigns.get("sampler")!.value;
+    const samplerName = (samplerCall.kind === "call" ? calleeName(samplerCall) : refName(samplerCall)!) as "tpe" | "random" | "grid";
+    const sv = callValues(samplerCall.kind === "call" ? samplerCall : undefined, builtins.samplers.get(samplerName)!.params);
+    const sampler = {
+      kind: samplerName,
+      ...(sv.trials !== undefined ? { trials: sv.trials as number } : {}),
+      parallel: sv.parallel as number,
+      seed: sv.seed as number,
+      ...(sv.timeout !== undefined ? { timeoutMs: sv.timeout as number } : {}),
+      ...(sv.startup !== undefined ? { startup: sv.startup as number } : {}),
+      ...(sv.points !== undefined ? { points: sv.points as number } : {}),
+    };
+    const obj = s.settings.assigns.get("objective")!.value as Extract<A.Expr, { kind: "objective" }>;
+    const pruneCall = s.settings.assigns.get("prune")?.value;
+    let pruner: { kind: string; params: Record<string, Json> } | undefined;
+    if (pruneCall) {
+      const pn = pruneCall.kind === "call" ? calleeName(pruneCall) : refName(pruneCall)!;
+      pruner = { kind: pn, params: callValues(pruneCall.kind === "call" ? pruneCall : undefined, builtins.pruners.get(pn)!.params) };
+    }
+    this.steps.push({
+      id: `search:${searchName}`,
+      kind: "search",
+      dependsOn,
+      params: { search: searchName, model, space, sampler, objective: { direction: obj.direction, metric: this.metricName(obj.target), split: "validation" }, ...(pruner ? { pruner } : {}) },
+    });
+  }
+
+  private condition(st: Extract<A.Stmt, { kind: "condition" }>) {
+    const metric = pathName(st.left);
+    const value = numericValue(st.right);
+    const base = { metric, op: st.op, text: `${metric} ${st.op} ${printExpr(st.right)}` };
+    if (value !== undefined) return { ...base, value };
+    let ref: A.Expr = st.right;
+    let offset = 0;
+    if (ref.kind === "binary" && (ref.op === "-" || ref.op === "+")) {
+      offset = (ref.op === "-" ? -1 : 1) * (numericValue(ref.right) ?? 0);
+      ref = ref.left;
+    }
+    const r = ref as A.RefExpr;
+    return { ...base, relative: { alias: r.path[0]!.name, metric: r.path.slice(1).map((p) => p.name).join("."), offset } };
+  }
+
+  private modelRef(e: A.Expr | undefined) {
+    if (e?.kind !== "ref") return undefined;
+    return { model: e.path[0]!.name, alias: e.alias!.name };
+  }
+
+  private serve(name: string): ServePlan {
+    const sv = this.sem.serves.get(name)!;
+    const http = sv.settings.calls.find((c) => calleeName(c.call) === "http");
+    const batching = sv.settings.calls.find((c) => calleeName(c.call) === "batching");
+    const hv = callValues(http?.call, settingCalls.http!);
+    const plan: ServePlan = {
+      name,
+      model: this.modelRef(sv.settings.assigns.get("model")?.value)!,
+      http: { port: hv.port as number, host: hv.host as string, bodyLimit: hv.body_limit as number },
+      timeoutMs: settingValue(sv.settings, "timeout", "serve") as number,
+      slo: (sv.settings.nested.get("slo")?.body ?? []).filter((s): s is Extract<A.Stmt, { kind: "condition" }> => s.kind === "condition").map((s) => this.condition(s)),
+    };
+    const fb = this.modelRef(sv.settings.assigns.get("fallback")?.value);
+    if (fb) plan.fallback = fb;
+    if (batching) {
+      const bv = callValues(batching.call, settingCalls.batching!);
+      plan.batching = { maxBatch: bv.max_batch as number, maxWaitMs: bv.max_wait as number };
+    }
+    if (sv.model?.dataset) plan.dataset = sv.model.dataset.decl.name;
+    return plan;
+  }
+
+  private rollout(name: string): RolloutPlan {
+    const r = this.sem.rollouts.get(name)!;
+    const c = r.settings.calls.find((x) => builtins.rolloutStrategies.has(calleeName(x.call)))!;
+    const kind = calleeName(c.call);
+    return {
+      name,
+      serve: r.decl.block.relation!.target.name,
+      strategy: { kind, params: callValues(c.call, builtins.rolloutStrategies.get(kind)!.params) },
+      guards: (r.settings.nested.get("guard")?.body ?? []).filter((s): s is Extract<A.Stmt, { kind: "condition" }> => s.kind === "condition").map((s) => this.condition(s)),
+      onFail: settingValue(r.settings, "on_fail", "rollout") as "rollback" | "pause",
+      onSuccess: settingValue(r.settings, "on_success", "rollout") as "promote" | "hold",
+    };
+  }
+
+  private monitor(name: string): MonitorPlan {
+    const mon = this.sem.monitors.get(name)!;
+    const plan: MonitorPlan = { name, serve: mon.decl.block.relation!.target.name, scheduleMs: settingValue(mon.settings, "schedule", "monitor") as number, drift: [], performance: [], alerts: [] };
+    for (const c of mon.settings.calls) {
+      const fn = calleeName(c.call);
+      if (fn === "drift") {
+        const named = new Map(c.call.args.filter((a) => a.name).map((a) => [a.name!.name, a.value]));
+        const prediction = c.call.args.some((a) => !a.name && a.value.kind === "ref" && a.value.path[0]!.name === "prediction");
+        const pArg = c.call.args.find((a) => !a.name && a.value.kind === "binary" && a.value.left.kind === "ref" && a.value.left.path[0]!.name === "p_value");
+        const cols = named.get("features");
+        const pValue = pArg ? numericValue((pArg.value as Extract<A.Expr, { kind: "binary" }>).right) : named.has("p_value") ? numericValue(named.get("p_value")!) : undefined;
+        const threshold = named.has("threshold") ? numericValue(named.get("threshold")!) : undefined;
+        plan.drift.push({
+          target: prediction ? "prediction" : "features",
+          columns: cols?.kind === "list" ? cols.items.map((i) => refName(i)!) : "all",
+          test: named.get("test") ? refName(named.get("test")!)! : "psi",
+          ...(threshold !== undefined ? { threshold } : {}),
+          ...(pValue !== undefined ? { pValue } : {}),
+          windowMs: named.has("window") ? numericValue(named.get("window")!)! : 3_600_000,
+        });
+      } else if (fn === "performance") {
+        const cond = c.call.args.find((a) => !a.name && a.value.kind === "binary")!.value as Extract<A.Expr, { kind: "binary" }>;
+        const named = new Map(c.call.args.filter((a) => a.name).map((a) => [a.name!.name, a.value]));
+        const labels = named.get("labels");
+        plan.performance.push({
+          metric: this.metricName(cond.left as A.RefExpr),
+          op: cond.op as "<" | "<=" | ">" | ">=",
+          value: numericValue(cond.right)!,
+          windowMs: named.has("window") ? numericValue(named.get("window")!)! : 86_400_000,
+          ...(labels?.kind === "call" ? { labels: this.source(mon.decl, labels) } : {}),
+          ...(named.get("key") ? { key: refName(named.get("key")!)! } : {}),
+        });
+      } else if (fn === "alert") {
+        plan.alerts.push({ kind: "alert", params: callValues(c.call, settingCalls.alert!) });
+      }
+    }
+    const rt = mon.settings.retrains[0];
+    if (rt) {
+      const atMost = rt.clauses.find((c) => c.kind === "at_most") as Extract<A.RetrainClause, { kind: "at_most" }> | undefined;
+      const using = rt.clauses.find((c) => c.kind === "using") as Extract<A.RetrainClause, { kind: "using" }> | undefined;
+      plan.retrain = {
+        when: printExpr(rt.when),
+        ...(atMost ? { maxRuns: numericValue(atMost.count)!, perMs: numericValue(atMost.per)! } : {}),
+        ...(using ? { using: refName(using.target)! } : {}),
+      };
+    }
+    return plan;
+  }
+
+  lower(): Omit<Plan, "specHash"> {
+    const sem = this.sem;
+    const searchFor = new Map<string, string>();
+    for (const [name, s] of sem.searches) if (s.model && !searchFor.has(s.model.decl.name)) searchFor.set(s.model.decl.name, name);
+    const usedDatasets = new Set<string>();
+    for (const m of sem.models.values()) if (m.dataset) usedDatasets.add(m.dataset.decl.name);
+    for (const fs of sem.features.values()) if (fs.dataset) usedDatasets.add(fs.dataset.decl.name);
+    for (const ds of sem.datasets.values()) if (usedDatasets.has(ds.decl.name)) this.dataset(ds);
+    const usedFeatures = new Set([...sem.models.values()].map((m) => m.features?.decl.name).filter(Boolean));
+    for (const fs of sem.features.values()) if (usedFeatures.has(fs.decl.name)) this.features(fs);
+    for (const m of sem.models.values()) this.model(m, searchFor);
+    const main = sem.program.main;
+    const mainPath = sem.program.paths.get(main)!;
+    return {
+      planVersion: PLAN_VERSION,
+      spec: {
+        file: path.basename(mainPath),
+        imports: sem.program.files.filter((f) => f !== main).map((f) => path.relative(this.projectRoot, sem.program.paths.get(f)!).split(path.sep).join("/")),
+      },
+      steps: this.steps,
+      serves: [...sem.serves.keys()].map((n) => this.serve(n)),
+      rollouts: [...sem.rollouts.keys()].map((n) => this.rollout(n)),
+      monitors: [...sem.monitors.keys()].map((n) => this.monitor(n)),
+    };
+  }
+}
+
+/** Stable JSON: keys in insertion order, which the lowering fixes; two-space indent. */
+export function serializePlan(plan: Plan): string {
+  return JSON.stringify(plan, null, 2) + "\n";
+}
+
+export function buildPlan(sem: Semantic): Plan {
+  const body = new Lowering(sem).lower();
+  const specHash = createHash("sha256").update(JSON.stringify(body)).digest("hex");
+  const { planVersion, ...rest } = body;
+  return { planVersion, specHash, ...rest };
+}
