@@ -190,10 +190,11 @@ export class Study {
     const last = trial.intermediate[trial.intermediate.length - 1];
     if (last && step <= last.step) throw new StudyError(`trial ${number}: steps must increase (step ${step} reported after step ${last.step})`);
     if (typeof value !== "number") throw new StudyError(`trial ${number}: reported value must be a number (got ${typeof value})`);
-    trial.intermediate.push({ step, value: Number.isFinite(value) ? value : Number.NaN });
+    const recorded = Number.isFinite(value) ? value : Number.NaN;
+    trial.intermediate.push({ step, value: recorded });
     if (trial.pruneReason !== null) return true;
     if (!this.pruner) return false;
-    if (this.pruner.shouldPrune(trial, step, value, this.history)) {
+    if (this.pruner.shouldPrune(trial, step, recorded, this.history)) {
       trial.pruneReason = `pruned at step ${step} by the ${this.pruner.name} pruner`;
       return true;
     }

@@ -1,6 +1,6 @@
 /** Builds the pruner a plan names. The only place that knows every pruner. */
 import { SearchError } from "../errors.js";
-import { rejectUnknownOptions } from "../samplers/create.js";
+import { rejectUnknownOptions } from "../strategy-options.js";
 import { SuccessiveHalvingPruner } from "./asha.js";
 import type { Pruner } from "./base.js";
 import { MedianPruner } from "./median.js";

@@ -1,5 +1,6 @@
 /** Builds the sampler a plan names. The only place that knows every sampler. */
 import { SearchError } from "../errors.js";
+import { rejectUnknownOptions } from "../strategy-options.js";
 import type { Sampler } from "./base.js";
 import { GridSampler } from "./grid.js";
 import { RandomSampler } from "./random.js";
@@ -29,16 +30,5 @@ export function createSampler(spec: SamplerSpec): Sampler {
       return new GridSampler(spec);
     case "tpe":
       return new TPESampler(spec);
-  }
-}
-
-export function rejectUnknownOptions(what: string, spec: object, allowed: readonly string[]): void {
-  for (const [key, value] of Object.entries(spec)) {
-    if (key === "kind" || value === undefined) continue;
-    if (!allowed.includes(key)) {
-      const known = allowed.length > 0 ? `; it takes ${allowed.join(", ")}` : "; it takes no options";
-      throw new SearchError(`the ${what} has no option "${key}"${known}`);
-    }
-    if (typeof value !== "number") throw new SearchError(`the ${what}'s option "${key}" must be a number`);
   }
 }
