@@ -2,14 +2,15 @@
  * exportOnnx: a fitted feature pipeline plus a trained network as ONE ONNX
  * model, so serving runs a single graph per request batch on raw columns.
  *
- * Inputs: one [N, 1] tensor per raw column the pipeline reads — int, float and
- * bool as tensor(float) (bool 0/1, null NaN), string and enum as tensor(string)
- * (null ""). Output by task: binary `probability` [N, 1], multiclass
+ * Inputs: one [N, 1] tensor per raw column the network's features read (every
+ * numeric feature for dense networks, the two id features for a factorization):
+ * int, float and bool as tensor(float) (bool 0/1, null NaN), string and enum as
+ * tensor(string) (null ""). Output by task: binary `probability` [N, 1], multiclass
  * `probabilities` [N, K], regression `prediction` [N, 1], recommendation
  * `score` [N, 1]. Metadata describes inputs, features, task and provenance.
  */
 import type { TaskKind } from "../../stdlib/signature.js";
-import type { FittedPipeline, RawColumn } from "../features/pipeline.js";
+import type { FittedFeature, FittedPipeline, RawColumn } from "../features/pipeline.js";
 import type { Network, OutputHead } from "../model/network.js";
 import { checkNetwork, factorizationInputs, NetworkError, type FactorizationInputs } from "../model/forward.js";
 import { PipelineError } from "../features/raw-columns.js";
@@ -17,7 +18,7 @@ import { OnnxGraphBuilder } from "./onnx-graph.js";
 import { serializeModel } from "./onnx-model.js";
 import { emitPipeline } from "./onnx-pipeline.js";
 import { emitNetworkLogits } from "./onnx-network.js";
-import { inputSchema } from "./onnx-inputs.js";
+import { inputSchema, type InputSchemaEntry } from "./onnx-inputs.js";
 import { ExportError } from "./export-error.js";
 
 export { ExportError } from "./export-error.js";
@@ -83,7 +84,7 @@ function checkInputs(pipeline: FittedPipeline, network: Network, mf?: Factorizat
   }
 }
 
-/** The graph's inputs: the pipeline's columns, in the order of `columns`, with their declared types. */
+/** The graph's inputs: the columns `pipeline` reads, in the order of `columns`, with their declared types. */
 function graphColumns(pipeline: FittedPipeline, columns: RawColumn[]): RawColumn[] {
   const declared = new Map(columns.map((c) => [c.name, c]));
   for (const used of pipeline.columns) {
@@ -97,6 +98,38 @@ function graphColumns(pipeline: FittedPipeline, columns: RawColumn[]): RawColumn
   return columns.filter((c) => used.has(c.name)).map((c) => ({ name: c.name, type: c.type }));
 }
 
+/**
+ * The part of the pipeline the network reads: every numeric feature for dense
+ * networks, the user and item index features for a factorization. The graph
+ * then asks serving only for the columns those features need.
+ */
+function networkView(pipeline: FittedPipeline, network: Network, mf?: FactorizationInputs): FittedPipeline {
+  let keep: (f: FittedFeature) => boolean = (f) => f.output.kind === "numeric";
+  if (network.kind === "matrix_factorization") {
+    const { user, item } = factorizationInputs(pipeline.indexFeatures.map((f) => f.name), mf);
+    keep = (f) => f.name === user || f.name === item;
+  }
+  const features = pipeline.features.filter(keep);
+  const read = new Set(features.flatMap((f) => f.inputs));
+  return {
+    ...pipeline,
+    features,
+    columns: pipeline.columns.filter((c) => read.has(c.name)),
+    featureNames: network.kind === "matrix_factorization" ? [] : pipeline.featureNames,
+    width: network.kind === "matrix_factorization" ? 0 : pipeline.width,
+    indexFeatures: pipeline.indexFeatures.filter((f) => features.some((g) => g.name === f.name)),
+  };
+}
+
+function schemaOf(columns: RawColumn[]): InputSchemaEntry[] {
+  try {
+    return inputSchema(columns);
+  } catch (error) {
+    if (error instanceof PipelineError) throw new ExportError(error.message);
+    throw error;
+  }
+}
+
 export function exportOnnx(options: ExportOnnxOptions): Uint8Array {
   const { pipeline, network, task, classes, metadata } = options;
   let units: number;
@@ -108,14 +141,9 @@ export function exportOnnx(options: ExportOnnxOptions): Uint8Array {
     if (error instanceof NetworkError) throw new ExportError(error.message);
     throw error;
   }
-  const columns = graphColumns(pipeline, options.columns);
-  let schema;
-  try {
-    schema = inputSchema(columns);
-  } catch (error) {
-    if (error instanceof PipelineError) throw new ExportError(error.message);
-    throw error;
-  }
+  graphColumns(pipeline, options.columns);
+  const view = networkView(pipeline, network, options.factorization);
+  const schema = schemaOf(graphColumns(view, options.columns));
 
   const graph = new OnnxGraphBuilder();
   const inputs = new Map<string, string>();
@@ -123,7 +151,7 @@ export function exportOnnx(options: ExportOnnxOptions): Uint8Array {
   const output = OUTPUT_NAMES[task];
   if (inputs.has(output)) throw new ExportError(`a column may not be called \`${output}\`: it is the model's output`);
 
-  const emitted = emitPipeline(graph, pipeline, inputs);
+  const emitted = emitPipeline(graph, view, inputs);
   const logits = emitNetworkLogits(graph, network, emitted, options.factorization);
   const headOp = network.head === "sigmoid" ? "Sigmoid" : network.head === "softmax" ? "Softmax" : "Identity";
   graph.nodeTo(output, headOp, [logits], headOp === "Softmax" ? { axis: { int: 1 } } : {});
@@ -131,8 +159,8 @@ export function exportOnnx(options: ExportOnnxOptions): Uint8Array {
 
   const props: Record<string, string> = {
     "mlspec.input_schema": JSON.stringify(schema),
-    "mlspec.feature_names": JSON.stringify(pipeline.featureNames),
-    "mlspec.index_features": JSON.stringify(pipeline.indexFeatures),
+    "mlspec.feature_names": JSON.stringify(view.featureNames),
+    "mlspec.index_features": JSON.stringify(view.indexFeatures),
     "mlspec.pipeline_version": String(pipeline.version),
     "mlspec.spec_hash": metadata.specHash,
     "mlspec.model_name": metadata.modelName,
@@ -164,14 +192,7 @@ export function indexOutputName(feature: string): string {
  */
 export function exportFeaturesOnnx(options: ExportFeaturesOptions): Uint8Array {
   const { pipeline } = options;
-  const columns = graphColumns(pipeline, options.columns);
-  let schema;
-  try {
-    schema = inputSchema(columns);
-  } catch (error) {
-    if (error instanceof PipelineError) throw new ExportError(error.message);
-    throw error;
-  }
+  const schema = schemaOf(graphColumns(pipeline, options.columns));
   const graph = new OnnxGraphBuilder();
   const inputs = new Map<string, string>();
   for (const entry of schema) inputs.set(entry.name, graph.addInput({ name: entry.name, type: entry.tensor, dims: ["N", 1] }));

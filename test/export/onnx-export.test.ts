@@ -129,6 +129,15 @@ describe("exported model interface", () => {
     expect(probabilities[0]! + probabilities[1]! + probabilities[2]!).toBeCloseTo(1, 5);
   });
 
+  it("asks only for the columns the network's features read", () => {
+    const mf = buildScenario(8, "matrix_factorization").options;
+    const model = onnx.ModelProto.decode(exportOnnx(mf));
+    expect(model.graph!.input!.map((i) => i.name)).toEqual(["user", "item"]);
+    const props = Object.fromEntries(model.metadataProps!.map((p) => [p.key, p.value]));
+    expect(JSON.parse(props["mlspec.index_features"]!).map((f: { name: string }) => f.name)).toEqual(["user_ix", "item_ix"]);
+    expect(props["mlspec.feature_names"]).toBe("[]");
+  });
+
   it("uses the com.microsoft domain only when hashing", () => {
     const defs: FeatureDef[] = [{ name: "h", inputs: ["city"], stages: [{ fn: "hash", args: { buckets: 4 } }] }];
     const rng = new Rng(2);
