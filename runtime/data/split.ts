@@ -1,0 +1,127 @@
+/**
+ * Train / validation / test splits of the accepted rows, computed in SQL and reproducible:
+ * the same rows and seed give the same split on every run and thread count.
+ *
+ * Each row (or group) gets a key md5(seed:row) (md5(seed:value) for groups); sizes are
+ * exact: round(n * test) test rows and round(n * validation) validation rows.
+ *   random      rows ordered by key: the first go to test, the next to validation, the rest train
+ *   stratified  the same within each value of `column` (null is a class of its own), so each
+ *               class keeps the overall proportions
+ *   group       groups (rows sharing a `column` value) ordered by key; a group goes to test while
+ *               the rows before it plus half its own stay under the test size, then validation,
+ *               then train; no group is ever in two parts
+ *   time        rows ordered by `column` (nulls first), then row number: the latest go to test,
+ *               those just before to validation, the earliest to train (the seed is not used)
+ *
+ * The assignment is kept in table `split_assignment(__row, part)` for load and profile.
+ */
+import { ROW_COLUMN } from "./read.js";
+import type { ValidatedDataset } from "./contract.js";
+import { DataSpecError } from "./errors.js";
+import { quoteIdent } from "./sql.js";
+import type { SplitPart, SplitSpec } from "./types.js";
+
+export interface DataSplit {
+  method: SplitSpec["method"];
+  seed: number;
+  column: string | null;
+  /** Source row numbers of each part, ascending. */
+  train: number[];
+  validation: number[];
+  test: number[];
+}
+
+export const SPLIT_PARTS: readonly SplitPart[] = ["train", "validation", "test"];
+
+export async function splitDataset(data: ValidatedDataset, spec: SplitSpec): Promise<DataSplit> {
+  assertSplitUsable(data, spec);
+  const { session, table } = data;
+  const seed = `'${Math.trunc(spec.seed)}:'`;
+  const row = ROW_COLUMN;
+  const sizes = (n: string) =>
+    `round(${n} * ${spec.test})::BIGINT AS n_test, round(${n} * ${spec.validation})::BIGINT AS n_val`;
+  const byPosition = `CASE WHEN pos < n_test THEN 'test' WHEN pos < n_test + n_val THEN 'validation' ELSE 'train' END`;
+  let assignment: string;
+  switch (spec.method) {
+    case "random":
+      assignment = `
+        SELECT ${row}, ${byPosition} AS part FROM (
+          SELECT ${row}, row_number() OVER (ORDER BY md5_number_lower(${seed} || ${row}), ${row}) - 1 AS pos,
+                 ${sizes("count(*) OVER ()")}
+          FROM ${table})`;
+      break;
+    case "stratified": {
+      const label = quoteIdent(spec.column!);
+      assignment = `
+        SELECT ${row}, ${byPosition} AS part FROM (
+          SELECT ${row},
+                 row_number() OVER (PARTITION BY ${label} ORDER BY md5_number_lower(${seed} || ${row}), ${row}) - 1 AS pos,
+                 ${sizes(`count(*) OVER (PARTITION BY ${label})`)}
+          FROM ${table})`;
+      break;
+    }
+    case "group": {
+      const group = quoteIdent(spec.column!);
+      // A null key and the text "null" must not fall in one group: tag the text form.
+      const groupText = `CASE WHEN ${group} IS NULL THEN 'null' ELSE 'v' || CAST(${group} AS VARCHAR) END`;
+      assignment = `
+        WITH tagged AS (SELECT ${row}, ${groupText} AS g FROM ${table}),
+        groups AS (SELECT g, count(*) AS size FROM tagged GROUP BY g),
+        placed AS (
+          SELECT g, sum(size) OVER (ORDER BY md5_number_lower(${seed} || g), g ROWS UNBOUNDED PRECEDING) - size AS before,
+                 size, ${sizes("sum(size) OVER ()")}
+          FROM groups),
+        parts AS (
+          SELECT g, CASE WHEN before + size / 2 < n_test THEN 'test'
+                         WHEN before + size / 2 < n_test + n_val THEN 'validation' ELSE 'train' END AS part
+          FROM placed)
+        SELECT tagged.${row}, parts.part FROM tagged JOIN parts USING (g)`;
+      break;
+    }
+    case "time": {
+      const time = quoteIdent(spec.column!);
+      assignment = `
+        SELECT ${row}, CASE WHEN pos >= n - n_test THEN 'test' WHEN pos >= n - n_test - n_val THEN 'validation'
+                            ELSE 'train' END AS part FROM (
+          SELECT ${row}, row_number() OVER (ORDER BY ${time} ASC NULLS FIRST, ${row}) - 1 AS pos,
+                 count(*) OVER () AS n, ${sizes("count(*) OVER ()")}
+          FROM ${table})`;
+      break;
+    }
+  }
+  await session.run(`CREATE OR REPLACE TABLE split_assignment AS SELECT * FROM (${assignment}) ORDER BY ${row}`);
+  const columns = await session.columns(
+    `SELECT ${row}::INTEGER AS r, part FROM split_assignment ORDER BY ${row}`,
+  );
+  const rows = (columns["r"] ?? []) as number[];
+  const parts = (columns["part"] ?? []) as string[];
+  const split: DataSplit = {
+    method: spec.method,
+    seed: spec.seed,
+    column: spec.column ?? null,
+    train: [],
+    validation: [],
+    test: [],
+  };
+  for (let k = 0; k < rows.length; k++) split[parts[k] as SplitPart].push(rows[k]!);
+  return split;
+}
+
+function assertSplitUsable(data: ValidatedDataset, spec: SplitSpec): void {
+  for (const [name, fraction] of [["test", spec.test], ["validation", spec.validation]] as const) {
+    if (!(Number.isFinite(fraction) && fraction >= 0 && fraction < 1)) {
+      throw new DataSpecError(`split ${name} fraction must be in [0, 1), got ${fraction}`);
+    }
+  }
+  if (spec.test + spec.validation >= 1) {
+    throw new DataSpecError(`split test (${spec.test}) + validation (${spec.validation}) leaves no training rows`);
+  }
+  if (!Number.isFinite(spec.seed)) throw new DataSpecError(`split seed must be a number, got ${spec.seed}`);
+  if (spec.method === "random") return;
+  const what = { stratified: "stratify label", group: "group key", time: "time column" }[spec.method];
+  if (what === undefined) throw new DataSpecError(`unknown split method "${String(spec.method)}"`);
+  if (!spec.column) throw new DataSpecError(`a ${spec.method} split needs a ${what} column`);
+  if (!data.contract.columns.some((c) => c.name === spec.column)) {
+    throw new DataSpecError(`${what} "${spec.column}" is not a column of the dataset`);
+  }
+}
