@@ -12,6 +12,8 @@ import { blockSettings, settingCalls } from "../check/settings-signatures.js";
 import { type Json, numericValue, refName, toJson } from "../check/values.js";
 import { printExpr } from "../language/printer.js";
 import { metricParts } from "../check/rules/model-metrics.js";
+import { constantValue, lowerBound } from "./bounds.js";
+import { PlanError } from "./plan-error.js";
 import { PLAN_VERSION, type ColumnContract, type FeatureDef, type GateSpec, type MonitorPlan, type Plan, type RolloutPlan, type SearchParam, type ServePlan, type SourceSpec, type Step, type TaskSpec } from "./schema.js";
 
 /** Named arguments with defaults filled in, in signature order. */
@@ -145,12 +147,16 @@ class Lowering {
     });
   }
 
-  /** `inputs = columns(ds, except = [...])`: numbers pass through, categories are one-hot encoded. */
+  /**
+   * `inputs = columns(ds, except = [...])` or `inputs = ds`: every column but the
+   * task's; numbers and bools pass through, enums are one-hot encoded, strings and
+   * timestamps are left out (they need an explicit encoding).
+   */
   private implicitFeatures(m: ModelInfo, labelCols: string[]): string {
     const ds = m.dataset!;
     const name = `${m.decl.name}.columns`;
-    const call = m.inputsExpr as A.CallExpr;
-    const v = callValues(call, settingCalls.columns!);
+    const call = m.inputsExpr?.kind === "call" ? m.inputsExpr : undefined;
+    const v = call ? callValues(call, settingCalls.columns!) : {};
     const except = new Set([...((v.except as string[] | undefined) ?? []), ...labelCols]);
     const definitions: FeatureDef[] = [];
     for (const col of ds.columns.values()) {
@@ -198,26 +204,13 @@ class Lowering {
       const split = left.path.length > 1 && left.path[0]!.name === "val" ? "validation" : "test";
       const metric = this.metricName(left);
       const op = e.op as GateSpec["op"];
-      const value = numericValue(e.right);
-      let bound: GateSpec["bound"];
-      if (value !== undefined) bound = { kind: "value", value };
-      else {
-        // champion.auc, champion.auc - 0.01, champion.auc + 0.01
-        let ref: A.Expr = e.right;
-        let offset = 0;
-        if (ref.kind === "binary" && (ref.op === "-" || ref.op === "+")) {
-          offset = (ref.op === "-" ? -1 : 1) * (numericValue(ref.right) ?? 0);
-          ref = ref.left;
-        }
-        const r = ref as A.RefExpr;
-        bound = { kind: "alias", alias: r.path[0]!.name, metric: this.metricName({ ...r, path: r.path.slice(1) }), offset };
-      }
+      const bound = lowerBound(e.right, `the gate \`require ${printExpr(e)}\` of model \`${m.decl.name}\``);
       out.push({ metric, split, op, bound, text: printExpr(e) });
     }
     return out;
   }
 
-  private model(m: ModelInfo, searchFor: Map<string, string>): void {
+  private model(m: ModelInfo, searchesOf: Map<string, string[]>): void {
     const name = m.decl.name;
     const task = this.task(m);
     const labelCols = [task.target, task.user, task.item].filter((x): x is string => x !== undefined);
@@ -226,6 +219,8 @@ class Lowering {
     const metrics = m.metrics.map((r) => this.metricName(r));
     let trainStep: string;
     if (m.importCall) {
+      const search = searchesOf.get(name)?.[0];
+      if (search) throw new PlanError(`search \`${search}\` tunes model \`${name}\`, which is imported, not trained`);
       const fmt = calleeName(m.importCall) as "onnx" | "xgboost";
       const v = callValues(m.importCall, builtins.importFormats.get(fmt)!.params);
       trainStep = `import_model:${name}`;
@@ -259,16 +254,15 @@ class Lowering {
         ...(earlyStop ? { earlyStop } : {}),
       };
       const arch = { kind: archName, params: callValues(m.arch, builtins.archs.get(archName)!.params) };
-      const search = searchFor.get(name);
-      if (search) {
-        trainStep = `search:${search}`;
-        // the search step trains trials from this base configuration
-        this.steps.push({ id: `train:${name}`, kind: "train", dependsOn: [featureStep], params: { model: name, task, features, arch, train, metrics } });
-        this.searchStep(search, name, [`train:${name}`]);
-      } else {
-        trainStep = `train:${name}`;
-        this.steps.push({ id: trainStep, kind: "train", dependsOn: [featureStep], params: { model: name, task, features, arch, train, metrics } });
+      this.steps.push({ id: `train:${name}`, kind: "train", dependsOn: [featureStep], params: { model: name, task, features, arch, train, metrics } });
+      // a search trains its trials from this base configuration, and its best
+      // trial is the version evaluated and registered
+      const searches = searchesOf.get(name) ?? [];
+      if (searches.length > 1) {
+        throw new PlanError(`model \`${name}\` has ${searches.length} search blocks (${searches.join(", ")}); a model is tuned by one search`);
       }
+      for (const s of searches) this.searchStep(s, name, [`train:${name}`]);
+      trainStep = searches.length > 0 ? `search:${searches[0]}` : `train:${name}`;
     }
     this.steps.push({ id: `evaluate:${name}`, kind: "evaluate", dependsOn: [trainStep], params: { model: name, metrics, splits: ["validation", "test"] } });
     this.steps.push({ id: `gate:${name}`, kind: "gate", dependsOn: [`evaluate:${name}`], params: { model: name, gates: this.gates(m) } });
@@ -328,19 +322,13 @@ class Lowering {
     });
   }
 
-  private condition(st: Extract<A.Stmt, { kind: "condition" }>) {
+  private condition(st: Extract<A.Stmt, { kind: "condition" }>, where: string) {
     const metric = pathName(st.left);
-    const value = numericValue(st.right);
     const base = { metric, op: st.op, text: `${metric} ${st.op} ${printExpr(st.right)}` };
-    if (value !== undefined) return { ...base, value };
-    let ref: A.Expr = st.right;
-    let offset = 0;
-    if (ref.kind === "binary" && (ref.op === "-" || ref.op === "+")) {
-      offset = (ref.op === "-" ? -1 : 1) * (numericValue(ref.right) ?? 0);
-      ref = ref.left;
-    }
-    const r = ref as A.RefExpr;
-    return { ...base, relative: { alias: r.path[0]!.name, metric: r.path.slice(1).map((p) => p.name).join("."), offset } };
+    const bound = lowerBound(st.right, `\`${base.text}\` in ${where}`);
+    if (bound.kind === "value") return { ...base, value: bound.value };
+    const { kind: _, ...relative } = bound;
+    return { ...base, relative };
   }
 
   private modelRef(e: A.Expr | undefined) {
@@ -358,7 +346,7 @@ class Lowering {
       model: this.modelRef(sv.settings.assigns.get("model")?.value)!,
       http: { port: hv.port as number, host: hv.host as string, bodyLimit: hv.body_limit as number },
       timeoutMs: settingValue(sv.settings, "timeout", "serve") as number,
-      slo: (sv.settings.nested.get("slo")?.body ?? []).filter((s): s is Extract<A.Stmt, { kind: "condition" }> => s.kind === "condition").map((s) => this.condition(s)),
+      slo: (sv.settings.nested.get("slo")?.body ?? []).filter((s): s is Extract<A.Stmt, { kind: "condition" }> => s.kind === "condition").map((s) => this.condition(s, `serve \`${name}\``)),
     };
     const fb = this.modelRef(sv.settings.assigns.get("fallback")?.value);
     if (fb) plan.fallback = fb;
@@ -374,11 +362,16 @@ class Lowering {
     const r = this.sem.rollouts.get(name)!;
     const c = r.settings.calls.find((x) => builtins.rolloutStrategies.has(calleeName(x.call)))!;
     const kind = calleeName(c.call);
+    const sig = builtins.rolloutStrategies.get(kind)!;
+    // the candidate defaults to the served model's challenger
+    const served = r.serve?.model?.decl.name;
+    const defaults = new Map(sig.params.filter((p) => p.name === "model" && served).map((p) => [p.name, { ...p, default: `${served}@challenger` }]));
+    const params = callValues(c.call, sig.params.map((p) => defaults.get(p.name) ?? p));
     return {
       name,
       serve: r.decl.block.relation!.target.name,
-      strategy: { kind, params: callValues(c.call, builtins.rolloutStrategies.get(kind)!.params) },
-      guards: (r.settings.nested.get("guard")?.body ?? []).filter((s): s is Extract<A.Stmt, { kind: "condition" }> => s.kind === "condition").map((s) => this.condition(s)),
+      strategy: { kind, params },
+      guards: (r.settings.nested.get("guard")?.body ?? []).filter((s): s is Extract<A.Stmt, { kind: "condition" }> => s.kind === "condition").map((s) => this.condition(s, `rollout \`${name}\``)),
       onFail: settingValue(r.settings, "on_fail", "rollout") as "rollback" | "pause",
       onSuccess: settingValue(r.settings, "on_success", "rollout") as "promote" | "hold",
     };
@@ -394,15 +387,16 @@ class Lowering {
         const prediction = c.call.args.some((a) => !a.name && a.value.kind === "ref" && a.value.path[0]!.name === "prediction");
         const pArg = c.call.args.find((a) => !a.name && a.value.kind === "binary" && a.value.left.kind === "ref" && a.value.left.path[0]!.name === "p_value");
         const cols = named.get("features");
-        const pValue = pArg ? numericValue((pArg.value as Extract<A.Expr, { kind: "binary" }>).right) : named.has("p_value") ? numericValue(named.get("p_value")!) : undefined;
-        const threshold = named.has("threshold") ? numericValue(named.get("threshold")!) : undefined;
+        const where = `drift(...) of monitor \`${name}\``;
+        const pValue = pArg ? constantValue((pArg.value as Extract<A.Expr, { kind: "binary" }>).right, where) : named.has("p_value") ? constantValue(named.get("p_value")!, where) : undefined;
+        const threshold = named.has("threshold") ? constantValue(named.get("threshold")!, where) : undefined;
         plan.drift.push({
           target: prediction ? "prediction" : "features",
           columns: cols?.kind === "list" ? cols.items.map((i) => refName(i)!) : "all",
           test: named.get("test") ? refName(named.get("test")!)! : "psi",
           ...(threshold !== undefined ? { threshold } : {}),
           ...(pValue !== undefined ? { pValue } : {}),
-          windowMs: named.has("window") ? numericValue(named.get("window")!)! : 3_600_000,
+          windowMs: named.has("window") ? constantValue(named.get("window")!, where) : 3_600_000,
         });
       } else if (fn === "performance") {
         const cond = c.call.args.find((a) => !a.name && a.value.kind === "binary")!.value as Extract<A.Expr, { kind: "binary" }>;
@@ -411,8 +405,8 @@ class Lowering {
         plan.performance.push({
           metric: this.metricName(cond.left as A.RefExpr),
           op: cond.op as "<" | "<=" | ">" | ">=",
-          value: numericValue(cond.right)!,
-          windowMs: named.has("window") ? numericValue(named.get("window")!)! : 86_400_000,
+          value: constantValue(cond.right, `performance(...) of monitor \`${name}\``),
+          windowMs: named.has("window") ? constantValue(named.get("window")!, `performance(...) of monitor \`${name}\``) : 86_400_000,
           ...(labels?.kind === "call" ? { labels: this.source(mon.decl, labels) } : {}),
           ...(named.get("key") ? { key: refName(named.get("key")!)! } : {}),
         });
@@ -435,15 +429,21 @@ class Lowering {
 
   lower(): Omit<Plan, "specHash"> {
     const sem = this.sem;
-    const searchFor = new Map<string, string>();
-    for (const [name, s] of sem.searches) if (s.model && !searchFor.has(s.model.decl.name)) searchFor.set(s.model.decl.name, name);
+    const searchesOf = new Map<string, string[]>();
+    for (const [name, s] of sem.searches) {
+      if (!s.model) continue;
+      const list = searchesOf.get(s.model.decl.name) ?? [];
+      list.push(name);
+      searchesOf.set(s.model.decl.name, list);
+    }
+    // a spec without models is a data contract: every dataset is validated
     const usedDatasets = new Set<string>();
     for (const m of sem.models.values()) if (m.dataset) usedDatasets.add(m.dataset.decl.name);
     for (const fs of sem.features.values()) if (fs.dataset) usedDatasets.add(fs.dataset.decl.name);
-    for (const ds of sem.datasets.values()) if (usedDatasets.has(ds.decl.name)) this.dataset(ds);
+    for (const ds of sem.datasets.values()) if (usedDatasets.has(ds.decl.name) || sem.models.size === 0) this.dataset(ds);
     const usedFeatures = new Set([...sem.models.values()].map((m) => m.features?.decl.name).filter(Boolean));
     for (const fs of sem.features.values()) if (usedFeatures.has(fs.decl.name)) this.features(fs);
-    for (const m of sem.models.values()) this.model(m, searchFor);
+    for (const m of sem.models.values()) this.model(m, searchesOf);
     const main = sem.program.main;
     const mainPath = sem.program.paths.get(main)!;
     return {
