@@ -7,6 +7,7 @@ import { createRequire } from "node:module";
 import { Command, CommanderError, Option } from "commander";
 import { CliError } from "./cli-error.js";
 import { type DiagnosticFormat, runCheck, runFmt, runPlan } from "./commands/compile-commands.js";
+import { registerRunCommands } from "./commands/run-commands.js";
 
 const require = createRequire(import.meta.url);
 function packageVersion(): string {
@@ -56,6 +57,8 @@ program
   .action((files: string[], opts: { check?: boolean }) => {
     exitCode = runFmt(files, opts, version);
   });
+
+registerRunCommands(program, (code) => (exitCode = code));
 
 async function main(): Promise<void> {
   try {

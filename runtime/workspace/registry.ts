@@ -74,6 +74,23 @@ export class Registry implements ArtifactIndex {
     this.rollouts = new RolloutStore(db, this.clock);
   }
 
+  // step cache ------------------------------------------------------------
+
+  /**
+   * The artifact a step produced for an input content hash, so that running an
+   * unchanged spec on unchanged data reuses its work.
+   */
+  cachedStep(key: string): string | undefined {
+    const row = this.db.prepare("SELECT artifact FROM step_cache WHERE key = ?").get(key) as { artifact: string } | undefined;
+    return row?.artifact;
+  }
+
+  cacheStep(key: string, stepKind: string, artifactSha256: string): void {
+    this.db
+      .prepare("INSERT INTO step_cache (key, step_kind, artifact, created_at) VALUES (?, ?, ?, ?) ON CONFLICT (key) DO UPDATE SET artifact = excluded.artifact")
+      .run(key, stepKind, artifactSha256, this.clock());
+  }
+
   // runs ------------------------------------------------------------------
 
   /** Start a run (state "running"); returns its id. */

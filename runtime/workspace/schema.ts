@@ -145,4 +145,16 @@ export const REGISTRY_MIGRATIONS: readonly Migration[] = [
       CREATE INDEX rollout_events_by_rollout ON rollout_events (rollout, id);
     `,
   },
+  {
+    version: 2,
+    name: "step cache",
+    up: `
+      CREATE TABLE step_cache (
+        key        TEXT    PRIMARY KEY,
+        step_kind  TEXT    NOT NULL,
+        artifact   TEXT    NOT NULL REFERENCES artifacts(sha256),
+        created_at INTEGER NOT NULL
+      ) WITHOUT ROWID;
+    `,
+  },
 ];

@@ -1,0 +1,130 @@
+/**
+ * `mlspec run`, `mlspec runs list`, `mlspec models list|show|alias`: commands
+ * over the workspace. Their modules load only when one of them runs.
+ */
+import * as fs from "node:fs";
+import type { Command } from "commander";
+import { CliError } from "../cli-error.js";
+
+function requireSpec(file: string): void {
+  if (!fs.existsSync(file)) throw new CliError(`cannot read ${file}: no such file`);
+  if (!fs.statSync(file).isFile()) throw new CliError(`cannot read ${file}: not a file`);
+}
+
+/** The workspace of a spec, or the one given; it must exist for read-only commands. */
+async function openExisting(opts: { workspace?: string; spec?: string }) {
+  const { defaultWorkspaceDir, openWorkspace, DATABASE_FILENAME } = await import("../../runtime/workspace/workspace.js");
+  const dir = opts.workspace ?? (opts.spec ? defaultWorkspaceDir(opts.spec) : ".mlspec");
+  if (!fs.existsSync(`${dir}/${DATABASE_FILENAME}`)) {
+    throw new CliError(`no workspace at ${dir}; run \`mlspec run SPEC\` first, or pass --workspace DIR`);
+  }
+  return openWorkspace(dir);
+}
+
+function parseRef(ref: string): { name: string; version: string } {
+  const m = /^([A-Za-z_][A-Za-z0-9_]*)@([A-Za-z0-9_]+)$/.exec(ref);
+  if (!m) throw new CliError(`\`${ref}\` is not NAME@VERSION or NAME@ALIAS (e.g. churn_mlp@3, churn_mlp@champion)`);
+  return { name: m[1]!, version: m[2]! };
+}
+
+async function withRegistryErrors<T>(f: () => Promise<T> | T): Promise<T> {
+  try {
+    return await f();
+  } catch (e) {
+    const name = (e as Error).constructor?.name ?? "";
+    if (/^(Registry|Workspace|Artifact|SchemaVersion)/.test(name)) throw new CliError((e as Error).message, 1);
+    throw e;
+  }
+}
+
+export function registerRunCommands(program: Command, setExit: (code: number) => void): void {
+  program
+    .command("run")
+    .description("validate data, fit features, train (or search), evaluate, gate, export to ONNX and register every model of a spec")
+    .argument("<file>", "spec file")
+    .option("-w, --workspace <dir>", "workspace directory (default: .mlspec next to the spec)")
+    .option("-b, --backend <name>", "tfjs backend: node-gpu, node, wasm or cpu (default: the best that loads)")
+    .option("--resume", "continue an interrupted training or search from its last checkpoint")
+    .option("--no-cache", "retrain even when the same config, features and data trained before")
+    .option("-q, --quiet", "print only errors")
+    .option("--json", "print a JSON summary on stdout (progress goes to stderr)")
+    .action(async (file: string, opts: { workspace?: string; backend?: string; resume?: boolean; cache?: boolean; quiet?: boolean; json?: boolean }) => {
+      requireSpec(file);
+      const { runSpec } = await import("../../runtime/run/run-spec.js");
+      const { exitCode } = await runSpec(file, opts);
+      setExit(exitCode);
+    });
+
+  const runs = program.command("runs").description("training runs recorded in a workspace");
+  runs
+    .command("list")
+    .description("list runs (newest first)")
+    .option("-w, --workspace <dir>", "workspace directory", ".mlspec")
+    .option("--search <name>", "only the trials of this search")
+    .option("--model <name>", "only runs of this model")
+    .option("--format <format>", "table or json", "table")
+    .action(async (opts: { workspace: string; search?: string; model?: string; format: string }) => {
+      const ws = await openExisting(opts);
+      try {
+        await withRegistryErrors(async () => {
+          const { printRuns } = await import("../../runtime/run/list-commands.js");
+          printRuns(ws, opts);
+        });
+      } finally {
+        ws.close();
+      }
+    });
+
+  const models = program.command("models").description("registered model versions and aliases");
+  models
+    .command("list")
+    .description("list model versions")
+    .option("-w, --workspace <dir>", "workspace directory", ".mlspec")
+    .option("--format <format>", "table or json", "table")
+    .action(async (opts: { workspace: string; format: string }) => {
+      const ws = await openExisting(opts);
+      try {
+        const { printModels } = await import("../../runtime/run/list-commands.js");
+        printModels(ws, opts.format);
+      } finally {
+        ws.close();
+      }
+    });
+  models
+    .command("show")
+    .description("show one version: metrics, gate reasons, lineage")
+    .argument("<ref>", "NAME@VERSION or NAME@ALIAS")
+    .option("-w, --workspace <dir>", "workspace directory", ".mlspec")
+    .action(async (ref: string, opts: { workspace: string }) => {
+      const { name, version } = parseRef(ref);
+      const ws = await openExisting(opts);
+      try {
+        await withRegistryErrors(() => {
+          const v = ws.registry.resolve(name, /^\d+$/.test(version) ? Number(version) : version);
+          process.stdout.write(JSON.stringify({ ...v, aliases: ws.registry.aliasesOf(name, v.version) }, null, 2) + "\n");
+        });
+      } finally {
+        ws.close();
+      }
+    });
+  models
+    .command("alias")
+    .description("point an alias (champion, challenger, any name) at a registered version")
+    .argument("<ref>", "NAME@VERSION")
+    .argument("<alias>", "alias name")
+    .option("-w, --workspace <dir>", "workspace directory", ".mlspec")
+    .action(async (ref: string, alias: string, opts: { workspace: string }) => {
+      const { name, version } = parseRef(ref);
+      if (!/^\d+$/.test(version)) throw new CliError(`give a version number: ${name}@3, not ${ref}`);
+      if (!/^[A-Za-z_][A-Za-z0-9_-]*$/.test(alias)) throw new CliError(`\`${alias}\` is not a valid alias name`);
+      const ws = await openExisting(opts);
+      try {
+        await withRegistryErrors(() => {
+          const previous = ws.registry.setAlias(name, Number(version), alias);
+          process.stdout.write(`${name}@${alias} → v${version}${previous !== null ? ` (was v${previous})` : ""}\n`);
+        });
+      } finally {
+        ws.close();
+      }
+    });
+}

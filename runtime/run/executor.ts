@@ -1,0 +1,313 @@
+/**
+ * Runs a plan's steps in order (the plan lists them topologically) against a
+ * workspace: validate → profile → split → fit features → train or search →
+ * evaluate → gate → export → register. Work whose inputs are unchanged is reused
+ * from the step cache (keys are content hashes).
+ */
+import { createHash } from "node:crypto";
+import * as path from "node:path";
+import type { Plan, Step, StepOf, TaskSpec } from "../../compiler/plan/schema.js";
+import type { ColumnArrays } from "../data/load.js";
+import type { DataSplit } from "../data/split.js";
+import type { ValidationResult } from "../data/contract.js";
+import type { FittedPipeline, PipelineOutput } from "../features/pipeline.js";
+import type { Network } from "../model/network.js";
+import type { Workspace } from "../workspace/workspace.js";
+import { RunError, EXIT } from "./errors.js";
+import { classLabels, encodeLabels } from "./labels.js";
+import type { Reporter } from "./reporter.js";
+import { fmt } from "./reporter.js";
+import { decodeNetwork, encodeNetwork } from "./network-codec.js";
+
+export interface RunOptions {
+  projectDir: string;
+  workspace: Workspace;
+  reporter: Reporter;
+  backend: string;
+  resume: boolean;
+  useCache: boolean;
+  /** Tag of this invocation, used in quarantine file names. */
+  runTag: string;
+}
+
+interface DatasetState {
+  validation: ValidationResult;
+  split?: DataSplit;
+  profileSha?: string;
+  parts?: Record<Part, ColumnArrays>;
+}
+
+type Part = "train" | "validation" | "test";
+const PARTS: Part[] = ["train", "validation", "test"];
+
+interface FeaturesState {
+  dataset: string;
+  pipeline: FittedPipeline;
+  pipelineSha: string;
+  outputs: Record<Part, PipelineOutput>;
+  raw: Record<Part, ColumnArrays>;
+}
+
+export interface ModelOutcome {
+  model: string;
+  runId: number;
+  task: TaskSpec;
+  metrics: Record<string, number>;
+  gate: { passed: boolean; reasons: string[] };
+  version?: number;
+  status?: "registered" | "rejected";
+  alias?: string;
+  onnxSha?: string;
+  cached: boolean;
+  epochs?: number;
+  trainMs: number;
+}
+
+interface ModelState extends ModelOutcome {
+  network: Network;
+  networkSha: string;
+  features: string;
+  classes?: string[];
+  params: Record<string, unknown>;
+}
+
+export interface RunSummary {
+  specHash: string;
+  backend: string;
+  datasets: Array<{ name: string; read: number; accepted: number; quarantined: number; quarantinePath?: string; dataHash: string; split?: Record<Part, number> }>;
+  models: ModelOutcome[];
+}
+
+export function contentKey(...parts: unknown[]): string {
+  const h = createHash("sha256");
+  for (const p of parts) h.update(typeof p === "string" ? p : JSON.stringify(p)).update("\0");
+  return h.digest("hex");
+}
+
+export class Executor {
+  private readonly datasets = new Map<string, DatasetState>();
+  private readonly features = new Map<string, FeaturesState>();
+  private readonly models = new Map<string, ModelState>();
+  private readonly summary: RunSummary;
+
+  constructor(
+    private readonly plan: Plan,
+    private readonly opts: RunOptions,
+  ) {
+    this.summary = { specHash: plan.specHash, backend: opts.backend, datasets: [], models: [] };
+  }
+
+  private get ws(): Workspace {
+    return this.opts.workspace;
+  }
+
+  async run(): Promise<RunSummary> {
+    try {
+      for (const step of this.plan.steps) await this.execute(step);
+    } finally {
+      for (const d of this.datasets.values()) d.validation.session.close();
+    }
+    this.summary.models = [...this.models.values()].map(({ network: _n, networkSha: _s, features: _f, classes: _c, params: _p, ...outcome }) => outcome);
+    return this.summary;
+  }
+
+  private async execute(step: Step): Promise<void> {
+    switch (step.kind) {
+      case "validate":
+        return this.validate(step);
+      case "profile":
+        return this.profile(step);
+      case "split":
+        return this.split(step);
+      case "fit_features":
+        return this.fitFeatures(step);
+      case "train": {
+        // a model with a search block trains through its search step
+        if (this.plan.steps.some((s) => s.kind === "search" && s.dependsOn.includes(step.id))) return;
+        const { trainModel } = await import("./train-step.js");
+        const state = await trainModel(step, this.trainContext());
+        this.models.set(step.params.model, state);
+        return;
+      }
+      case "search": {
+        const { runSearch } = await import("./search-step.js");
+        const base = this.plan.steps.find((s): s is StepOf<"train"> => s.kind === "train" && s.id === step.dependsOn[0])!;
+        const state = await runSearch(step, base, this.trainContext());
+        this.models.set(step.params.model, state);
+        return;
+      }
+      case "import_model":
+        throw new RunError(`model \`${step.params.model}\`: importing ${step.params.format} models is not supported yet`, EXIT.trainingFailed, [
+          "train it with `arch = ...` instead, or follow the model import issue",
+        ]);
+      case "evaluate":
+        return this.evaluate(step);
+      case "gate":
+        return this.gate(step);
+      case "export":
+        return this.export(step);
+      case "register":
+        return this.register(step);
+    }
+  }
+
+  trainContext() {
+    return {
+      plan: this.plan,
+      ws: this.ws,
+      reporter: this.opts.reporter,
+      backend: this.opts.backend,
+      resume: this.opts.resume,
+      useCache: this.opts.useCache,
+      features: (name: string) => this.features.get(name)!,
+      dataHash: (dataset: string) => this.datasets.get(dataset)!.validation.dataHash,
+      labels: (task: TaskSpec, f: FeaturesState) => {
+        const classes = classLabels(task, f.raw.train[task.target]!);
+        return {
+          classes,
+          train: encodeLabels(task, f.raw.train[task.target]!, classes, "train").y,
+          validation: encodeLabels(task, f.raw.validation[task.target]!, classes, "validation").y,
+          test: encodeLabels(task, f.raw.test[task.target]!, classes, "test").y,
+        };
+      },
+    };
+  }
+
+  private async validate(step: StepOf<"validate">): Promise<void> {
+    const { validateDataset } = await import("../data/contract.js");
+    const p = step.params;
+    const quarantinePath = path.join(this.ws.quarantineDir, `${p.dataset}-${this.opts.runTag}.jsonl`);
+    const source = { ...p.source, path: path.resolve(this.opts.projectDir, p.source.path) };
+    const v = await validateDataset(source, p.contract, { quarantinePath });
+    this.datasets.set(p.dataset, { validation: v });
+    const q = v.quarantined > 0 ? ` (quarantined rows: ${path.relative(process.cwd(), quarantinePath)})` : "";
+    this.opts.reporter.step(step.id, `read ${v.read} = accepted ${v.accepted} + quarantined ${v.quarantined}${q}`);
+    this.summary.datasets.push({ name: p.dataset, read: v.read, accepted: v.accepted, quarantined: v.quarantined, ...(v.quarantined > 0 ? { quarantinePath } : {}), dataHash: v.dataHash });
+    if (v.extraColumns.length > 0) this.opts.reporter.line(`  note: columns not in the contract are ignored: ${v.extraColumns.join(", ")}`);
+    if (v.accepted === 0) {
+      throw new RunError(`dataset \`${p.dataset}\`: every row was quarantined (${v.quarantined} of ${v.read})`, EXIT.dataRejected, [
+        `see ${path.relative(process.cwd(), quarantinePath)} for each row's reasons`,
+      ]);
+    }
+    if (v.datasetViolations.length > 0) {
+      throw new RunError(
+        `dataset \`${p.dataset}\` breaks its contract`,
+        EXIT.dataRejected,
+        v.datasetViolations.map((d) => `${d.column ? `${d.column}: ` : ""}${d.message} (observed ${d.observed}, expected ${d.expected})`),
+      );
+    }
+  }
+
+  private async profile(step: StepOf<"profile">): Promise<void> {
+    const { profileDataset } = await import("../data/profile.js");
+    const d = this.datasets.get(step.params.dataset)!;
+    const profile = await profileDataset(d.validation);
+    d.profileSha = this.ws.artifacts.putJson(profile, { kind: "profile", dataset: step.params.dataset });
+    this.opts.reporter.step(step.id, `${profile.columns.length} columns profiled → ${d.profileSha.slice(0, 12)}`);
+  }
+
+  private async split(step: StepOf<"split">): Promise<void> {
+    const { splitDataset } = await import("../data/split.js");
+    const { loadColumns } = await import("../data/load.js");
+    const d = this.datasets.get(step.params.dataset)!;
+    d.split = await splitDataset(d.validation, step.params.split);
+    const parts = {} as Record<Part, ColumnArrays>;
+    for (const part of PARTS) parts[part] = await loadColumns(d.validation, { part });
+    d.parts = parts;
+    const counts = { train: d.split.train.length, validation: d.split.validation.length, test: d.split.test.length };
+    this.summary.datasets.find((x) => x.name === step.params.dataset)!.split = counts;
+    this.opts.reporter.step(step.id, `${step.params.split.method}: train ${counts.train}, validation ${counts.validation}, test ${counts.test}`);
+    if (counts.train === 0) throw new RunError(`dataset \`${step.params.dataset}\`: the training split is empty`, EXIT.dataRejected);
+  }
+
+  private async fitFeatures(step: StepOf<"fit_features">): Promise<void> {
+    const { fitPipeline, applyPipeline, parseFittedPipeline } = await import("../features/pipeline.js");
+    const p = step.params;
+    const d = this.datasets.get(p.dataset)!;
+    const key = contentKey("fit_features/1", p.definitions, p.columns, d.validation.dataHash, d.split);
+    let pipeline: FittedPipeline;
+    let sha = this.opts.useCache ? this.ws.registry.cachedStep(key) : undefined;
+    let cached = false;
+    if (sha && this.ws.artifacts.has(sha)) {
+      pipeline = parseFittedPipeline(this.ws.artifacts.getJson(sha));
+      cached = true;
+    } else {
+      // fitted on the training split only: no statistic sees validation or test rows
+      pipeline = fitPipeline(p.definitions as Parameters<typeof fitPipeline>[0], p.columns, d.parts!.train);
+      sha = this.ws.artifacts.putJson(pipeline, { kind: "feature_pipeline", features: p.features });
+      this.ws.registry.cacheStep(key, "fit_features", sha);
+    }
+    const outputs = {} as Record<Part, PipelineOutput>;
+    for (const part of PARTS) outputs[part] = applyPipeline(pipeline, d.parts![part]);
+    this.features.set(p.features, { dataset: p.dataset, pipeline, pipelineSha: sha, outputs, raw: d.parts! });
+    this.opts.reporter.step(step.id, `${p.definitions.length} features → width ${pipeline.width}${pipeline.indexFeatures.length ? ` + ${pipeline.indexFeatures.length} index` : ""}${cached ? " (cached)" : ""}`);
+  }
+
+  private async evaluate(step: StepOf<"evaluate">): Promise<void> {
+    const { evaluateModel } = await import("./evaluate-step.js");
+    const m = this.models.get(step.params.model)!;
+    const f = this.features.get(m.features)!;
+    const labels = this.trainContext().labels(m.task, f);
+    m.metrics = evaluateModel(m.network, m.task, f, labels, step.params.metrics);
+    // a search's best trial finished as a trial run already
+    if (this.ws.registry.getRun(m.runId).state === "running") this.ws.registry.finishRun(m.runId, { state: "complete", metrics: m.metrics });
+    const shown = step.params.metrics.map((k) => `${k} ${fmt(m.metrics[k] ?? NaN)}`).join("  ");
+    this.opts.reporter.step(step.id, `test: ${shown}`);
+  }
+
+  private async gate(step: StepOf<"gate">): Promise<void> {
+    const { evaluateGates } = await import("./gate-step.js");
+    const m = this.models.get(step.params.model)!;
+    m.gate = evaluateGates(step.params.gates, m.metrics, (alias) => {
+      try {
+        return this.ws.registry.resolve(step.params.model, alias).metrics as Record<string, number>;
+      } catch {
+        return undefined;
+      }
+    });
+    this.opts.reporter.step(step.id, m.gate.passed ? `passed (${step.params.gates.length} gate${step.params.gates.length === 1 ? "" : "s"})` : `FAILED: ${m.gate.reasons.join("; ")}`);
+  }
+
+  private async export(step: StepOf<"export">): Promise<void> {
+    const { exportModel } = await import("./export-step.js");
+    const m = this.models.get(step.params.model)!;
+    const f = this.features.get(m.features)!;
+    const columns = (this.plan.steps.find((s) => s.kind === "fit_features" && s.params.features === m.features) as StepOf<"fit_features">).params.columns;
+    const nextVersion = this.ws.registry.listVersions(step.params.model).reduce((mx, v) => Math.max(mx, v.version), 0) + 1;
+    const { sha, maxDiff } = await exportModel({ model: m.model, network: m.network, task: m.task, classes: m.classes, features: f, columns, specHash: this.plan.specHash, version: nextVersion, ws: this.ws });
+    m.onnxSha = sha;
+    this.opts.reporter.step(step.id, `onnx ${sha.slice(0, 12)} (onnxruntime matches the trained model on validation, max diff ${maxDiff.toExponential(1)})`);
+  }
+
+  private async register(step: StepOf<"register">): Promise<void> {
+    const m = this.models.get(step.params.model)!;
+    const reg = this.ws.registry;
+    const dataHash = this.datasets.get(this.features.get(m.features)!.dataset)!.validation.dataHash;
+    const status = m.gate.passed ? "registered" : "rejected";
+    const columns = (this.plan.steps.find((s) => s.kind === "fit_features" && s.params.features === m.features) as StepOf<"fit_features">).params.columns;
+    m.version = reg.registerVersion({
+      name: m.model,
+      runId: m.runId,
+      status,
+      metrics: m.metrics,
+      reasons: m.gate.reasons,
+      artifactSha256: m.onnxSha!,
+      specHash: this.plan.specHash,
+      dataHash,
+      inputSchema: { columns: columns.filter((c) => c.name !== m.task.target) },
+    });
+    m.status = status;
+    if (status === "registered") {
+      let hasChampion = true;
+      try {
+        reg.resolve(m.model, "champion");
+      } catch {
+        hasChampion = false;
+      }
+      const alias = hasChampion ? step.params.alias : step.params.aliasWhenNone;
+      reg.setAlias(m.model, m.version, alias);
+      m.alias = alias;
+    }
+    this.opts.reporter.step(step.id, `${m.model} v${m.version} ${status}${m.alias ? ` as @${m.alias}` : " (aliases unchanged)"}`);
+  }
+}

@@ -1,0 +1,70 @@
+/**
+ * The export step: the fitted feature pipeline and the network as one ONNX graph
+ * over the raw input columns, stored as an artifact. Before it is stored,
+ * onnxruntime runs it on the validation rows and must agree with the trained
+ * model: what serving will compute is what was evaluated.
+ */
+import type { ColumnType } from "../../stdlib/signature.js";
+import type { TaskSpec } from "../../compiler/plan/schema.js";
+import type { Network } from "../model/network.js";
+import type { Workspace } from "../workspace/workspace.js";
+import { RunError, EXIT } from "./errors.js";
+import { predictPart } from "./evaluate-step.js";
+import { type FeaturesView, indexInputs } from "./train-step.js";
+
+/** Agreement required between onnxruntime and the JS forward pass. */
+const TOLERANCE = 1e-4;
+
+export interface ExportRequest {
+  model: string;
+  network: Network;
+  task: TaskSpec;
+  classes?: string[];
+  features: FeaturesView;
+  columns: Array<{ name: string; type: ColumnType }>;
+  specHash: string;
+  version: number;
+  ws: Workspace;
+}
+
+export async function exportModel(req: ExportRequest): Promise<{ sha: string; bytes: Uint8Array; maxDiff: number }> {
+  const { exportOnnx, OUTPUT_NAMES } = await import("../export/onnx.js");
+  const bytes = exportOnnx({
+    pipeline: req.features.pipeline,
+    network: req.network,
+    task: req.task.kind,
+    ...(req.classes ? { classes: req.classes } : {}),
+    columns: req.columns,
+    metadata: { specHash: req.specHash, modelName: req.model, modelVersion: req.version },
+    ...(indexInputs(req.task, req.features) ? { factorization: indexInputs(req.task, req.features) } : {}),
+  });
+  const maxDiff = await compareWithOnnxRuntime(bytes, req, OUTPUT_NAMES[req.task.kind]);
+  if (!(maxDiff <= TOLERANCE)) {
+    throw new RunError(`model \`${req.model}\`: the exported graph disagrees with the trained model (max difference ${maxDiff})`, EXIT.trainingFailed, [
+      "this is a bug in mlspec's ONNX export; please report it with the spec",
+    ]);
+  }
+  const sha = req.ws.artifacts.put(Buffer.from(bytes), { kind: "onnx", model: req.model, version: req.version });
+  return { sha, bytes, maxDiff };
+}
+
+async function compareWithOnnxRuntime(bytes: Uint8Array, req: ExportRequest, outputName: string): Promise<number> {
+  const part = req.features.outputs.validation.rows > 0 ? "validation" : "train";
+  const ort = await import("onnxruntime-node");
+  const { encodeOnnxInputs } = await import("../export/onnx-inputs.js");
+  const session = await ort.InferenceSession.create(bytes);
+  try {
+    const raw = req.features.raw[part] as Record<string, ArrayLike<number | string | boolean | null>>;
+    const used = req.columns.filter((c) => session.inputNames.includes(c.name));
+    const feeds: Record<string, InstanceType<typeof ort.Tensor>> = {};
+    for (const [name, t] of Object.entries(encodeOnnxInputs(used, raw))) feeds[name] = new ort.Tensor(t.type, t.data, t.dims);
+    const out = await session.run(feeds);
+    const got = out[outputName]!.data as Float32Array;
+    const want = predictPart(req.network, req.task, req.features, part);
+    let max = 0;
+    for (let i = 0; i < want.length; i++) max = Math.max(max, Math.abs(got[i]! - want[i]!));
+    return got.length === want.length ? max : Infinity;
+  } finally {
+    await session.release();
+  }
+}

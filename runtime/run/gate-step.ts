@@ -1,0 +1,40 @@
+/**
+ * The gate step: every `require` must hold for a version to be registered
+ * (spec/language.md#gates). A bound relative to an alias with no version yet
+ * (the first champion) holds trivially, and says so.
+ */
+import type { GateSpec } from "../../compiler/plan/schema.js";
+import { fmt } from "./reporter.js";
+
+export function evaluateGates(
+  gates: GateSpec[],
+  metrics: Record<string, number>,
+  aliasMetrics: (alias: string) => Record<string, number> | undefined,
+): { passed: boolean; reasons: string[] } {
+  const reasons: string[] = [];
+  let passed = true;
+  for (const g of gates) {
+    const key = g.split === "validation" ? `val.${g.metric}` : g.metric;
+    const value = metrics[key];
+    let bound: number;
+    if (g.bound.kind === "value") bound = g.bound.value;
+    else {
+      const other = aliasMetrics(g.bound.alias);
+      const ref = other?.[g.bound.metric];
+      if (ref === undefined || !Number.isFinite(ref)) {
+        reasons.push(`${g.text}: no @${g.bound.alias} to compare with yet; passes`);
+        continue;
+      }
+      bound = ref + g.bound.offset;
+    }
+    const ok =
+      value !== undefined &&
+      Number.isFinite(value) &&
+      (g.op === ">=" ? value >= bound : g.op === ">" ? value > bound : g.op === "<=" ? value <= bound : value < bound);
+    if (!ok) {
+      passed = false;
+      reasons.push(`${g.text}: ${g.metric} is ${value === undefined ? "missing" : fmt(value)}, needs ${g.op} ${fmt(bound)}`);
+    } else reasons.push(`${g.text}: ${fmt(value)} ${g.op} ${fmt(bound)}`);
+  }
+  return { passed, reasons: passed ? reasons : reasons.filter((r) => r.includes("needs")) };
+}

@@ -1,0 +1,42 @@
+/**
+ * Label column values → the numbers the trainer fits (spec/language.md#model):
+ * binary 0/1 (positive = true or the second enum value), multiclass class ids,
+ * regression and ratings as they are.
+ */
+import type { TaskSpec } from "../../compiler/plan/schema.js";
+import type { ColumnValue } from "../data/load.js";
+import { RunError, EXIT } from "./errors.js";
+
+export interface Labels {
+  y: Float32Array;
+  /** Class labels in output order (classification). */
+  classes?: string[];
+}
+
+export function classLabels(task: TaskSpec, train: ColumnValue[]): string[] | undefined {
+  if (task.kind === "binary") return (task.classes ?? [false, true]).map(String);
+  if (task.kind !== "multiclass") return undefined;
+  if (task.classes) return task.classes.map(String);
+  // string/int labels: the classes seen in training, sorted, fix the output order
+  return [...new Set(train.filter((v) => v !== null).map(String))].sort();
+}
+
+export function encodeLabels(task: TaskSpec, values: ColumnValue[], classes: string[] | undefined, split: string): Labels {
+  const y = new Float32Array(values.length);
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (v === null || v === undefined) {
+      throw new RunError(`the ${split} split has a row without a label \`${task.target}\``, EXIT.dataRejected, [
+        "declare the label column without `nulls` so that such rows are quarantined",
+      ]);
+    }
+    if (task.kind === "binary" || task.kind === "multiclass") {
+      const id = classes!.indexOf(String(v));
+      // an unseen class in validation/test cannot be scored; treat it as an error in the data
+      if (id < 0) throw new RunError(`label \`${String(v)}\` in the ${split} split is not one of the classes ${classes!.join(", ")}`, EXIT.dataRejected);
+      y[i] = id;
+    } else if (typeof v === "boolean") y[i] = v ? 1 : 0;
+    else y[i] = Number(v);
+  }
+  return { y, classes };
+}

@@ -1,0 +1,61 @@
+/** Listings of runs and model versions, as a table or JSON. */
+import type { Workspace } from "../workspace/workspace.js";
+import { fmt } from "./reporter.js";
+
+function table(headers: string[], rows: string[][]): string {
+  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
+  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join("  ").trimEnd();
+  return [line(headers), widths.map((w) => "-".repeat(w)).join("  "), ...rows.map(line)].join("\n") + "\n";
+}
+
+function metricsText(m: Record<string, number>): string {
+  return Object.entries(m)
+    .filter(([k]) => !k.startsWith("val."))
+    .map(([k, v]) => `${k}=${fmt(v)}`)
+    .join(" ");
+}
+
+export function printModels(ws: Workspace, format: string): void {
+  const models = ws.registry.listModels();
+  if (format === "json") {
+    process.stdout.write(JSON.stringify(models, null, 2) + "\n");
+    return;
+  }
+  process.stdout.write(
+    table(
+      ["model", "version", "status", "aliases", "metrics", "created"],
+      models.map((m) => [m.name, `v${m.version}`, m.status, m.aliases.map((a) => `@${a}`).join(" "), metricsText(m.metrics as Record<string, number>), m.createdAt]),
+    ),
+  );
+}
+
+export function printRuns(ws: Workspace, opts: { search?: string; model?: string; format: string }): void {
+  let runs = ws.registry.listRuns({ ...(opts.model ? { model: opts.model } : {}), ...(opts.search ? { search: opts.search } : {}) });
+  if (opts.search) {
+    // the trials of a search, with their sampled parameters and states
+    const searchRuns = runs.filter((r) => r.kind === "search");
+    const trials = searchRuns.flatMap((s) => ws.registry.listTrials(s.id).map((t) => ({ search: opts.search, ...t })));
+    if (opts.format === "json") {
+      process.stdout.write(JSON.stringify(trials, null, 2) + "\n");
+      return;
+    }
+    process.stdout.write(
+      table(
+        ["search run", "trial", "state", "value", "seconds", "params", "reason"],
+        trials.map((t) => [String(t.searchRunId), String(t.number), t.state, t.value === null ? "-" : fmt(t.value), t.durationMs === null ? "-" : (t.durationMs / 1000).toFixed(1), JSON.stringify(t.params), t.reason ?? ""]),
+      ),
+    );
+    return;
+  }
+  runs = [...runs].sort((a, b) => b.id - a.id);
+  if (opts.format === "json") {
+    process.stdout.write(JSON.stringify(runs, null, 2) + "\n");
+    return;
+  }
+  process.stdout.write(
+    table(
+      ["run", "kind", "model", "state", "backend", "metrics", "started"],
+      runs.map((r) => [String(r.id), r.kind, r.modelName, r.state, r.backend, metricsText((r.metrics ?? {}) as Record<string, number>), r.createdAt]),
+    ),
+  );
+}

@@ -1,0 +1,94 @@
+/**
+ * `mlspec run FILE`: compile, plan, then execute the plan against the workspace
+ * next to the spec. Returns the process exit code; every failure a user can act
+ * on is a message, never a stack.
+ */
+import * as path from "node:path";
+import { compileFile } from "../../compiler/compile.js";
+import { renderText } from "../../compiler/diagnostics/render.js";
+import { planOf } from "../../compiler/plan/index.js";
+import { defaultWorkspaceDir, openWorkspace } from "../workspace/workspace.js";
+import { EXIT, RunError } from "./errors.js";
+import { Executor, type RunSummary } from "./executor.js";
+import { Reporter, fmt } from "./reporter.js";
+
+export interface RunSpecOptions {
+  workspace?: string;
+  backend?: string;
+  resume?: boolean;
+  cache?: boolean;
+  quiet?: boolean;
+  json?: boolean;
+}
+
+export async function runSpec(specPath: string, opts: RunSpecOptions = {}): Promise<{ exitCode: number; summary?: RunSummary }> {
+  const reporter = new Reporter({ quiet: opts.quiet, json: opts.json });
+  const err = (text: string) => process.stderr.write(text + "\n");
+  const compiled = compileFile(specPath);
+  if (compiled.hasErrors) {
+    for (const d of compiled.diagnostics.filter((x) => x.severity === "error")) err(renderText(d) + "\n");
+    err(`${specPath}: the spec has errors; nothing was run`);
+    return { exitCode: EXIT.specErrors };
+  }
+  const plan = planOf(compiled);
+  const projectDir = path.dirname(path.resolve(specPath));
+  const { selectBackend, parseBackendName } = await import("../train/backend.js");
+  let backendName: string;
+  try {
+    const choice = await selectBackend(opts.backend ? parseBackendName(opts.backend) : undefined);
+    backendName = choice.name;
+  } catch (e) {
+    err(`mlspec: ${(e as Error).message}`);
+    return { exitCode: EXIT.usage };
+  }
+  reporter.line(`mlspec run ${specPath}  (plan ${plan.specHash.slice(0, 12)}, ${plan.steps.length} steps, backend ${backendName})`);
+  const ws = openWorkspace(opts.workspace ?? defaultWorkspaceDir(specPath));
+  const runTag = new Date().toISOString().replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z");
+  const executor = new Executor(plan, {
+    projectDir,
+    workspace: ws,
+    reporter,
+    backend: backendName,
+    resume: opts.resume === true,
+    useCache: opts.cache !== false,
+    runTag,
+  });
+  try {
+    const summary = await executor.run();
+    reporter.endBar();
+    reporter.line("");
+    reporter.table(
+      ["model", "version", "status", "alias", ...metricColumns(summary)],
+      summary.models.map((m) => [m.model, m.version ? `v${m.version}` : "-", m.status ?? "-", m.alias ? `@${m.alias}` : "-", ...metricColumns(summary).map((k) => (m.metrics[k] === undefined ? "" : fmt(m.metrics[k]!)))]),
+    );
+    for (const m of summary.models.filter((x) => x.status === "rejected")) {
+      reporter.line(`${m.model} v${m.version} rejected by its gates:`);
+      for (const r of m.gate.reasons) reporter.line(`  - ${r}`);
+    }
+    if (opts.json) process.stdout.write(JSON.stringify(summary, null, 2) + "\n");
+    return { exitCode: summary.models.some((m) => m.status === "rejected") ? EXIT.gateFailed : 0, summary };
+  } catch (e) {
+    reporter.endBar();
+    if (e instanceof RunError) {
+      err(`mlspec: ${e.message}`);
+      for (const d of e.details) err(`  ${d}`);
+      return { exitCode: e.exitCode };
+    }
+    const known = ["DataError", "DataSourceError", "DataSpecError", "PipelineError", "TransformError", "TrainConfigError", "TrainDataError", "ExportError", "WorkspaceError", "SearchError", "SearchSpaceError", "StudyError", "ResumeMismatchError", "BackendUnavailableError"];
+    let proto = e as object | null;
+    while (proto && !known.includes(proto.constructor.name)) proto = Object.getPrototypeOf(proto) as object | null;
+    if (proto) {
+      err(`mlspec: ${(e as Error).message}`);
+      return { exitCode: (e as Error).constructor.name.startsWith("Data") ? EXIT.dataRejected : EXIT.trainingFailed };
+    }
+    throw e;
+  } finally {
+    ws.close();
+  }
+}
+
+function metricColumns(summary: RunSummary): string[] {
+  const keys: string[] = [];
+  for (const m of summary.models) for (const k of Object.keys(m.metrics)) if (!k.startsWith("val.") && !keys.includes(k)) keys.push(k);
+  return keys;
+}

@@ -1,0 +1,206 @@
+/**
+ * The train step: one model fitted on the training split with the plan's settings,
+ * tracked as a run with per-epoch metrics and a checkpoint every epoch, resumable
+ * after a crash (`--resume`) and reused from the step cache when nothing changed.
+ */
+import type { Plan, StepOf, TaskSpec } from "../../compiler/plan/schema.js";
+import type { PipelineOutput } from "../features/pipeline.js";
+import type { TrainCheckpoint, TrainConfig, TrainData, TrainSplit } from "../train/fit.js";
+import type { Workspace } from "../workspace/workspace.js";
+import type { Network } from "../model/network.js";
+import { RunError, EXIT } from "./errors.js";
+import { contentKey, type ModelOutcome } from "./executor.js";
+import { decodeNetwork, encodeNetwork } from "./network-codec.js";
+import type { Reporter } from "./reporter.js";
+
+export interface FeaturesView {
+  dataset: string;
+  pipeline: import("../features/pipeline.js").FittedPipeline;
+  pipelineSha: string;
+  outputs: Record<"train" | "validation" | "test", PipelineOutput>;
+  raw: Record<"train" | "validation" | "test", Record<string, unknown[]>>;
+}
+
+export interface TrainContext {
+  plan: Plan;
+  ws: Workspace;
+  reporter: Reporter;
+  backend: string;
+  resume: boolean;
+  useCache: boolean;
+  features(name: string): FeaturesView;
+  dataHash(dataset: string): string;
+  labels(task: TaskSpec, f: never): { classes?: string[]; train: Float32Array; validation: Float32Array; test: Float32Array };
+}
+
+export interface TrainedModel extends ModelOutcome {
+  network: Network;
+  networkSha: string;
+  features: string;
+  classes?: string[];
+  params: Record<string, unknown>;
+}
+
+export interface TrialHooks {
+  runKind: "trial";
+  parentRunId: number;
+  searchName: string;
+  trialNumber: number;
+  /** Called after each epoch with the validation value of the objective; "stop" prunes. */
+  onEpoch?: (epoch: number, val: Record<string, number>, loss: number) => "stop" | void;
+  quiet?: boolean;
+}
+
+/** Which index features carry the user and item ids of a recommendation task. */
+export function indexInputs(task: TaskSpec, f: FeaturesView): { user: string; item: string } | undefined {
+  if (task.kind !== "recommendation") return undefined;
+  const byInput = (col: string | undefined) => f.pipeline.indexFeatures.find((ix) => f.pipeline.features.find((ff) => ff.name === ix.name)?.inputs[0] === col)?.name;
+  const user = byInput(task.user) ?? f.pipeline.indexFeatures[0]?.name;
+  const item = byInput(task.item) ?? f.pipeline.indexFeatures[1]?.name;
+  if (!user || !item) {
+    throw new RunError(`a recommendation model needs two index features (embed_index of the user and item columns)`, EXIT.trainingFailed);
+  }
+  return { user, item };
+}
+
+export function trainConfigOf(params: StepOf<"train">["params"], classes: string[] | undefined): TrainConfig {
+  const t = params.train;
+  return {
+    task: params.task.kind,
+    ...(params.task.kind === "multiclass" ? { classes: classes!.length } : {}),
+    arch: { kind: params.arch.kind, params: params.arch.params },
+    optimizer: { kind: t.optimizer.kind, ...t.optimizer.params },
+    epochs: t.epochs,
+    batchSize: t.batchSize,
+    seed: t.seed,
+    ...(t.earlyStop ? { earlyStop: { metric: t.earlyStop.metric, patience: t.earlyStop.patience, mode: t.earlyStop.mode, minDelta: t.earlyStop.minDelta } } : {}),
+    metrics: params.metrics,
+  };
+}
+
+export function trainDataOf(task: TaskSpec, f: FeaturesView, labels: { train: Float32Array; validation: Float32Array }): TrainData {
+  const ix = indexInputs(task, f);
+  const split = (part: "train" | "validation", y: Float32Array): TrainSplit => ({
+    x: f.outputs[part].numeric,
+    y,
+    ...(ix ? { indices: { user: f.outputs[part].indices[ix.user]!, item: f.outputs[part].indices[ix.item]! } } : {}),
+  });
+  const card = ix
+    ? { user: f.pipeline.indexFeatures.find((x) => x.name === ix.user)!.cardinality, item: f.pipeline.indexFeatures.find((x) => x.name === ix.item)!.cardinality }
+    : undefined;
+  return {
+    train: split("train", labels.train),
+    ...(labels.validation.length > 0 ? { validation: split("validation", labels.validation) } : {}),
+    ...(card ? { cardinality: card } : {}),
+  };
+}
+
+export async function trainModel(step: StepOf<"train">, ctx: TrainContext, trial?: TrialHooks): Promise<TrainedModel> {
+  const { trainNetwork } = await import("../train/fit.js");
+  const { DivergedError } = await import("../train/errors.js");
+  const p = step.params;
+  const f = ctx.features(p.features);
+  const labels = ctx.labels(p.task, f as never);
+  const config = trainConfigOf(p, labels.classes);
+  const data = trainDataOf(p.task, f, labels);
+  const dataHash = ctx.dataHash(f.dataset);
+  const reg = ctx.ws.registry;
+  const key = contentKey("train/1", config, f.pipelineSha, dataHash, ctx.backend);
+  const runParams = { arch: p.arch, train: p.train, metrics: p.metrics, features: p.features, pipeline: f.pipelineSha, cacheKey: key };
+  const label = trial ? `${p.model}#${trial.trialNumber}` : p.model;
+  const started = Date.now();
+
+  const cachedSha = ctx.useCache && !trial ? reg.cachedStep(key) : undefined;
+  if (cachedSha && ctx.ws.artifacts.has(cachedSha)) {
+    const stored = ctx.ws.artifacts.getJson(cachedSha) as { network: Record<string, unknown>; epochs: number };
+    const runId = reg.createRun({ kind: "train", modelName: p.model, specHash: ctx.plan.specHash, dataHash, seed: p.train.seed, backend: ctx.backend, params: { ...runParams, cachedFrom: cachedSha } });
+    ctx.reporter.step(`train:${p.model}`, `cached: the same config, features, data and backend trained before (${stored.epochs} epochs)`);
+    return base(p, runId, decodeNetwork(stored.network), cachedSha, labels.classes, runParams, true, stored.epochs, 0);
+  }
+
+  let runId: number | undefined;
+  let resumeFrom: TrainCheckpoint | undefined;
+  if (ctx.resume && !trial) {
+    const prior = reg.findResumableRun(ctx.plan.specHash, dataHash, p.model, "train");
+    const cp = prior && reg.lastCheckpoint(prior.id);
+    if (prior && cp) {
+      runId = prior.id;
+      resumeFrom = JSON.parse(ctx.ws.artifacts.getText(cp.artifactSha256)) as TrainCheckpoint;
+      ctx.reporter.step(`train:${p.model}`, `resuming run ${runId} after epoch ${cp.epoch}`);
+    }
+  }
+  runId ??= reg.createRun({
+    kind: trial ? "trial" : "train",
+    modelName: p.model,
+    specHash: ctx.plan.specHash,
+    dataHash,
+    seed: p.train.seed,
+    backend: ctx.backend,
+    params: runParams,
+    ...(trial ? { searchName: trial.searchName, parentRunId: trial.parentRunId } : {}),
+  });
+  const id = runId;
+  try {
+    const result = await trainNetwork(config, data, {
+      resumeFrom,
+      onEpoch: (epoch, report) => {
+        reg.logEpoch(id, epoch, { loss: report.loss, ...Object.fromEntries(Object.entries(report.val).map(([k, v]) => [`val.${k}`, v])) });
+        if (!trial?.quiet) ctx.reporter.epoch(label, epoch + 1, p.train.epochs, report.loss, report.val);
+        return trial?.onEpoch?.(epoch, report.val, report.loss);
+      },
+      onCheckpoint: trial
+        ? undefined
+        : (epoch, checkpoint) => {
+            const sha = ctx.ws.artifacts.put(JSON.stringify(checkpoint), { kind: "checkpoint", run: id, epoch });
+            reg.saveCheckpoint(id, epoch, sha);
+          },
+    });
+    ctx.reporter.endBar();
+    const trainMs = Date.now() - started;
+    reg.logTiming(id, "train", trainMs);
+    const stored = { network: encodeNetwork(result.network), epochs: result.history.epochs.length, stopReason: result.history.stopReason, bestEpoch: result.history.bestEpoch };
+    const sha = ctx.ws.artifacts.put(JSON.stringify(stored), { kind: "network", model: p.model, run: id });
+    if (!trial) reg.cacheStep(key, "train", sha);
+    if (!trial) {
+      const why = result.history.stopReason === "early_stop" ? `, early stop (best epoch ${result.history.bestEpoch})` : "";
+      ctx.reporter.step(`train:${p.model}`, `${stored.epochs} epochs in ${(trainMs / 1000).toFixed(1)}s on ${ctx.backend}${why}`);
+    }
+    return base(p, id, result.network, sha, labels.classes, runParams, false, stored.epochs, trainMs, result.history.stopReason === "callback");
+  } catch (e) {
+    ctx.reporter.endBar();
+    const reason = e instanceof DivergedError ? `diverged: ${e.message}` : (e as Error).message;
+    reg.finishRun(id, { state: "failed", reason });
+    if (trial) throw e;
+    throw new RunError(`training \`${p.model}\` failed: ${reason}`, EXIT.trainingFailed, e instanceof DivergedError ? ["lower the learning rate, or standardize the inputs"] : []);
+  }
+}
+
+function base(
+  p: StepOf<"train">["params"],
+  runId: number,
+  network: Network,
+  networkSha: string,
+  classes: string[] | undefined,
+  params: Record<string, unknown>,
+  cached: boolean,
+  epochs: number,
+  trainMs: number,
+  stoppedByCallback = false,
+): TrainedModel & { stoppedByCallback: boolean } {
+  return {
+    model: p.model,
+    runId,
+    task: p.task,
+    metrics: {},
+    gate: { passed: true, reasons: [] },
+    cached,
+    epochs,
+    trainMs,
+    network,
+    networkSha,
+    features: p.features,
+    classes,
+    params,
+    stoppedByCallback,
+  };
+}
