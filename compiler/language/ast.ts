@@ -90,6 +90,11 @@ export interface Block {
   relation?: { word: "from" | "for"; target: Ident; span: Span };
   body: Stmt[];
   span: Span;
+  /**
+   * The parser recovered from a syntax error inside this block (already reported):
+   * its body may be cut short, so "missing setting" checks skip it.
+   */
+  recovered?: boolean;
 }
 
 export interface Import {

@@ -7,6 +7,7 @@ import type { DiagnosticBag } from "../diagnostics/diagnostic.js";
 import type * as A from "./ast.js";
 import type { Source, Span } from "./source.js";
 import { UnterminatedString } from "./tokens.js";
+import { suggest } from "../check/suggest.js";
 
 const UNITS = new Set<A.Unit>(["%", "ms", "s", "m", "h", "d"]);
 const BLOCK_KINDS: Record<string, A.BlockKind> = {
@@ -65,6 +66,17 @@ export class AstBuilder {
     return Number.isFinite(start) ? { start, end } : { start: 0, end: 0 };
   }
 
+  /** Did recovery patch or cut this node (an inserted token, a resynced rule)? */
+  private recovered(n: CstNode): boolean {
+    if (n.recoveredNode) return true;
+    for (const list of Object.values(n.children)) {
+      for (const e of list) {
+        if (isToken(e) ? Number.isNaN(e.startOffset) : this.recovered(e)) return true;
+      }
+    }
+    return false;
+  }
+
   private ident(t: IToken): A.Ident {
     return { name: t.image, span: tokenSpan(t) };
   }
@@ -94,10 +106,21 @@ export class AstBuilder {
   }
 
   private block(n: CstNode): A.Block | undefined {
-    const kw = this.token(n, "keyword");
+    const kw = this.token(n, "keyword") ?? this.token(n, "badKeyword");
     const name = this.token(n, "name");
     if (!kw || !name) return undefined;
-    const kind = BLOCK_KINDS[kw.tokenType.name]!;
+    let kind = BLOCK_KINDS[kw.tokenType.name];
+    if (!kind) {
+      // `modle m {`: one message, and the block is kept as the kind meant
+      const kinds = Object.values(BLOCK_KINDS);
+      const meant = suggest(kw.image, kinds) as A.BlockKind | undefined;
+      this.diagnostics.error("E0003", this.source, tokenSpan(kw), `unknown block kind \`${kw.image}\``, {
+        label: "not a block kind",
+        help: meant ? `did you mean \`${meant}\`?` : `blocks are ${kinds.map((k) => `\`${k}\``).join(", ")}`,
+      });
+      if (!meant) return undefined;
+      kind = meant;
+    }
     const rel = this.token(n, "relation");
     const target = this.token(n, "target");
     const bodyNode = this.node(n, "body");
@@ -111,6 +134,7 @@ export class AstBuilder {
           : undefined,
       body: bodyNode ? this.body(bodyNode) : [],
       span: this.span(n),
+      ...(kw.tokenType.name in BLOCK_KINDS && !this.recovered(n) ? {} : { recovered: true }),
     };
   }
 

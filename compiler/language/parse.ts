@@ -6,7 +6,7 @@ import { DiagnosticBag } from "../diagnostics/diagnostic.js";
 import type { SpecFile } from "./ast.js";
 import { AstBuilder } from "./build-ast.js";
 import { parseTokens } from "./parser.js";
-import { Source } from "./source.js";
+import { Source, type Span } from "./source.js";
 import { MlspecLexer, UnterminatedString } from "./tokens.js";
 
 const TOKEN_DISPLAY: Record<string, string> = {
@@ -48,17 +48,26 @@ function found(t: IToken): string {
   return t.tokenType.name === "EOF" ? "the end of the file" : `\`${t.image}\``;
 }
 
-/** chevrotain words its messages for grammar authors; say what a user needs. */
-function describe(e: IRecognitionException): { message: string; help?: string } {
+const CLOSER_NAMES = new Set(["RParen", "RBracket", "RCurly"]);
+const BLOCK_KINDS = new Set(["dataset", "features", "model", "search", "serve", "rollout", "monitor"]);
+
+function valid(t: IToken | undefined): t is IToken {
+  return t !== undefined && t.tokenType.name !== "EOF" && !Number.isNaN(t.startOffset);
+}
+
+/**
+ * chevrotain words its messages for grammar authors; say what a user needs, and
+ * where: a token missing at the end of a line is reported there, not at the start
+ * of the next line.
+ */
+function describe(e: IRecognitionException, source: Source): { message: string; help?: string; span: Span } {
   const tok = e.token;
-  const expected = new Set<string>();
+  const prev = (e as IRecognitionException & { previousToken?: IToken }).previousToken;
+  const expectedNames = new Set<string>();
   const re = /\[([A-Za-z]+)\]|--> ([A-Za-z]+) <--/g;
   let m: RegExpExecArray | null;
-  while ((m = re.exec(e.message)) !== null) {
-    const name = m[1] ?? m[2]!;
-    expected.add(TOKEN_DISPLAY[name] ?? `\`${name.replace(/Kw$/, "").toLowerCase()}\``);
-  }
-  const list = [...expected];
+  while ((m = re.exec(e.message)) !== null) expectedNames.add(m[1] ?? m[2]!);
+  const list = [...new Set([...expectedNames].map((n) => TOKEN_DISPLAY[n] ?? `\`${n.replace(/Kw$/, "").toLowerCase()}\``))];
   const what =
     list.length === 0
       ? "something else"
@@ -67,23 +76,56 @@ function describe(e: IRecognitionException): { message: string; help?: string } 
         : list.includes("a number")
           ? "a value"
           : "a statement";
-  if (tok.tokenType.name === "EOF") {
-    return { message: `unexpected end of file, expected ${what}`, help: "a `{` may be missing its `}`" };
-  }
+  const atToken: Span = valid(tok) ? { start: tok.startOffset, end: tok.startOffset + tok.image.length } : { start: source.text.length, end: source.text.length };
   const ruleStack = (e.context?.ruleStack ?? []) as string[];
-  if (ruleStack.at(-1) === "pathStmt") {
-    return {
-      message: `unexpected ${found(tok)} after a name`,
-      help: "a statement is `name = value`, `name ~ distribution`, `name : type`, `name(args)`, `name { ... }` or a comparison such as `rows >= 500`",
-    };
+  const rule = ruleStack.at(-1);
+  const isEof = !valid(tok);
+  const prevLine = valid(prev) ? source.position(prev.startOffset).line : undefined;
+  const lineEnded = isEof || (prevLine !== undefined && source.position(tok.startOffset).line > prevLine);
+  const afterPrev: Span | undefined = valid(prev) ? { start: prev.startOffset + prev.image.length, end: prev.startOffset + prev.image.length } : undefined;
+
+  if (expectedNames.has("RCurly") && !isEof && BLOCK_KINDS.has(tok.image) && lineEnded) {
+    return { message: `expected \`}\` before \`${tok.image}\``, help: "the block above is not closed: add `}` at its end", span: atToken };
   }
-  if (ruleStack.at(-1) === "file") {
+  if (isEof) {
+    return { message: `unexpected end of file, expected ${what}`, help: expectedNames.has("RCurly") ? "a `{` is missing its `}`" : undefined, span: afterPrev ?? atToken };
+  }
+  if (CLOSER_NAMES.has(tok.tokenType.name) && !expectedNames.has(tok.tokenType.name)) {
+    return { message: `unexpected ${found(tok)}`, help: "nothing is open here for it to close: remove it", span: atToken };
+  }
+  if (rule === "file") {
     return {
       message: `unexpected ${found(tok)} at the top level`,
-      help: "the top level holds `import \"file.mlspec\"` and blocks: dataset, features, model, search, serve, rollout, monitor",
+      help: 'the top level holds `import "file.mlspec"` and blocks: dataset, features, model, search, serve, rollout, monitor',
+      span: atToken,
     };
   }
-  return { message: `expected ${what}, found ${found(tok)}` };
+  if (rule === "pathStmt" && e.name === "NoViableAltException") {
+    return {
+      message: `unexpected ${found(tok)} after \`${valid(prev) ? prev.image : "a name"}\``,
+      help: "a statement is `name = value`, `name ~ distribution`, `name : type`, `name(args)`, `name { ... }` or a comparison such as `rows >= 500`",
+      span: atToken,
+    };
+  }
+  if (rule === "typeExpr") {
+    return {
+      message: `expected a column type after \`:\`, found ${found(tok)}`,
+      help: "`name : type` declares a column of a contract; a setting is `name = value`",
+      span: atToken,
+    };
+  }
+  if (!lineEnded && expectedNames.size === 1 && (expectedNames.has("RParen") || expectedNames.has("RBracket"))) {
+    const closer = expectedNames.has("RParen") ? "`)`" : "`]`";
+    return {
+      message: `expected \`,\` or ${closer}, found ${found(tok)}`,
+      help: closer === "`)`" ? "separate arguments with `,`" : "separate list items with `,`",
+      span: atToken,
+    };
+  }
+  if (lineEnded && afterPrev && list.length > 0 && list.length <= 4) {
+    return { message: `expected ${what} after \`${prev!.image}\``, span: afterPrev };
+  }
+  return { message: `expected ${what}, found ${found(tok)}`, span: atToken };
 }
 
 export interface ParseResult {
@@ -122,9 +164,8 @@ export function parse(text: string, fileName = "<input>"): ParseResult {
     const line = source.position(offset).line;
     if (seenLines.has(line)) continue;
     seenLines.add(line);
-    const { message, help } = describe(e);
-    const end = tok.tokenType.name === "EOF" || Number.isNaN(tok.startOffset) ? offset : offset + tok.image.length;
-    diagnostics.error("E0003", source, { start: offset, end: Math.max(end, offset) }, message, { help });
+    const { message, help, span } = describe(e, source);
+    diagnostics.error("E0003", source, span, message, { help, label: span.start === span.end ? "expected here" : undefined });
   }
   const builder = new AstBuilder(source, diagnostics);
   const file = builder.file(cst, lexed.groups["comments"] ?? []);

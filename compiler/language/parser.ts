@@ -3,25 +3,105 @@
  * Syntax only: meaning is given by build-ast.ts. Error recovery is on so that one
  * mistake yields one diagnostic and parsing goes on with the next statement.
  */
-import { CstParser, type CstNode, type IRecognitionException } from "chevrotain";
+import { CstParser, EOF, tokenMatcher, type CstNode, type IRecognitionException, type IToken, type TokenType } from "chevrotain";
 import * as T from "./tokens.js";
 
 /** Words that may follow a column type in a contract (spec/language.md#contract). */
 export const CONSTRAINT_WORDS = new Set(["unique", "range", "nulls", "mean", "std", "in"]);
 
+/** chevrotain's recovery hooks, which it declares only internally. */
+interface RecoveryInternals {
+  LA(k: number): IToken;
+  SKIP_TOKEN(): IToken;
+  flattenFollowSet(): TokenType[];
+}
+
+const CLOSERS: TokenType[] = [T.RCurly, T.RParen, T.RBracket];
+
+/** A block's start: `model NAME {` or `features NAME from X {`. */
+function startsBlock(la: (k: number) => IToken): boolean {
+  const third = la(3).tokenType;
+  return T.BlockKeywords.includes(la(1).tokenType) && tokenMatcher(la(2), T.Identifier) && (third === T.LCurly || third === T.FromKw || third === T.ForKw);
+}
+
 class MlspecParser extends CstParser {
+  /** The token findReSyncTokenType chose, for reSyncTo. */
+  private resyncToken: IToken | undefined;
+
   constructor() {
     super(T.allTokens, { recoveryEnabled: true, maxLookahead: 3 });
     this.performSelfAnalysis();
   }
 
+  // Line-aware recovery. Newlines are not tokens, but statements end at them in
+  // practice, so recovery treats a line end as a boundary: after a mistake it skips
+  // the rest of the line (never a `}`), and it only patches in a missing token where
+  // a line ends or before a closing bracket. Otherwise `label churned` resyncs at
+  // `churned` and reports the next line too: one mistake, two messages.
+
+  private get internals(): RecoveryInternals {
+    return this as unknown as RecoveryInternals;
+  }
+
+  /** @internal chevrotain hook: where parsing resumes after an error. */
+  findReSyncTokenType(): TokenType {
+    const follows = this.internals.flattenFollowSet();
+    const errorLine = this.internals.LA(0).startLine;
+    for (let k = 1; ; k++) {
+      const tok = this.internals.LA(k);
+      if (tok.tokenType === EOF) {
+        this.resyncToken = tok;
+        return EOF;
+      }
+      if (tok.startLine === errorLine && tok.tokenType !== T.RCurly) continue;
+      const match = follows.find((t) => tokenMatcher(tok, t));
+      if (match) {
+        this.resyncToken = tok;
+        return match;
+      }
+    }
+  }
+
+  /** @internal chevrotain hook: skips to the token findReSyncTokenType chose. */
+  reSyncTo(tokType: TokenType): IToken[] {
+    const skipped: IToken[] = [];
+    const target = this.resyncToken;
+    let next = this.internals.LA(1);
+    while (next.tokenType !== EOF && (target ? next !== target : !tokenMatcher(next, tokType))) {
+      next = this.internals.SKIP_TOKEN();
+      skipped.push(next);
+    }
+    return skipped.slice(0, -1);
+  }
+
+  /** @internal chevrotain hook: a missing token is patched in only at a line end or before a closer. */
+  canRecoverWithSingleTokenInsertion(expected: TokenType, follows: TokenType[]): boolean {
+    const next = this.internals.LA(1);
+    const atLineEnd = next.tokenType === EOF || next.startLine !== this.internals.LA(0).startLine;
+    if (!atLineEnd && !CLOSERS.includes(next.tokenType)) return false;
+    return recoverable.canRecoverWithSingleTokenInsertion.call(this, expected, follows);
+  }
+
+  /** @internal chevrotain hook: a stray token is dropped only from the middle of its line. */
+  canRecoverWithSingleTokenDeletion(expected: TokenType): boolean {
+    const stray = this.internals.LA(1);
+    const after = this.internals.LA(2);
+    if (stray.startLine !== this.internals.LA(0).startLine) return false;
+    if (after.startLine !== stray.startLine && !CLOSERS.includes(after.tokenType)) return false;
+    return recoverable.canRecoverWithSingleTokenDeletion.call(this, expected);
+  }
+
   file = this.RULE("file", () => {
     this.OPTION(() => this.SUBRULE(this.header));
     this.MANY(() =>
-      this.OR([
-        { ALT: () => this.SUBRULE(this.importDecl) },
-        { ALT: () => this.SUBRULE(this.block) },
-      ]),
+      this.OR({
+        // `import` is a soft keyword, so a block with a misspelt kind could start with it
+        IGNORE_AMBIGUITIES: true,
+        DEF: [
+          { ALT: () => this.SUBRULE(this.importDecl) },
+          { ALT: () => this.SUBRULE(this.block) },
+        ],
+      }),
     );
   });
 
@@ -36,7 +116,15 @@ class MlspecParser extends CstParser {
   });
 
   block = this.RULE("block", () => {
-    this.OR(T.BlockKeywords.map((kw) => ({ ALT: () => this.CONSUME(kw, { LABEL: "keyword" }) })));
+    this.OR({
+      IGNORE_AMBIGUITIES: true,
+      DEF: [
+        ...T.BlockKeywords.map((kw) => ({ ALT: () => this.CONSUME(kw, { LABEL: "keyword" }) })),
+        // a misspelt kind (`modle m {`): parsed as a block so that its body and its
+        // name survive; the AST builder reports the kind (E0003)
+        { GATE: () => tokenMatcher(this.LA(2), T.Identifier) && [T.LCurly, T.FromKw, T.ForKw].includes(this.LA(3).tokenType), ALT: () => this.CONSUME3(T.Identifier, { LABEL: "badKeyword" }) },
+      ],
+    });
     this.CONSUME(T.Identifier, { LABEL: "name" });
     this.OPTION(() => {
       this.OR2([
@@ -50,7 +138,11 @@ class MlspecParser extends CstParser {
 
   body = this.RULE("body", () => {
     this.CONSUME(T.LCurly);
-    this.MANY(() => this.SUBRULE(this.statement));
+    this.MANY({
+      // `model m {` cannot be a statement: the block above lacks its `}`
+      GATE: () => !startsBlock((k) => this.LA(k)),
+      DEF: () => this.SUBRULE(this.statement),
+    });
     this.CONSUME(T.RCurly);
   });
 
@@ -81,15 +173,20 @@ class MlspecParser extends CstParser {
   /** `at most N per D` or `using NAME` */
   retrainClause = this.RULE("retrainClause", () => {
     this.CONSUME(T.Identifier, { LABEL: "word" });
+    // Newlines are not tokens, so a clause must not run into the next statement:
+    // `using s` followed by `schedule = 5m` is a name, then a new statement.
+    // A second word (`at most`) and `per` are each followed by a number.
     this.OPTION({
-      // `at most 1`: a second word only when a value follows it (`using s` has none)
-      GATE: () => this.LA(2).tokenType !== T.RCurly && this.LA(2).tokenType !== T.Comma,
+      GATE: () => this.LA(1).tokenType === T.Identifier && this.LA(2).tokenType === T.NumberLit,
       DEF: () => this.CONSUME2(T.Identifier, { LABEL: "word" }),
     });
     this.SUBRULE(this.expression, { LABEL: "value" });
-    this.OPTION2(() => {
-      this.CONSUME3(T.Identifier, { LABEL: "perWord" });
-      this.SUBRULE2(this.expression, { LABEL: "per" });
+    this.OPTION2({
+      GATE: () => this.LA(2).tokenType === T.NumberLit,
+      DEF: () => {
+        this.CONSUME3(T.Identifier, { LABEL: "perWord" });
+        this.SUBRULE2(this.expression, { LABEL: "per" });
+      },
     });
   });
 
@@ -299,6 +396,11 @@ class MlspecParser extends CstParser {
     this.SUBRULE(this.expression);
   });
 }
+
+const recoverable = CstParser.prototype as unknown as {
+  canRecoverWithSingleTokenInsertion(expected: TokenType, follows: TokenType[]): boolean;
+  canRecoverWithSingleTokenDeletion(expected: TokenType): boolean;
+};
 
 export const parser = new MlspecParser();
 

@@ -138,4 +138,4 @@ export const allTokens: TokenType[] = [
   RBracket,
 ];
 
-export const MlspecLexer = new Lexer(allTokens, { ensureOptimizations: false, positionTracking: "onlyOffset" });
+export const MlspecLexer = new Lexer(allTokens, { ensureOptimizations: false, positionTracking: "full" });

@@ -16,16 +16,17 @@ const NUMERIC: ColumnKind[] = ["int", "float"];
  */
 export const contractTypes: Rule = {
   name: "contract-types",
-  codes: ["E0303", "E0304", "E0305", "E0211"],
+  codes: ["E0106", "E0211", "E0303", "E0304", "E0305"],
   section: "spec/language.md#contract",
   check(ctx) {
     for (const ds of ctx.sem.datasets.values()) {
-      if (!ds.contract) {
+      if (!ds.contract && !ds.decl.block.recovered) {
         ctx.report("E0106", ds.decl, ds.decl.block.name.span, `dataset \`${ds.decl.name}\` has no contract`, {
           help: "add `contract { column : type ... }` listing every column the model may use",
         });
         continue;
       }
+      if (!ds.contract) continue;
       const seen = new Map<string, number>();
       for (const col of ds.contract.columns) {
         const name = pathName(col.name);

@@ -30,8 +30,10 @@ export function checkMetricRefs(ctx: CheckContext, decl: Decl, m: ModelInfo, e: 
   const checkOne = (r: RefExpr) => {
     const { qualifier, name } = metricParts(r);
     if (qualifier && !opts.allowQualifiers.includes(qualifier)) {
-      ctx.report("E0323", decl, r.path[0]!.span, `unknown qualifier \`${qualifier}\` in ${where}`, {
-        help: `qualify a metric with ${opts.allowQualifiers.map((q) => `\`${q}.\``).join(", ")}`,
+      const allowed = opts.allowQualifiers.length === 0 ? "write the metric without a qualifier" : `qualify a metric with ${opts.allowQualifiers.map((q) => `\`${q}.\``).join(", ")}`;
+      const known = SPLITS.includes(qualifier) || ALIASES_OK.includes(qualifier);
+      ctx.report("E0323", decl, r.path[0]!.span, known ? `${where} cannot use \`${qualifier}.\` metrics` : `unknown qualifier \`${qualifier}\` in ${where}`, {
+        help: qualifier === "test" ? `the test split is kept for the final evaluation; ${allowed}` : allowed,
       });
       return;
     }
@@ -72,7 +74,8 @@ export const gates: Rule = {
       }
       for (const c of m.train?.calls ?? []) {
         const first = c.call.args.find((a) => !a.name || a.name.name === "metric");
-        if (first?.value.kind === "ref") checkMetricRefs(ctx, m.decl, m, first.value, "early stopping", { allowQualifiers: SPLITS });
+        // never `test.`: stopping on the test split would leak it into training
+        if (first?.value.kind === "ref") checkMetricRefs(ctx, m.decl, m, first.value, "early stopping", { allowQualifiers: ["val", "train"] });
       }
     }
   },

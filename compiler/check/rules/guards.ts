@@ -4,7 +4,9 @@ import type { Decl } from "../program.js";
 import { fits } from "../arg-types.js";
 import { servingMetrics } from "../settings-signatures.js";
 import { didYouMean } from "../suggest.js";
+import { builtins } from "../../../stdlib/index.js";
 import { checkMetricRefs } from "./gates.js";
+import { producedMetrics } from "./model-metrics.js";
 
 /**
  * SLOs and guards name measurements someone produces: the server's latency
@@ -25,14 +27,23 @@ export const guards: Rule = {
         if (!f.ok) ctx.report(f.code, decl, f.span, `\`${name}\` is ${unit === "duration" ? "a duration" : "a percentage"}: ${f.message}`, { help: f.help });
         return;
       }
-      if (allowModel && model) {
+      const metric = cond.left.parts[cond.left.parts.length - 1]!.name;
+      const isMetric = metric === "loss" || builtins.metrics.has(metric);
+      if (allowModel && model && isMetric) {
         const ref = { kind: "ref" as const, path: cond.left.parts as never, span: cond.left.span };
         checkMetricRefs(ctx, decl, model, ref, where, { allowQualifiers: ["champion", "challenger"] });
         checkMetricRefs(ctx, decl, model, cond.right, where, { allowQualifiers: ["champion", "challenger"] });
         return;
       }
+      if (!allowModel && isMetric) {
+        ctx.report("E0604", decl, cond.left.span, `${where} uses \`${name}\`, a model metric; an SLO bounds what the server measures`, {
+          help: `bound model quality in a rollout guard or a monitor's performance(...) rule; SLO measurements are ${Object.keys(servingMetrics).map((k) => `\`${k}\``).join(", ")}`,
+        });
+        return;
+      }
+      const candidates = [...Object.keys(servingMetrics), ...(allowModel && model ? producedMetrics(model) : [])];
       ctx.report("E0604", decl, cond.left.span, `${where} uses \`${name}\`, which nothing measures`, {
-        help: didYouMean(name, Object.keys(servingMetrics), `serving measurements are {list}${allowModel ? ", or a metric of the served model" : ""}`),
+        help: didYouMean(name, candidates, `serving measurements are ${Object.keys(servingMetrics).map((k) => `\`${k}\``).join(", ")}${allowModel ? "; a guard may also name a metric the served model computes" : ""}`),
       });
     };
     for (const sv of ctx.sem.serves.values()) {

@@ -3,6 +3,7 @@ import type { Rule } from "../context.js";
 import { blockSettings, blockShape } from "../settings-signatures.js";
 import { pathName, settingsOf } from "../semantic.js";
 import { didYouMean } from "../suggest.js";
+import { printExpr } from "../../language/printer.js";
 
 const STMT_WORDS: Record<Stmt["kind"], string> = {
   assign: "a setting",
@@ -40,9 +41,13 @@ export const knownStatements: Rule = {
             continue;
           }
           if (!allow(s)) {
-            ctx.report("E0104", decl, s.span, `${STMT_WORDS[s.kind]} cannot appear in ${where}`, {
-              help: `see spec/language.md#${kind} for what a ${kind} block holds`,
-            });
+            const help =
+              s.kind === "condition" && s.op === "=="
+                ? `to set a value write \`${pathName(s.left)} = ${printExpr(s.right)}\`: \`=\` sets, \`==\` compares`
+                : s.kind === "column"
+                  ? `a column declaration belongs in a dataset's contract; a setting is \`${pathName(s.name)} = value\``
+                  : `see spec/language.md#${kind} for what a ${kind} block holds`;
+            ctx.report("E0104", decl, s.span, `${STMT_WORDS[s.kind]} cannot appear in ${where}`, { help });
           }
         }
       };
@@ -96,6 +101,8 @@ export const knownStatements: Rule = {
           help: "keep one of them",
         });
       }
+      // a block cut short by a syntax error (reported already) may have lost its settings
+      if (decl.block.recovered) continue;
       const required = Object.values(blockSettings[kind] ?? {}).filter((p) => !p.optional && p.default === undefined);
       const model = kind === "model" ? ctx.sem.models.get(decl.name) : undefined;
       for (const p of required) {

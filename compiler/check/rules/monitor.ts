@@ -134,7 +134,8 @@ export const monitor: Rule = {
             const search = ctx.sem.searches.get(target);
             const usedModel = search ? search.model : ctx.sem.models.get(target);
             if (usedModel && usedModel !== model) {
-              ctx.report("E0607", mon.decl, cl.target.span, `\`${target}\` trains model \`${usedModel.decl.name}\`, not the served \`${model.decl.name}\``, {
+              const what = search ? `search \`${target}\` tunes model \`${usedModel.decl.name}\`` : `\`${target}\` is another model`;
+              ctx.report("E0607", mon.decl, cl.target.span, `${what}, not the served model \`${model.decl.name}\``, {
                 help: `use a search or model block for \`${model.decl.name}\``,
               });
             }

@@ -1,4 +1,5 @@
-import type { Expr } from "../../language/ast.js";
+import type { Expr, RefExpr } from "../../language/ast.js";
+import { printExpr } from "../../language/printer.js";
 import type { ParamType } from "../../../stdlib/signature.js";
 import { builtins } from "../../../stdlib/index.js";
 import type { Rule } from "../context.js";
@@ -95,13 +96,33 @@ export const searchSpace: Rule = {
           ctx.report("E0504", s.decl, w.span, "a condition compares another sampled choice with one of its options", {
             help: "write `train.optimizer.momentum ~ uniform(0, 0.9) when train.optimizer == sgd`",
           });
+          continue;
+        }
+        // the compared value must be one the choice can draw, or the parameter is never sampled
+        const on = sampled.get(pathName({ parts: (w.left as RefExpr).path, span: w.left.span }))!;
+        if (on.kind === "call" && calleeName(on) === "choice") {
+          const options = on.args.map((a) => printExpr(a.value));
+          const value = printExpr(w.right);
+          if (!options.includes(value)) {
+            ctx.report("E0504", s.decl, w.right.span, `\`${value}\` is not an option of \`${printExpr(w.left)}\``, {
+              help: didYouMean(value, options, `its options are {list}`),
+            });
+          }
         }
       }
       const objective = s.settings.assigns.get("objective")?.value;
       if (objective && objective.kind !== "objective") {
         ctx.report("E0504", s.decl, objective.span, "the objective is `maximize METRIC` or `minimize METRIC`", { help: "write `objective = maximize val.auc`" });
       } else if (objective?.kind === "objective") {
+        const before = ctx.diagnostics.items.length;
         checkMetricRefs(ctx, s.decl, m, objective, "the objective", { allowQualifiers: ["val"] });
+        const metric = objective.target.path[objective.target.path.length - 1]!.name;
+        const better = metric === "loss" ? "minimize" : builtins.metrics.get(metric)?.direction;
+        if (ctx.diagnostics.items.length === before && better && better !== objective.direction) {
+          ctx.report("E0504", s.decl, objective.span, `\`${objective.direction} ${printExpr(objective.target)}\` would pick the worst trial: ${metric} is better when ${better === "minimize" ? "lower" : "higher"}`, {
+            help: `write \`objective = ${better} ${printExpr(objective.target)}\``,
+          });
+        }
       }
     }
   },

@@ -1,4 +1,5 @@
 import type { Rule } from "../context.js";
+import { suggest } from "../suggest.js";
 import { refName } from "../values.js";
 
 /**
@@ -24,6 +25,25 @@ export const unusedDeclarations: Rule = {
         const n = v && refName(v);
         if (n) used.add(n.split("@")[0]!);
       }
+    }
+    // a misspelt reference (`features f from customer`) is reported as unknown, with a
+    // did-you-mean; the block it meant is not "unused" on top of that
+    const names = [...ctx.sem.program.decls.keys()];
+    const unresolved: string[] = [];
+    for (const d of ctx.sem.program.decls.values()) if (d.block.relation) unresolved.push(d.block.relation.target.name);
+    for (const m of ctx.sem.models.values()) {
+      const inputs = m.inputsExpr;
+      if (inputs?.kind === "ref" && inputs.path.length === 1) unresolved.push(inputs.path[0]!.name);
+      if (inputs?.kind === "call") {
+        const first = inputs.args.find((a) => !a.name);
+        const n = first && refName(first.value);
+        if (n) unresolved.push(n);
+      }
+    }
+    for (const n of unresolved) {
+      if (ctx.sem.program.decls.has(n)) continue;
+      const meant = suggest(n, names);
+      if (meant) used.add(meant);
     }
     const hasModels = ctx.sem.models.size > 0;
     for (const d of ctx.sem.program.decls.values()) {
