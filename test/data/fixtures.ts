@@ -58,3 +58,16 @@ export const customers: DatasetContract = {
     column("churned", "bool"),
   ],
 };
+
+/** Validates CSV text written to `dir`; the caller closes `result.session`. */
+export async function validatedCsv(
+  dir: TempDir,
+  name: string,
+  csv: string,
+  contract: DatasetContract,
+  threads?: number,
+): Promise<import("../../runtime/data/contract.js").ValidationResult> {
+  const { validateDataset } = await import("../../runtime/data/contract.js");
+  const path = dir.file(`${name}.csv`, csv);
+  return validateDataset({ format: "csv", path }, contract, { quarantinePath: join(dir.path, `${name}.quarantine.jsonl`), threads });
+}

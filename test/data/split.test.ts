@@ -1,0 +1,154 @@
+import fc from "fast-check";
+import { afterAll, describe, expect, it } from "vitest";
+import { DataSpecError } from "../../runtime/data/errors.js";
+import { loadColumns } from "../../runtime/data/load.js";
+import { splitDataset, type DataSplit } from "../../runtime/data/split.js";
+import type { DatasetContract, SplitSpec } from "../../runtime/data/types.js";
+import { column, tempDir, validatedCsv } from "./fixtures.js";
+
+const dir = tempDir();
+afterAll(() => dir.remove());
+
+const contract: DatasetContract = {
+  columns: [
+    column("id", "int"),
+    column("label", "string"),
+    column("user", "string"),
+    column("at", "timestamp"),
+  ],
+};
+
+/** n rows: label "a" for 70%, "b" 25%, "c" 5%; users of 1 to 9 rows; times shuffled. */
+function dataset(n: number): string {
+  const lines = ["id,label,user,at"];
+  let user = 0;
+  let left = 0;
+  for (let i = 0; i < n; i++) {
+    if (left === 0) {
+      user++;
+      left = 1 + ((user * 7) % 9);
+    }
+    left--;
+    const label = i % 20 === 0 ? "c" : i % 4 === 1 ? "b" : "a";
+    const minutes = (i * 7919) % n;
+    lines.push(`${i},${label},u${user},${new Date(Date.UTC(2024, 0, 1) + minutes * 60_000).toISOString()}`);
+  }
+  return lines.join("\n") + "\n";
+}
+
+let counter = 0;
+async function split(spec: SplitSpec, n = 400, threads?: number): Promise<{ split: DataSplit; columns: Record<string, unknown[]> }> {
+  const result = await validatedCsv(dir, `s${counter++}`, dataset(n), contract, threads);
+  try {
+    const made = await splitDataset(result, spec);
+    const columns = await loadColumns(result, { rowNumbersAs: "row" });
+    return { split: made, columns };
+  } finally {
+    result.session.close();
+  }
+}
+
+function expectPartition(s: DataSplit, n: number): void {
+  const all = [...s.train, ...s.validation, ...s.test].sort((a, b) => a - b);
+  expect(all).toEqual(Array.from({ length: n }, (_, i) => i + 1));
+  for (const part of [s.train, s.validation, s.test]) expect([...part].sort((a, b) => a - b)).toEqual(part);
+}
+
+describe("splitDataset", () => {
+  it("random: exact sizes, a partition of the rows, the same for the same seed and thread count", async () => {
+    const spec: SplitSpec = { method: "random", test: 0.2, validation: 0.1, seed: 7 };
+    const a = await split(spec, 400, 1);
+    const b = await split(spec, 400, 4);
+    const c = await split({ ...spec, seed: 8 });
+    expectPartition(a.split, 400);
+    expect([a.split.test.length, a.split.validation.length, a.split.train.length]).toEqual([80, 40, 280]);
+    expect(b.split).toEqual(a.split);
+    expect(c.split.test).not.toEqual(a.split.test);
+  });
+
+  it("random: validation 0 leaves validation empty", async () => {
+    const { split: s } = await split({ method: "random", test: 0.25, validation: 0, seed: 1 }, 100);
+    expect(s.validation).toEqual([]);
+    expect(s.test).toHaveLength(25);
+    expect(s.train).toHaveLength(75);
+  });
+
+  it("stratified: every class keeps the test and validation proportions", async () => {
+    const { split: s, columns } = await split({ method: "stratified", test: 0.2, validation: 0.1, seed: 3, column: "label" }, 1000);
+    expectPartition(s, 1000);
+    const labelOf = new Map((columns["row"] as number[]).map((r, i) => [r, columns["label"]![i] as string]));
+    for (const label of ["a", "b", "c"]) {
+      const total = [...labelOf.values()].filter((l) => l === label).length;
+      const count = (rows: number[]) => rows.filter((r) => labelOf.get(r) === label).length;
+      expect(count(s.test)).toBe(Math.round(total * 0.2));
+      expect(count(s.validation)).toBe(Math.round(total * 0.1));
+    }
+  });
+
+  it("group: no group is in two parts, and the test part is close to its fraction", async () => {
+    const { split: s, columns } = await split({ method: "group", test: 0.2, validation: 0.2, seed: 11, column: "user" }, 1000);
+    expectPartition(s, 1000);
+    const userOf = new Map((columns["row"] as number[]).map((r, i) => [r, columns["user"]![i] as string]));
+    const users = (rows: number[]) => new Set(rows.map((r) => userOf.get(r)));
+    const [train, validation, test] = [users(s.train), users(s.validation), users(s.test)];
+    for (const u of test) expect(train.has(u) || validation.has(u)).toBe(false);
+    for (const u of validation) expect(train.has(u)).toBe(false);
+    expect(Math.abs(s.test.length - 200)).toBeLessThanOrEqual(9);
+    expect(Math.abs(s.validation.length - 200)).toBeLessThanOrEqual(9);
+  });
+
+  it("group: never leaks a group, for any grouping (property)", async () => {
+    let run = 0;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.integer({ min: 0, max: 8 }), { minLength: 1, maxLength: 40 }),
+        fc.integer({ min: 0, max: 1000 }),
+        async (groups, seed) => {
+          const csv = "g,v\n" + groups.map((g, i) => `${g === 0 ? "" : `k${g}`},${i}`).join("\n") + "\n";
+          const result = await validatedCsv(dir, `g${run++}`, csv, {
+            columns: [column("g", "string", { nulls: { allowed: true } }), column("v", "int")],
+          });
+          try {
+            const s = await splitDataset(result, { method: "group", test: 0.3, validation: 0.2, seed, column: "g" });
+            expectPartition(s, groups.length);
+            const partOf = new Map<number, string>();
+            for (const part of ["train", "validation", "test"] as const) for (const r of s[part]) partOf.set(r, part);
+            const seen = new Map<number, string>();
+            groups.forEach((g, i) => {
+              const part = partOf.get(i + 1)!;
+              if (seen.has(g)) expect(part).toBe(seen.get(g));
+              seen.set(g, part);
+            });
+          } finally {
+            result.session.close();
+          }
+        },
+      ),
+      { numRuns: 20 },
+    );
+  }, 60_000);
+
+  it("time: train precedes validation precedes test", async () => {
+    const { split: s, columns } = await split({ method: "time", test: 0.2, validation: 0.1, seed: 0, column: "at" }, 300);
+    expectPartition(s, 300);
+    expect([s.test.length, s.validation.length]).toEqual([60, 30]);
+    const timeOf = new Map((columns["row"] as number[]).map((r, i) => [r, Date.parse(columns["at"]![i] as string)]));
+    const times = (rows: number[]) => rows.map((r) => timeOf.get(r)!);
+    expect(Math.max(...times(s.train))).toBeLessThan(Math.min(...times(s.validation)));
+    expect(Math.max(...times(s.validation))).toBeLessThan(Math.min(...times(s.test)));
+  });
+
+  it("rejects fractions that leave no training rows and unknown columns", async () => {
+    const result = await validatedCsv(dir, "bad", dataset(10), contract);
+    try {
+      await expect(splitDataset(result, { method: "random", test: 0.6, validation: 0.4, seed: 1 })).rejects.toThrow(DataSpecError);
+      await expect(splitDataset(result, { method: "random", test: -0.1, validation: 0, seed: 1 })).rejects.toThrow(/in \[0, 1\)/);
+      await expect(splitDataset(result, { method: "stratified", test: 0.2, validation: 0, seed: 1 }))
+        .rejects.toThrow("a stratified split needs a stratify label column");
+      await expect(splitDataset(result, { method: "group", test: 0.2, validation: 0, seed: 1, column: "nope" }))
+        .rejects.toThrow('group key "nope" is not a column of the dataset');
+    } finally {
+      result.session.close();
+    }
+  });
+});
