@@ -14,7 +14,7 @@ import { printExpr } from "../language/printer.js";
 import { metricParts } from "../check/rules/model-metrics.js";
 import { constantValue, lowerBound } from "./bounds.js";
 import { PlanError } from "./plan-error.js";
-import { PLAN_VERSION, type ColumnContract, type FeatureDef, type GateSpec, type MonitorPlan, type Plan, type RolloutPlan, type SearchParam, type ServePlan, type SourceSpec, type Step, type TaskSpec } from "./schema.js";
+import { PLAN_VERSION, PlanSchema, type ColumnContract, type FeatureDef, type GateSpec, type MonitorPlan, type Plan, type RolloutPlan, type SearchParam, type ServePlan, type SourceSpec, type Step, type TaskSpec } from "./schema.js";
 
 /** Named arguments with defaults filled in, in signature order. */
 export function argValues(bound: BoundCall, params: ParamSig[]): Record<string, Json> {
@@ -397,6 +397,7 @@ class Lowering {
           ...(threshold !== undefined ? { threshold } : {}),
           ...(pValue !== undefined ? { pValue } : {}),
           windowMs: named.has("window") ? constantValue(named.get("window")!, where) : 3_600_000,
+          ...(named.has("min_samples") ? { minSamples: constantValue(named.get("min_samples")!, where) } : {}),
         });
       } else if (fn === "performance") {
         const cond = c.call.args.find((a) => !a.name && a.value.kind === "binary")!.value as Extract<A.Expr, { kind: "binary" }>;
@@ -409,6 +410,7 @@ class Lowering {
           windowMs: named.has("window") ? constantValue(named.get("window")!, `performance(...) of monitor \`${name}\``) : 86_400_000,
           ...(labels?.kind === "call" ? { labels: this.source(mon.decl, labels) } : {}),
           ...(named.get("key") ? { key: refName(named.get("key")!)! } : {}),
+          ...(named.has("min_samples") ? { minSamples: constantValue(named.get("min_samples")!, `performance(...) of monitor \`${name}\``) } : {}),
         });
       } else if (fn === "alert") {
         plan.alerts.push({ kind: "alert", params: callValues(c.call, settingCalls.alert!) });
@@ -465,9 +467,22 @@ export function serializePlan(plan: Plan): string {
   return JSON.stringify(plan, null, 2) + "\n";
 }
 
+/**
+ * The plan of a program that checked clean. specHash is the sha256 of the plan
+ * without it (compact JSON, the same key order), so specs that mean the same,
+ * however formatted or commented, share a hash. The result is validated against
+ * the plan schema: a value the checker let through but a plan cannot hold is a
+ * PlanError, not a bad plan.
+ */
 export function buildPlan(sem: Semantic): Plan {
   const body = new Lowering(sem).lower();
   const specHash = createHash("sha256").update(JSON.stringify(body)).digest("hex");
   const { planVersion, ...rest } = body;
-  return { planVersion, specHash, ...rest };
+  const plan = { planVersion, specHash, ...rest };
+  const checked = PlanSchema.safeParse(plan);
+  if (!checked.success) {
+    const issues = checked.error.issues.slice(0, 3).map((i) => `${i.path.join(".")}: ${i.message}`);
+    throw new PlanError(`the plan of ${sem.program.main.source.name} is invalid: ${issues.join("; ")}`);
+  }
+  return plan;
 }

@@ -174,9 +174,22 @@ export const MonitorSchema = z.object({
       threshold: z.number().optional(),
       pValue: z.number().optional(),
       windowMs: z.number(),
+      /** rows a window needs before the test is run */
+      minSamples: z.number().int().min(1).optional(),
     }),
   ),
-  performance: z.array(z.object({ metric: z.string(), op: z.enum(["<", "<=", ">", ">="]), value: z.number(), windowMs: z.number(), labels: SourceSchema.optional(), key: z.string().optional() })),
+  performance: z.array(
+    z.object({
+      metric: z.string(),
+      op: z.enum(["<", "<=", ">", ">="]),
+      value: z.number(),
+      windowMs: z.number(),
+      labels: SourceSchema.optional(),
+      key: z.string().optional(),
+      /** labelled predictions a window needs before the metric is judged */
+      minSamples: z.number().int().min(1).optional(),
+    }),
+  ),
   retrain: z.object({ when: json, maxRuns: z.number().int().optional(), perMs: z.number().optional(), using: z.string().optional() }).optional(),
   alerts: z.array(CallSchema),
 });
@@ -196,6 +209,7 @@ export type Plan = z.infer<typeof PlanSchema>;
 export type Step = z.infer<typeof StepSchema>;
 export type StepKind = Step["kind"];
 export type StepOf<K extends StepKind> = Extract<Step, { kind: K }>;
+export type ColumnType = z.infer<typeof ColumnTypeSchema>;
 export type ColumnContract = z.infer<typeof ColumnContractSchema>;
 export type DatasetContract = z.infer<typeof DatasetContractSchema>;
 export type SourceSpec = z.infer<typeof SourceSchema>;
