@@ -19,7 +19,7 @@ const external = [
 
 rmSync("dist", { recursive: true, force: true });
 await build({
-  entryPoints: { mlspec: "bin/mlspec.ts", index: "index.ts" },
+  entryPoints: { mlspec: "bin/mlspec.ts", index: "index.ts", "trial-worker": "runtime/run/trial-worker.ts" },
   outdir: "dist",
   bundle: true,
   splitting: true, // lazily imported runtime modules become chunks loaded on demand

@@ -48,10 +48,13 @@ export function registerRunCommands(program: Command, setExit: (code: number) =>
     .option("--no-cache", "retrain even when the same config, features and data trained before")
     .option("-q, --quiet", "print only errors")
     .option("--json", "print a JSON summary on stdout (progress goes to stderr)")
-    .action(async (file: string, opts: { workspace?: string; backend?: string; resume?: boolean; cache?: boolean; quiet?: boolean; json?: boolean }) => {
+    .option("--parallel <n>", "search trials at once (default: the spec's, at most the cores)")
+    .action(async (file: string, opts: { workspace?: string; backend?: string; resume?: boolean; cache?: boolean; quiet?: boolean; json?: boolean; parallel?: string }) => {
       requireSpec(file);
+      const parallel = opts.parallel === undefined ? undefined : Number(opts.parallel);
+      if (parallel !== undefined && (!Number.isInteger(parallel) || parallel < 1 || parallel > 64)) throw new CliError(`--parallel takes a whole number from 1 to 64, not ${opts.parallel}`);
       const { runSpec } = await import("../../runtime/run/run-spec.js");
-      const { exitCode } = await runSpec(file, opts);
+      const { exitCode } = await runSpec(file, { ...opts, parallel });
       setExit(exitCode);
     });
 

@@ -28,6 +28,8 @@ export interface RunOptions {
   useCache: boolean;
   /** Tag of this invocation, used in quarantine file names. */
   runTag: string;
+  /** `--parallel N`: search trials at once, even beyond the cores. */
+  parallel?: number;
 }
 
 interface DatasetState {
@@ -159,6 +161,7 @@ export class Executor {
       backend: this.opts.backend,
       resume: this.opts.resume,
       useCache: this.opts.useCache,
+      ...(this.opts.parallel ? { parallelOverride: this.opts.parallel } : {}),
       features: (name: string) => this.features.get(name)!,
       dataHash: (dataset: string) => this.datasets.get(dataset)!.validation.dataHash,
       labels: (task: TaskSpec, f: FeaturesState) => {

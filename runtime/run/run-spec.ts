@@ -19,6 +19,7 @@ export interface RunSpecOptions {
   cache?: boolean;
   quiet?: boolean;
   json?: boolean;
+  parallel?: number;
 }
 
 export async function runSpec(specPath: string, opts: RunSpecOptions = {}): Promise<{ exitCode: number; summary?: RunSummary }> {
@@ -52,6 +53,7 @@ export async function runSpec(specPath: string, opts: RunSpecOptions = {}): Prom
     resume: opts.resume === true,
     useCache: opts.cache !== false,
     runTag,
+    ...(opts.parallel ? { parallel: opts.parallel } : {}),
   });
   try {
     const summary = await executor.run();

@@ -5,6 +5,7 @@
  * model continues to evaluation, gates, export and registration like a single run.
  */
 import type { StepOf } from "../../compiler/plan/schema.js";
+import * as os from "node:os";
 import { RunError, EXIT } from "./errors.js";
 import { fmt } from "./reporter.js";
 import { type TrainContext, type TrainedModel, trainModel } from "./train-step.js";
@@ -76,37 +77,48 @@ export async function runSearch(step: StepOf<"search">, base: StepOf<"train">, c
     trials: previous as never,
   });
   const models = new Map<number, TrainedModel>();
+  // one worker per concurrent trial, never more than the cores unless the caller insists
+  const cores = os.availableParallelism();
+  const parallel = ctx.parallelOverride ?? Math.min(p.sampler.parallel, cores);
+  if (parallel < p.sampler.parallel) ctx.reporter.step(step.id, `parallel = ${p.sampler.parallel} capped at ${cores} cores (pass --parallel to insist)`);
+  const { TrialPool } = await import("./trial-pool.js");
+  const pool = parallel > 1 ? await TrialPool.start(parallel, ctx.backend) : undefined;
   const objectiveKey = p.objective.metric;
   const started = Date.now();
-  await study.optimize(
-    async (trial) => {
-      const trialStep = applyAssignment(base, trial.params);
-      let last = NaN;
-      const model = await trainModel(trialStep, ctx, {
-        runKind: "trial",
-        parentRunId: parentId,
-        searchName: p.search,
-        trialNumber: trial.number,
-        quiet: true,
-        onEpoch: (epoch, val, loss) => {
-          last = objectiveKey === "loss" ? loss : (val[objectiveKey] ?? NaN);
-          return trial.report(epoch, last) ? "stop" : undefined;
-        },
-      });
-      models.set(trial.number, model);
-      return last;
-    },
-    {
-      parallel: p.sampler.parallel,
-      onTrialFinished: (t) => {
-        reg.recordTrial({ searchRunId: parentId, number: t.number, params: t.params, state: t.state, value: t.value ?? undefined, intermediate: [...t.intermediate], reason: t.reason ?? undefined, durationMs: t.durationSeconds === null ? null : t.durationSeconds * 1000, runId: models.get(t.number)?.runId });
-        const m = models.get(t.number);
-        if (m) reg.finishRun(m.runId, { state: t.state === "pruned" ? "pruned" : t.state === "failed" ? "failed" : "complete", metrics: { [objectiveKey]: t.value ?? NaN }, ...(t.reason ? { reason: t.reason } : {}) });
-        const params = paramsText(t.params);
-        ctx.reporter.line(`  trial ${String(t.number).padStart(3)} ${t.state.padEnd(8)} ${objectiveKey} ${t.value === null || t.value === undefined ? "-" : fmt(t.value)}  ${params}${t.reason ? `  (${t.reason})` : ""}`);
+  try {
+    await study.optimize(
+      async (trial) => {
+        const trialStep = applyAssignment(base, trial.params);
+        let last = NaN;
+        const model = await trainModel(trialStep, ctx, {
+          runKind: "trial",
+          parentRunId: parentId,
+          searchName: p.search,
+          trialNumber: trial.number,
+          quiet: true,
+          ...(pool ? { trainer: (c, d, o) => pool.train(c, d, o) } : {}),
+          onEpoch: (epoch, val, loss) => {
+            last = objectiveKey === "loss" ? loss : (val[objectiveKey] ?? NaN);
+            return trial.report(epoch, last) ? "stop" : undefined;
+          },
+        });
+        models.set(trial.number, model);
+        return last;
       },
-    },
-  );
+      {
+        parallel,
+        onTrialFinished: (t) => {
+          reg.recordTrial({ searchRunId: parentId, number: t.number, params: t.params, state: t.state, value: t.value ?? undefined, intermediate: [...t.intermediate], reason: t.reason ?? undefined, durationMs: t.durationSeconds === null ? null : t.durationSeconds * 1000, runId: models.get(t.number)?.runId });
+          const m = models.get(t.number);
+          if (m) reg.finishRun(m.runId, { state: t.state === "pruned" ? "pruned" : t.state === "failed" ? "failed" : "complete", metrics: { [`val.${objectiveKey}`]: t.value ?? NaN }, ...(t.reason ? { reason: t.reason } : {}) });
+          const params = paramsText(t.params);
+          ctx.reporter.line(`  trial ${String(t.number).padStart(3)} ${t.state.padEnd(8)} ${objectiveKey} ${t.value === null || t.value === undefined ? "-" : fmt(t.value)}  ${params}${t.reason ? `  (${t.reason})` : ""}`);
+        },
+      },
+    );
+  } finally {
+    await pool?.close();
+  }
   const trials = study.trials;
   const best = study.best();
   ctx.reporter.table(

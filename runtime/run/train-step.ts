@@ -5,7 +5,7 @@
  */
 import type { Plan, StepOf, TaskSpec } from "../../compiler/plan/schema.js";
 import type { PipelineOutput } from "../features/pipeline.js";
-import type { TrainCheckpoint, TrainConfig, TrainData, TrainSplit } from "../train/fit.js";
+import type { TrainCheckpoint, TrainConfig, TrainData, TrainOptions, TrainResult, TrainSplit } from "../train/fit.js";
 import type { Workspace } from "../workspace/workspace.js";
 import type { Network } from "../model/network.js";
 import { RunError, EXIT } from "./errors.js";
@@ -28,6 +28,8 @@ export interface TrainContext {
   backend: string;
   resume: boolean;
   useCache: boolean;
+  /** `--parallel N`: trials at once, even beyond the cores. */
+  parallelOverride?: number;
   features(name: string): FeaturesView;
   dataHash(dataset: string): string;
   labels(task: TaskSpec, f: never): { classes?: string[]; train: Float32Array; validation: Float32Array; test: Float32Array };
@@ -49,6 +51,8 @@ export interface TrialHooks {
   /** Called after each epoch with the validation value of the objective; "stop" prunes. */
   onEpoch?: (epoch: number, val: Record<string, number>, loss: number) => "stop" | void;
   quiet?: boolean;
+  /** Trains in a worker thread instead of in process (parallel search). */
+  trainer?: (config: TrainConfig, data: TrainData, options: TrainOptions) => Promise<TrainResult>;
 }
 
 /** Which index features carry the user and item ids of a recommendation task. */
@@ -141,7 +145,8 @@ export async function trainModel(step: StepOf<"train">, ctx: TrainContext, trial
   });
   const id = runId;
   try {
-    const result = await trainNetwork(config, data, {
+    const train = trial?.trainer ?? trainNetwork;
+    const result = await train(config, data, {
       resumeFrom,
       onEpoch: (epoch, report) => {
         reg.logEpoch(id, epoch, { loss: report.loss, ...Object.fromEntries(Object.entries(report.val).map(([k, v]) => [`val.${k}`, v])) });

@@ -1,0 +1,118 @@
+/**
+ * A pool of trial workers (runtime/run/trial-worker.ts): `train(config, data,
+ * options)` has trainNetwork's shape, so a trial runs the same code in a worker
+ * as a single training run does in process.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { fileURLToPath } from "node:url";
+import { Worker } from "node:worker_threads";
+import type { TrainConfig, TrainData, TrainOptions, TrainResult } from "../train/fit.js";
+import { decodeNetwork } from "./network-codec.js";
+import type { FromWorker, ToWorker } from "./trial-worker.js";
+
+/** The worker's file: next to this module in the sources, or the bundle's entry in dist/. */
+function workerFile(): { file: string; execArgv: string[] } {
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  for (const candidate of [path.join(here, "trial-worker.mjs"), path.join(here, "..", "trial-worker.mjs")]) {
+    if (fs.existsSync(candidate)) return { file: candidate, execArgv: [] };
+  }
+  // running from TypeScript sources (tests, tsx): the worker needs the same loader
+  return { file: path.join(here, "trial-worker.ts"), execArgv: ["--import", "tsx"] };
+}
+
+export class TrialWorkerError extends Error {
+  constructor(
+    readonly originalName: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+interface Job {
+  options: TrainOptions;
+  resolve: (r: TrainResult) => void;
+  reject: (e: Error) => void;
+}
+
+export class TrialPool {
+  private readonly idle: Worker[] = [];
+  private readonly waiting: Array<(w: Worker) => void> = [];
+  private readonly jobs = new Map<number, Job>();
+  private readonly all: Worker[] = [];
+  private nextId = 1;
+
+  private constructor(private readonly backend: string) {}
+
+  static async start(size: number, backend: string): Promise<TrialPool> {
+    const pool = new TrialPool(backend);
+    const { file, execArgv } = workerFile();
+    await Promise.all(
+      Array.from({ length: size }, async () => {
+        const w = new Worker(file, { execArgv });
+        pool.all.push(w);
+        await new Promise<void>((resolve, reject) => {
+          const onMessage = (m: FromWorker) => {
+            if (m.type === "ready") {
+              w.off("error", reject);
+              resolve();
+            }
+          };
+          w.once("message", onMessage);
+          w.once("error", reject);
+        });
+        w.on("message", (m: FromWorker) => pool.onMessage(w, m));
+        w.on("error", (e) => pool.failAll(e));
+        pool.release(w);
+      }),
+    );
+    return pool;
+  }
+
+  private release(w: Worker): void {
+    const next = this.waiting.shift();
+    if (next) next(w);
+    else this.idle.push(w);
+  }
+
+  private acquire(): Promise<Worker> {
+    const w = this.idle.shift();
+    return w ? Promise.resolve(w) : new Promise((resolve) => this.waiting.push(resolve));
+  }
+
+  private onMessage(w: Worker, m: FromWorker): void {
+    if (m.type === "ready") return;
+    const job = this.jobs.get(m.id);
+    if (!job) return;
+    if (m.type === "epoch") {
+      void Promise.resolve(job.options.onEpoch?.(m.epoch, { loss: m.loss, val: m.val })).then(
+        (d) => w.postMessage({ type: "decision", id: m.id, stop: d === "stop" } satisfies ToWorker),
+        () => w.postMessage({ type: "decision", id: m.id, stop: true } satisfies ToWorker),
+      );
+      return;
+    }
+    this.jobs.delete(m.id);
+    this.release(w);
+    if (m.type === "done") job.resolve({ network: decodeNetwork(m.network), history: m.history as TrainResult["history"] });
+    else job.reject(new TrialWorkerError(m.name, m.message));
+  }
+
+  private failAll(e: Error): void {
+    for (const job of this.jobs.values()) job.reject(e);
+    this.jobs.clear();
+  }
+
+  async train(config: TrainConfig, data: TrainData, options: TrainOptions = {}): Promise<TrainResult> {
+    const w = await this.acquire();
+    const id = this.nextId++;
+    return new Promise<TrainResult>((resolve, reject) => {
+      this.jobs.set(id, { options, resolve, reject });
+      w.postMessage({ type: "train", id, config, data, backend: this.backend } satisfies ToWorker);
+    });
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.all.map((w) => w.terminate()));
+  }
+}
