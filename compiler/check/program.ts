@@ -58,12 +58,12 @@ export function loadProgram(mainPath: string, host: CompilerHost, opts: { projec
       const rel = path.relative(projectRoot, target);
       if (rel.startsWith("..") || path.isAbsolute(rel)) {
         diagnostics.error("E0110", file.source, imp.span, `import \`${imp.path}\` is outside the project directory`, {
-          help: `imports must stay inside ${display(projectRoot) || "."}; copy the file into the project`,
+          help: "a spec reads only files inside its project directory (the main spec's directory); copy the file into the project",
         });
         continue;
       }
       if (loading.has(target)) {
-        diagnostics.error("E0109", file.source, imp.span, `import cycle: \`${imp.path}\` imports this file back`, {
+        diagnostics.error("E0109", file.source, imp.span, target === abs ? `\`${imp.path}\` imports itself` : `import cycle: \`${imp.path}\` imports this file back`, {
           help: "move the shared declarations into a third file that both import",
         });
         continue;

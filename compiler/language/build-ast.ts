@@ -29,10 +29,21 @@ function tokenSpan(t: IToken): Span {
 }
 
 export class AstBuilder {
+  /** Set when a statement was dropped as debris, so its block counts as recovered. */
+  private droppedDebris = false;
+
   constructor(
     private readonly source: Source,
     private readonly diagnostics: DiagnosticBag,
+    /** Offsets of characters the lexer could not read (E0001). */
+    private readonly unreadable: number[] = [],
   ) {}
+
+  /** A statement that starts after an unreadable character on its line is that mistake's debris. */
+  private isDebris(span: Span): boolean {
+    const line = this.source.position(span.start).line;
+    return this.unreadable.some((o) => o < span.start && this.source.position(o).line === line);
+  }
 
   private nodes(n: CstNode, key: string): CstNode[] {
     return (n.children[key] ?? []).filter((e): e is CstNode => !isToken(e));
@@ -124,6 +135,8 @@ export class AstBuilder {
     const rel = this.token(n, "relation");
     const target = this.token(n, "target");
     const bodyNode = this.node(n, "body");
+    this.droppedDebris = false;
+    const body = bodyNode ? this.body(bodyNode) : [];
     return {
       kind,
       keywordSpan: tokenSpan(kw),
@@ -132,9 +145,9 @@ export class AstBuilder {
         rel && target
           ? { word: rel.image as "from" | "for", target: this.ident(target), span: { start: rel.startOffset, end: tokenSpan(target).end } }
           : undefined,
-      body: bodyNode ? this.body(bodyNode) : [],
+      body,
       span: this.span(n),
-      ...(kw.tokenType.name in BLOCK_KINDS && !this.recovered(n) ? {} : { recovered: true }),
+      ...(kw.tokenType.name in BLOCK_KINDS && !this.recovered(n) && !this.droppedDebris ? {} : { recovered: true }),
     };
   }
 
@@ -142,7 +155,8 @@ export class AstBuilder {
     const out: A.Stmt[] = [];
     for (const s of this.nodes(n, "statement")) {
       const stmt = this.statement(s);
-      if (stmt) out.push(stmt);
+      if (stmt && this.isDebris(stmt.span)) this.droppedDebris = true;
+      else if (stmt) out.push(stmt);
     }
     return out;
   }

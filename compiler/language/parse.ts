@@ -48,6 +48,15 @@ function found(t: IToken): string {
   return t.tokenType.name === "EOF" ? "the end of the file" : `\`${t.image}\``;
 }
 
+/** Operators from other languages, and the mlspec word for each. */
+const LOGIC_WORDS: Record<string, string> = {
+  "&&": "write `and`",
+  "||": "write `or`",
+  "!": "write `not`",
+  "&": "write `and`",
+  "|": "write `or`",
+};
+
 const CLOSER_NAMES = new Set(["RParen", "RBracket", "RCurly"]);
 const BLOCK_KINDS = new Set(["dataset", "features", "model", "search", "serve", "rollout", "monitor"]);
 
@@ -84,6 +93,10 @@ function describe(e: IRecognitionException, source: Source): { message: string; 
   const lineEnded = isEof || (prevLine !== undefined && source.position(tok.startOffset).line > prevLine);
   const afterPrev: Span | undefined = valid(prev) ? { start: prev.startOffset + prev.image.length, end: prev.startOffset + prev.image.length } : undefined;
 
+  if (tok.image === "/" && (source.text[tok.startOffset - 1] === "/" || source.text[tok.startOffset + 1] === "/")) {
+    const start = source.text[tok.startOffset - 1] === "/" ? tok.startOffset - 1 : tok.startOffset;
+    return { message: "`//` does not start a comment", help: "comments start with `#`", span: { start, end: start + 2 } };
+  }
   if (expectedNames.has("RCurly") && !isEof && BLOCK_KINDS.has(tok.image) && lineEnded) {
     return { message: `expected \`}\` before \`${tok.image}\``, help: "the block above is not closed: add `}` at its end", span: atToken };
   }
@@ -123,7 +136,9 @@ function describe(e: IRecognitionException, source: Source): { message: string; 
     };
   }
   if (lineEnded && afterPrev && list.length > 0 && list.length <= 4) {
-    return { message: `expected ${what} after \`${prev!.image}\``, span: afterPrev };
+    const closing: Record<string, string> = { RParen: "every `(` needs its `)`", RBracket: "every `[` needs its `]`", RCurly: "every `{` needs its `}`" };
+    const help = expectedNames.size === 1 ? closing[[...expectedNames][0]!] : undefined;
+    return { message: `expected ${what} after \`${prev!.image}\``, help, span: afterPrev };
   }
   return { message: `expected ${what}, found ${found(tok)}`, span: atToken };
 }
@@ -137,9 +152,14 @@ export function parse(text: string, fileName = "<input>"): ParseResult {
   const source = new Source(fileName, text);
   const diagnostics = new DiagnosticBag();
   const lexed = MlspecLexer.tokenize(text);
+  // Tokens that follow an unreadable character on its line fail to parse only
+  // because of it: that line's mistake is reported once, as E0001.
+  const seenLines = new Set<number>();
   for (const err of lexed.errors) {
-    diagnostics.error("E0001", source, { start: err.offset, end: err.offset + err.length }, `unexpected character \`${text.slice(err.offset, err.offset + err.length)}\``, {
-      help: "comments start with `#`; names are letters, digits and `_`",
+    const chars = text.slice(err.offset, err.offset + err.length);
+    seenLines.add(source.position(err.offset).line);
+    diagnostics.error("E0001", source, { start: err.offset, end: err.offset + err.length }, `unexpected character${chars.length > 1 ? "s" : ""} \`${chars}\``, {
+      help: LOGIC_WORDS[chars] ?? "comments start with `#`; names are letters, digits and `_`",
     });
   }
   // The token after an unterminated string is out of place only because of the
@@ -156,7 +176,6 @@ export function parse(text: string, fileName = "<input>"): ParseResult {
   });
   const { cst, errors } = parseTokens(lexed.tokens);
   // Recovery can report the same mistake more than once; one mistake, one message.
-  const seenLines = new Set<number>();
   for (const e of errors) {
     const tok = e.token;
     const offset = Number.isNaN(tok.startOffset) ? text.length : tok.startOffset;
@@ -167,7 +186,7 @@ export function parse(text: string, fileName = "<input>"): ParseResult {
     const { message, help, span } = describe(e, source);
     diagnostics.error("E0003", source, span, message, { help, label: span.start === span.end ? "expected here" : undefined });
   }
-  const builder = new AstBuilder(source, diagnostics);
+  const builder = new AstBuilder(source, diagnostics, lexed.errors.map((e) => e.offset));
   const file = builder.file(cst, lexed.groups["comments"] ?? []);
   return { file, diagnostics };
 }

@@ -23,11 +23,14 @@ export const callArguments: Rule = {
         });
       }
       for (const a of b.repeated) {
-        ctx.report("E0207", c.decl, a.span, `argument \`${a.name?.name ?? "?"}\` given twice`, { help: "keep one of them" });
+        const which = a.name?.name ?? c.params[c.call.args.filter((x) => !x.name).indexOf(a) + c.skipPositional]?.name ?? "?";
+        ctx.report("E0207", c.decl, a.span, `\`${which}\` of ${c.family} \`${c.name}\` is given twice`, {
+          help: a.name ? "it is given earlier, by name or by position: keep one of them" : "keep one of them",
+        });
       }
       for (const a of b.extra) {
         ctx.report("E0208", c.decl, a.span, `too many arguments to ${c.family} \`${c.name}\``, {
-          help: `it takes ${c.params.length === 0 ? "no arguments" : c.params.map((p) => p.name).join(", ")}`,
+          help: c.params.length === 0 ? "it takes no arguments" : `its parameters are ${c.params.map((p) => `\`${p.name}\``).join(", ")}; remove the extra argument`,
         });
       }
       for (const p of c.params) {
@@ -46,7 +49,7 @@ export const callArguments: Rule = {
           continue;
         }
         const bounds = outOfBounds(a.value, p.min, p.max);
-        if (bounds) ctx.report("E0302", c.decl, a.value.span, `\`${p.name}\` of ${c.name} ${bounds}`, { help: p.doc });
+        if (bounds) ctx.report("E0302", c.decl, a.value.span, `\`${p.name}\` of ${c.name} ${bounds}`, { help: `\`${p.name}\`: ${p.doc}` });
       }
     }
   },

@@ -22,7 +22,7 @@ export const dataPaths: Rule = {
       const rel = path.relative(root, abs);
       if (rel.startsWith("..") || path.isAbsolute(rel)) {
         ctx.report("E0111", c.decl, a.value.span, `\`${a.value.value}\` is outside the project directory`, {
-          help: "copy the file into the project; paths are relative to the spec file",
+          help: "a spec reads only files inside its project directory (the main spec's directory); copy the file into the project, and write its path relative to this spec file",
         });
       }
     }

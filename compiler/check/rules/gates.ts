@@ -42,7 +42,7 @@ export function checkMetricRefs(ctx: CheckContext, decl: Decl, m: ModelInfo, e: 
     const key = name + (r.alias ? `@${r.alias.name}` : "");
     if (!produced.includes(key)) {
       ctx.report("E0323", decl, r.span, `${where} uses \`${key}\`, which model \`${m.decl.name}\` does not compute`, {
-        help: `add ${key} to the model's metrics: metrics = [${[...produced.filter((p) => p !== "loss"), key].join(", ")}]`,
+        help: `add \`${key}\` to the model's metrics: \`metrics = [${[...produced.filter((p) => p !== "loss"), key].join(", ")}]\``,
       });
     }
   };
@@ -56,7 +56,7 @@ export function checkMetricRefs(ctx: CheckContext, decl: Decl, m: ModelInfo, e: 
  */
 export const gates: Rule = {
   name: "gates",
-  codes: ["E0323", "E0324"],
+  codes: ["E0323", "E0324", "E0204", "E0301", "E0322"],
   section: "spec/language.md#gates",
   check(ctx) {
     for (const m of ctx.sem.models.values()) {

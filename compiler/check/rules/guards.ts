@@ -16,7 +16,7 @@ import { producedMetrics } from "./model-metrics.js";
  */
 export const guards: Rule = {
   name: "guards",
-  codes: ["E0604", "E0401"],
+  codes: ["E0604", "E0301", "E0401", "E0204", "E0322", "E0323"],
   section: "spec/language.md#rollout",
   check(ctx) {
     const checkCondition = (decl: Decl, cond: { left: { parts: { name: string }[]; span: Expr["span"] }; right: Expr }, where: string, model: import("../semantic.js").ModelInfo | undefined, allowModel: boolean) => {

@@ -31,11 +31,11 @@ export const knownStatements: Rule = {
       const checkBody = (body: Stmt[], where: string, settings: Record<string, unknown> | undefined, allow: (s: Stmt) => boolean) => {
         for (const s of body) {
           if (s.kind === "assign") {
-            if (shape.anyAssign && where === kind) continue;
+            if (shape.anyAssign && body === decl.block.body) continue;
             const key = pathName(s.target);
             if (settings && !(key in settings)) {
               ctx.report("E0105", decl, s.target.span, `unknown setting \`${key}\` in ${where}`, {
-                help: didYouMean(key, Object.keys(settings), `${where} settings are {list}`),
+                help: didYouMean(key, Object.keys(settings), Object.keys(settings).length > 0 ? `its settings are {list}` : "it takes no settings"),
               });
             }
             continue;
@@ -51,7 +51,7 @@ export const knownStatements: Rule = {
           }
         }
       };
-      checkBody(decl.block.body, kind, blockSettings[kind], (s) => {
+      checkBody(decl.block.body, `${kind} \`${decl.name}\``, blockSettings[kind], (s) => {
         switch (s.kind) {
           case "nested":
             return shape.nested.includes(pathName(s.name));
@@ -82,7 +82,7 @@ export const knownStatements: Rule = {
       const settings = settingsOf(decl.block.body);
       for (const [name, nested] of settings.nested) {
         if (!shape.nested.includes(name)) continue;
-        const where = `${kind} ${name}`;
+        const where = `the ${name} block of ${kind} \`${decl.name}\``;
         if (name === "contract") checkBody(nested.body, where, {}, (s) => s.kind === "column" || s.kind === "condition");
         else if (name === "train") {
           checkBody(nested.body, where, blockSettings.train, (s) => {

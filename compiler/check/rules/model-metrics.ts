@@ -60,7 +60,7 @@ export function checkMetricForTask(ctx: CheckContext, decl: Decl, r: RefExpr, ta
  */
 export const modelMetrics: Rule = {
   name: "model-metrics",
-  codes: ["E0322", "E0204"],
+  codes: ["E0204", "E0301", "E0322"],
   section: "spec/language.md#model",
   check(ctx) {
     for (const m of ctx.sem.models.values()) {

@@ -19,7 +19,7 @@ const PERF_ARGS = ["window", "labels", "min_samples", "key"];
  */
 export const monitor: Rule = {
   name: "monitor",
-  codes: ["E0605", "E0606", "E0607", "E0210", "E0205", "E0401"],
+  codes: ["E0605", "E0606", "E0607", "E0204", "E0205", "E0210", "E0301", "E0322", "E0323", "E0401"],
   section: "spec/language.md#monitor",
   check(ctx) {
     for (const mon of ctx.sem.monitors.values()) {
@@ -64,10 +64,12 @@ export const monitor: Rule = {
           const test = builtins.driftTests.get(testName);
           const hasThreshold = c.call.args.some((a) => a.name?.name === "threshold");
           const hasP = c.call.args.some((a) => (a.value.kind === "binary" && a.value.left.kind === "ref" && a.value.left.path[0]!.name === "p_value") || a.name?.name === "p_value");
+          const thresholdArg = c.call.args.find((a) => a.name?.name === "threshold");
+          const pArg = c.call.args.find((a) => (a.value.kind === "binary" && a.value.left.kind === "ref" && a.value.left.path[0]!.name === "p_value") || a.name?.name === "p_value");
           if (test && test.yields === "p_value" && hasThreshold) {
-            ctx.report("E0606", mon.decl, c.call.callee.span, `${testName} yields a p-value, not a distance`, { help: `write p_value < 0.01 instead of threshold` });
+            ctx.report("E0606", mon.decl, thresholdArg!.span, `${testName} yields a p-value, not a distance`, { help: "write `p_value < 0.01` instead of a threshold, or use psi or js for a distance" });
           } else if (test && test.yields === "distance" && hasP) {
-            ctx.report("E0606", mon.decl, c.call.callee.span, `${testName} yields a distance, not a p-value`, { help: "write threshold = 0.2 instead of p_value" });
+            ctx.report("E0606", mon.decl, pArg!.span, `${testName} yields a distance, not a p-value`, { help: "write `threshold = 0.2` instead of a p-value, or use ks or chi2 for a p-value" });
           }
           if (ds) {
             for (const col of cols) {

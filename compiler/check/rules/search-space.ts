@@ -23,7 +23,7 @@ function numericKind(t: ParamType): "int" | "float" | undefined {
  */
 export const searchSpace: Rule = {
   name: "search-space",
-  codes: ["E0501", "E0502", "E0503", "E0504", "E0505"],
+  codes: ["E0501", "E0502", "E0503", "E0504", "E0505", "E0204", "E0301", "E0322", "E0323"],
   section: "spec/language.md#search",
   check(ctx) {
     for (const s of ctx.sem.searches.values()) {

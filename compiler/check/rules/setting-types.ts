@@ -26,7 +26,7 @@ export const settingTypes: Rule = {
           continue;
         }
         const bounds = outOfBounds(stmt.value, sig.min, sig.max);
-        if (bounds) ctx.report("E0302", decl, stmt.value.span, `\`${key}\` ${bounds}`, { help: sig.doc });
+        if (bounds) ctx.report("E0302", decl, stmt.value.span, `\`${key}\` ${bounds}`, { help: `\`${key}\`: ${sig.doc}` });
       }
     };
     for (const d of ctx.sem.datasets.values()) checkAll(d.decl, d.settings, "dataset");

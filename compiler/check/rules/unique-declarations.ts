@@ -9,11 +9,10 @@ export const uniqueDeclarations: Rule = {
   section: "spec/language.md#names",
   check(ctx) {
     for (const { decl, first } of ctx.sem.program.duplicates) {
-      const p = first.file.source.position(first.block.name.span.start);
       ctx.report("E0201", decl, decl.block.name.span, `\`${decl.name}\` is declared twice`, {
         label: `already declared as a ${first.kind}`,
         labels: [{ source: first.file.source, span: first.block.name.span, message: `first declared here` }],
-        help: `rename one of them; the first is at ${first.file.source.name}:${p.line}:${p.column}`,
+        help: "block names share one namespace across a spec and its imports: rename one of them",
       });
     }
   },
