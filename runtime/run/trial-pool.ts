@@ -5,20 +5,21 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
 import type { TrainConfig, TrainData, TrainOptions, TrainResult } from "../train/fit.js";
 import { decodeNetwork } from "./network-codec.js";
 import type { FromWorker, ToWorker } from "./trial-worker.js";
 
-/** The worker's file: next to this module in the sources, or the bundle's entry in dist/. */
-function workerFile(): { file: string; execArgv: string[] } {
+/** Starts a worker: the bundle's entry in dist/, or the TypeScript source through tsx (tests, development). */
+function spawnWorker(): Worker {
   const here = path.dirname(fileURLToPath(import.meta.url));
   for (const candidate of [path.join(here, "trial-worker.mjs"), path.join(here, "..", "trial-worker.mjs")]) {
-    if (fs.existsSync(candidate)) return { file: candidate, execArgv: [] };
+    if (fs.existsSync(candidate)) return new Worker(candidate);
   }
-  // running from TypeScript sources (tests, tsx): the worker needs the same loader
-  return { file: path.join(here, "trial-worker.ts"), execArgv: ["--import", "tsx"] };
+  const source = pathToFileURL(path.join(here, "trial-worker.ts")).href;
+  const bootstrap = `import("tsx/esm/api").then((api) => { api.register(); return import(${JSON.stringify(source)}); })`;
+  return new Worker(bootstrap, { eval: true });
 }
 
 export class TrialWorkerError extends Error {
@@ -47,10 +48,9 @@ export class TrialPool {
 
   static async start(size: number, backend: string): Promise<TrialPool> {
     const pool = new TrialPool(backend);
-    const { file, execArgv } = workerFile();
     await Promise.all(
       Array.from({ length: size }, async () => {
-        const w = new Worker(file, { execArgv });
+        const w = spawnWorker();
         pool.all.push(w);
         await new Promise<void>((resolve, reject) => {
           const onMessage = (m: FromWorker) => {
