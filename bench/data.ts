@@ -100,7 +100,9 @@ async function validateAndProfile(path: string, quarantinePath: string): Promise
     const ms = performance.now() - started;
     const summary = `read ${result.read}, accepted ${result.accepted}, quarantined ${result.quarantined}, ` +
       `dataset violations ${result.datasetViolations.length}, profiled ${profile.columns.length} columns; ` +
-      `validate ${(validated - started).toFixed(0)} ms + profile ${(ms - (validated - started)).toFixed(0)} ms; hash ${result.dataHash.slice(0, 12)}`;
+      `validate ${(validated - started).toFixed(0)} ms (` +
+      Object.entries(result.timings).map(([k, v]) => `${k} ${v.toFixed(0)}`).join(", ") +
+      `) + profile ${(ms - (validated - started)).toFixed(0)} ms; hash ${result.dataHash.slice(0, 12)}`;
     return { ms, summary };
   } finally {
     result.session.close();

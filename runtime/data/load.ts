@@ -10,7 +10,7 @@
 import { ROW_COLUMN } from "./read.js";
 import type { ValidatedDataset } from "./contract.js";
 import { DataSpecError } from "./errors.js";
-import { assertSplitExists } from "./profile.js";
+import { assertSplitExists } from "./split.js";
 import { quoteIdent, quoteString } from "./sql.js";
 import type { ColumnContract, SplitPart } from "./types.js";
 

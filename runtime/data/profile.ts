@@ -16,6 +16,7 @@
 import { ROW_COLUMN } from "./read.js";
 import type { ValidatedDataset } from "./contract.js";
 import { DataSpecError } from "./errors.js";
+import { assertSplitExists } from "./split.js";
 import { numberLiteral, quoteIdent, quoteString } from "./sql.js";
 import { tableStatistics } from "./stats.js";
 import type { ColumnContract, ColumnKind, SplitPart } from "./types.js";
@@ -202,11 +203,4 @@ export async function profiledRelation(data: ValidatedDataset, part: SplitPart |
   if (part === undefined) return data.table;
   await assertSplitExists(data);
   return `(SELECT a.* FROM ${data.table} a SEMI JOIN split_assignment s ON a.${ROW_COLUMN} = s.${ROW_COLUMN} AND s.part = ${quoteString(part)})`;
-}
-
-export async function assertSplitExists(data: ValidatedDataset): Promise<void> {
-  const found = await data.session.rows(
-    `SELECT 1 FROM duckdb_tables() WHERE table_name = 'split_assignment' AND NOT temporary`,
-  );
-  if (found.length === 0) throw new DataSpecError("no split has been made for this dataset yet (run splitDataset first)");
 }

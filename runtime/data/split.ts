@@ -125,3 +125,11 @@ function assertSplitUsable(data: ValidatedDataset, spec: SplitSpec): void {
     throw new DataSpecError(`${what} "${spec.column}" is not a column of the dataset`);
   }
 }
+
+/** Throws unless splitDataset has run in this session (table split_assignment exists). */
+export async function assertSplitExists(data: ValidatedDataset): Promise<void> {
+  const found = await data.session.rows(
+    `SELECT 1 FROM duckdb_tables() WHERE table_name = 'split_assignment' AND NOT temporary`,
+  );
+  if (found.length === 0) throw new DataSpecError("no split has been made for this dataset yet (run splitDataset first)");
+}
