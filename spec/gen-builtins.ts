@@ -61,13 +61,27 @@ function boundsText(p: ParamSig): string {
   return "";
 }
 
-function paramTable(params: ParamSig[]): string[] {
+function paramTable(params: ParamSig[], opts: { header?: string; typeOf?: (p: ParamSig) => string } = {}): string[] {
   if (params.length === 0) return ["No parameters.", ""];
-  const out = ["| parameter | type | default | bounds | meaning |", "|---|---|---|---|---|"];
-  for (const p of params) out.push(`| \`${p.name}\` | ${cell(typeText(p.type))} | ${defaultText(p)} | ${boundsText(p)} | ${cell(p.doc)} |`);
+  const out = [`| ${opts.header ?? "parameter"} | type | default | bounds | meaning |`, "|---|---|---|---|---|"];
+  for (const p of params) out.push(`| \`${p.name}\` | ${cell(opts.typeOf?.(p) ?? typeText(p.type))} | ${defaultText(p)} | ${boundsText(p)} | ${cell(p.doc)} |`);
   out.push("");
   return out;
 }
+
+/** Settings whose value is a call of a built-in family (or an objective), not a plain value. */
+const CALL_VALUED_SETTINGS: Record<string, string> = {
+  source: "a source call",
+  split: "a split call",
+  task: "a task call",
+  inputs: "a features block, a dataset, or columns(…)",
+  arch: "an architecture call",
+  import: "an import format call",
+  optimizer: "an optimizer call",
+  sampler: "a sampler call",
+  objective: "maximize or minimize a metric",
+  prune: "a pruner call",
+};
 
 function callEntries(items: Iterable<{ name: string; params: ParamSig[]; doc: string }>, extra: (name: string) => string = () => ""): string[] {
   const out: string[] = [];
@@ -138,7 +152,8 @@ const sections: Record<string, () => string[]> = {
   blockSettings: () => {
     const out: string[] = [];
     for (const [block, settings] of Object.entries(blockSettings)) {
-      out.push(`**${block === "train" ? "`train { }` in a model" : `\`${block}\``}**`, "", ...paramTable(Object.values(settings)));
+      const typeOf = (p: ParamSig) => CALL_VALUED_SETTINGS[p.name] ?? typeText(p.type);
+      out.push(`**${block === "train" ? "`train { }` in a model" : `\`${block}\``}**`, "", ...paramTable(Object.values(settings), { header: "setting", typeOf }));
     }
     return out;
   },

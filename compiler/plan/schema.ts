@@ -1,7 +1,8 @@
 /**
  * The execution plan format (spec/plan.md). The zod schema is the single source:
  * TypeScript types are inferred from it and spec/plan.schema.json is generated from
- * it (a test checks the committed file is current).
+ * it (a test checks the committed file is current). Objects are strict: a field
+ * the format does not define is an error, in zod as in the JSON Schema.
  */
 import { z } from "zod";
 
@@ -10,32 +11,32 @@ export const PLAN_VERSION = 1;
 const json: z.ZodType<unknown> = z.lazy(() => z.union([z.null(), z.boolean(), z.number(), z.string(), z.array(json), z.record(z.string(), json)]));
 
 export const ColumnTypeSchema = z.discriminatedUnion("kind", [
-  z.object({ kind: z.literal("int") }),
-  z.object({ kind: z.literal("float") }),
-  z.object({ kind: z.literal("bool") }),
-  z.object({ kind: z.literal("string") }),
-  z.object({ kind: z.literal("enum"), values: z.array(z.string()).min(1) }),
-  z.object({ kind: z.literal("timestamp") }),
+  z.strictObject({ kind: z.literal("int") }),
+  z.strictObject({ kind: z.literal("float") }),
+  z.strictObject({ kind: z.literal("bool") }),
+  z.strictObject({ kind: z.literal("string") }),
+  z.strictObject({ kind: z.literal("enum"), values: z.array(z.string()).min(1) }),
+  z.strictObject({ kind: z.literal("timestamp") }),
 ]);
 
-const Bounds = z.object({ min: z.number().optional(), max: z.number().optional() });
+const Bounds = z.strictObject({ min: z.number().optional(), max: z.number().optional() });
 
-export const ColumnContractSchema = z.object({
+export const ColumnContractSchema = z.strictObject({
   name: z.string(),
   type: ColumnTypeSchema,
-  nulls: z.union([z.object({ allowed: z.literal(false) }), z.object({ allowed: z.literal(true), maxFraction: z.number().min(0).max(1).optional() })]),
+  nulls: z.union([z.strictObject({ allowed: z.literal(false) }), z.strictObject({ allowed: z.literal(true), maxFraction: z.number().min(0).max(1).optional() })]),
   unique: z.boolean().optional(),
   range: Bounds.optional(),
   mean: Bounds.optional(),
   std: Bounds.optional(),
 });
 
-export const DatasetContractSchema = z.object({
+export const DatasetContractSchema = z.strictObject({
   columns: z.array(ColumnContractSchema),
   rows: Bounds.optional(),
 });
 
-export const SourceSchema = z.object({
+export const SourceSchema = z.strictObject({
   format: z.enum(["csv", "jsonl", "parquet"]),
   /** Relative to the project directory (the main spec's directory). */
   path: z.string(),
@@ -43,7 +44,7 @@ export const SourceSchema = z.object({
   header: z.boolean().optional(),
 });
 
-export const SplitSchema = z.object({
+export const SplitSchema = z.strictObject({
   method: z.enum(["random", "stratified", "group", "time"]),
   test: z.number().min(0).max(1),
   validation: z.number().min(0).max(1),
@@ -51,13 +52,13 @@ export const SplitSchema = z.object({
   column: z.string().optional(),
 });
 
-export const FeatureDefSchema = z.object({
+export const FeatureDefSchema = z.strictObject({
   name: z.string(),
   inputs: z.array(z.string()).min(1),
-  stages: z.array(z.object({ fn: z.string(), args: z.record(z.string(), json) })),
+  stages: z.array(z.strictObject({ fn: z.string(), args: z.record(z.string(), json) })),
 });
 
-export const TaskSchema = z.object({
+export const TaskSchema = z.strictObject({
   kind: z.enum(["binary", "multiclass", "regression", "recommendation"]),
   target: z.string(),
   /** Class labels in output order (binary: [negative, positive]). */
@@ -66,56 +67,56 @@ export const TaskSchema = z.object({
   item: z.string().optional(),
 });
 
-export const CallSchema = z.object({ kind: z.string(), params: z.record(z.string(), json) });
+export const CallSchema = z.strictObject({ kind: z.string(), params: z.record(z.string(), json) });
 
-export const TrainSettingsSchema = z.object({
+export const TrainSettingsSchema = z.strictObject({
   optimizer: CallSchema,
   epochs: z.number().int().min(1),
   batchSize: z.number().int().min(1),
   seed: z.number().int(),
-  earlyStop: z.object({ metric: z.string(), split: z.enum(["train", "validation"]), patience: z.number().int().min(1), minDelta: z.number(), mode: z.enum(["max", "min"]) }).optional(),
+  earlyStop: z.strictObject({ metric: z.string(), split: z.enum(["train", "validation"]), patience: z.number().int().min(1), minDelta: z.number(), mode: z.enum(["max", "min"]) }).optional(),
 });
 
-export const GateSchema = z.object({
+export const GateSchema = z.strictObject({
   metric: z.string(),
   split: z.enum(["validation", "test"]),
   op: z.enum(["<", "<=", ">", ">="]),
   /** An absolute bound, or one relative to the model version behind an alias. */
   bound: z.union([
-    z.object({ kind: z.literal("value"), value: z.number() }),
-    z.object({ kind: z.literal("alias"), alias: z.string(), metric: z.string(), offset: z.number() }),
+    z.strictObject({ kind: z.literal("value"), value: z.number() }),
+    z.strictObject({ kind: z.literal("alias"), alias: z.string(), metric: z.string(), offset: z.number() }),
   ]),
   text: z.string(),
 });
 
 export const DistributionSchema = z.discriminatedUnion("kind", [
-  z.object({ kind: z.literal("uniform"), low: z.number(), high: z.number() }),
-  z.object({ kind: z.literal("loguniform"), low: z.number(), high: z.number() }),
-  z.object({ kind: z.literal("int"), low: z.number().int(), high: z.number().int(), step: z.number().int().optional(), log: z.boolean().optional() }),
-  z.object({ kind: z.literal("choice"), options: z.array(json) }),
+  z.strictObject({ kind: z.literal("uniform"), low: z.number(), high: z.number() }),
+  z.strictObject({ kind: z.literal("loguniform"), low: z.number(), high: z.number() }),
+  z.strictObject({ kind: z.literal("int"), low: z.number().int(), high: z.number().int(), step: z.number().int().optional(), log: z.boolean().optional() }),
+  z.strictObject({ kind: z.literal("choice"), options: z.array(json) }),
 ]);
 
-export const SearchParamSchema = z.object({
+export const SearchParamSchema = z.strictObject({
   path: z.string(),
   dist: DistributionSchema,
-  condition: z.object({ path: z.string(), equals: json }).optional(),
+  condition: z.strictObject({ path: z.string(), equals: json }).optional(),
 });
 
-export const ModelRefSchema = z.object({ model: z.string(), alias: z.string() });
+export const ModelRefSchema = z.strictObject({ model: z.string(), alias: z.string() });
 
-const ConditionSchema = z.object({ metric: z.string(), op: z.enum(["<", "<=", ">", ">=", "==", "!="]), value: z.number().optional(), relative: z.object({ alias: z.string(), metric: z.string(), offset: z.number() }).optional(), text: z.string() });
+const ConditionSchema = z.strictObject({ metric: z.string(), op: z.enum(["<", "<=", ">", ">=", "==", "!="]), value: z.number().optional(), relative: z.strictObject({ alias: z.string(), metric: z.string(), offset: z.number() }).optional(), text: z.string() });
 
 const step = <K extends string, P extends z.ZodTypeAny>(kind: K, params: P) =>
-  z.object({ id: z.string(), kind: z.literal(kind), dependsOn: z.array(z.string()), params });
+  z.strictObject({ id: z.string(), kind: z.literal(kind), dependsOn: z.array(z.string()), params });
 
 export const StepSchema = z.discriminatedUnion("kind", [
-  step("validate", z.object({ dataset: z.string(), source: SourceSchema, contract: DatasetContractSchema, label: z.string().optional() })),
-  step("profile", z.object({ dataset: z.string() })),
-  step("split", z.object({ dataset: z.string(), split: SplitSchema })),
-  step("fit_features", z.object({ features: z.string(), dataset: z.string(), columns: z.array(z.object({ name: z.string(), type: ColumnTypeSchema })), definitions: z.array(FeatureDefSchema) })),
+  step("validate", z.strictObject({ dataset: z.string(), source: SourceSchema, contract: DatasetContractSchema, label: z.string().optional() })),
+  step("profile", z.strictObject({ dataset: z.string() })),
+  step("split", z.strictObject({ dataset: z.string(), split: SplitSchema })),
+  step("fit_features", z.strictObject({ features: z.string(), dataset: z.string(), columns: z.array(z.strictObject({ name: z.string(), type: ColumnTypeSchema })), definitions: z.array(FeatureDefSchema) })),
   step(
     "train",
-    z.object({
+    z.strictObject({
       model: z.string(),
       task: TaskSchema,
       features: z.string(),
@@ -124,36 +125,36 @@ export const StepSchema = z.discriminatedUnion("kind", [
       metrics: z.array(z.string()),
     }),
   ),
-  step("import_model", z.object({ model: z.string(), task: TaskSchema, features: z.string(), format: z.enum(["onnx", "xgboost"]), path: z.string(), metrics: z.array(z.string()) })),
+  step("import_model", z.strictObject({ model: z.string(), task: TaskSchema, features: z.string(), format: z.enum(["onnx", "xgboost"]), path: z.string(), metrics: z.array(z.string()) })),
   step(
     "search",
-    z.object({
+    z.strictObject({
       search: z.string(),
       model: z.string(),
       space: z.array(SearchParamSchema),
-      sampler: z.object({ kind: z.enum(["tpe", "random", "grid"]), trials: z.number().int().optional(), parallel: z.number().int().min(1), seed: z.number().int(), timeoutMs: z.number().optional(), startup: z.number().int().optional(), points: z.number().int().optional() }),
-      objective: z.object({ direction: z.enum(["maximize", "minimize"]), metric: z.string(), split: z.literal("validation") }),
+      sampler: z.strictObject({ kind: z.enum(["tpe", "random", "grid"]), trials: z.number().int().optional(), parallel: z.number().int().min(1), seed: z.number().int(), timeoutMs: z.number().optional(), startup: z.number().int().optional(), points: z.number().int().optional() }),
+      objective: z.strictObject({ direction: z.enum(["maximize", "minimize"]), metric: z.string(), split: z.literal("validation") }),
       pruner: CallSchema.optional(),
     }),
   ),
-  step("evaluate", z.object({ model: z.string(), metrics: z.array(z.string()), splits: z.array(z.enum(["validation", "test"])) })),
-  step("gate", z.object({ model: z.string(), gates: z.array(GateSchema) })),
-  step("export", z.object({ model: z.string(), format: z.literal("onnx") })),
-  step("register", z.object({ model: z.string(), alias: z.string(), aliasWhenNone: z.string() })),
+  step("evaluate", z.strictObject({ model: z.string(), metrics: z.array(z.string()), splits: z.array(z.enum(["validation", "test"])) })),
+  step("gate", z.strictObject({ model: z.string(), gates: z.array(GateSchema) })),
+  step("export", z.strictObject({ model: z.string(), format: z.literal("onnx") })),
+  step("register", z.strictObject({ model: z.string(), alias: z.string(), aliasWhenNone: z.string() })),
 ]);
 
-export const ServeSchema = z.object({
+export const ServeSchema = z.strictObject({
   name: z.string(),
   model: ModelRefSchema,
   fallback: ModelRefSchema.optional(),
-  http: z.object({ port: z.number().int(), host: z.string(), bodyLimit: z.number().int() }),
-  batching: z.object({ maxBatch: z.number().int().min(1), maxWaitMs: z.number().min(0) }).optional(),
+  http: z.strictObject({ port: z.number().int(), host: z.string(), bodyLimit: z.number().int() }),
+  batching: z.strictObject({ maxBatch: z.number().int().min(1), maxWaitMs: z.number().min(0) }).optional(),
   timeoutMs: z.number(),
   slo: z.array(ConditionSchema),
   dataset: z.string().optional(),
 });
 
-export const RolloutSchema = z.object({
+export const RolloutSchema = z.strictObject({
   name: z.string(),
   serve: z.string(),
   strategy: CallSchema,
@@ -162,12 +163,12 @@ export const RolloutSchema = z.object({
   onSuccess: z.enum(["promote", "hold"]),
 });
 
-export const MonitorSchema = z.object({
+export const MonitorSchema = z.strictObject({
   name: z.string(),
   serve: z.string(),
   scheduleMs: z.number(),
   drift: z.array(
-    z.object({
+    z.strictObject({
       target: z.enum(["features", "prediction"]),
       columns: z.union([z.literal("all"), z.array(z.string())]),
       test: z.string(),
@@ -179,7 +180,7 @@ export const MonitorSchema = z.object({
     }),
   ),
   performance: z.array(
-    z.object({
+    z.strictObject({
       metric: z.string(),
       op: z.enum(["<", "<=", ">", ">="]),
       value: z.number(),
@@ -190,15 +191,15 @@ export const MonitorSchema = z.object({
       minSamples: z.number().int().min(1).optional(),
     }),
   ),
-  retrain: z.object({ when: json, maxRuns: z.number().int().optional(), perMs: z.number().optional(), using: z.string().optional() }).optional(),
+  retrain: z.strictObject({ when: json, maxRuns: z.number().int().optional(), perMs: z.number().optional(), using: z.string().optional() }).optional(),
   alerts: z.array(CallSchema),
 });
 
-export const PlanSchema = z.object({
+export const PlanSchema = z.strictObject({
   planVersion: z.literal(PLAN_VERSION),
   /** sha256 of the plan's content without this field: equal for specs that mean the same. */
   specHash: z.string().regex(/^[0-9a-f]{64}$/),
-  spec: z.object({ file: z.string(), imports: z.array(z.string()) }),
+  spec: z.strictObject({ file: z.string(), imports: z.array(z.string()) }),
   steps: z.array(StepSchema),
   serves: z.array(ServeSchema),
   rollouts: z.array(RolloutSchema),
