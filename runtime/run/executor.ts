@@ -5,6 +5,7 @@
  * from the step cache (keys are content hashes).
  */
 import { createHash } from "node:crypto";
+import * as fs from "node:fs";
 import * as path from "node:path";
 import type { Plan, Step, StepOf, TaskSpec } from "../../compiler/plan/schema.js";
 import type { ColumnArrays } from "../data/load.js";
@@ -14,7 +15,7 @@ import type { FittedPipeline, PipelineOutput } from "../features/pipeline.js";
 import type { Network } from "../model/network.js";
 import type { Workspace } from "../workspace/workspace.js";
 import { RunError, EXIT } from "./errors.js";
-import { classLabels, encodeLabels } from "./labels.js";
+import { checkTrainingClasses, classLabels, encodeLabels } from "./labels.js";
 import type { Reporter } from "./reporter.js";
 import { fmt } from "./reporter.js";
 import { decodeNetwork, encodeNetwork } from "./network-codec.js";
@@ -80,6 +81,24 @@ export interface RunSummary {
   models: ModelOutcome[];
 }
 
+/** The public part of a model's state (the summary carries no weights or internal flags). */
+function outcomeOf(m: ModelState): ModelOutcome {
+  return {
+    model: m.model,
+    runId: m.runId,
+    task: m.task,
+    metrics: m.metrics,
+    gate: m.gate,
+    ...(m.version !== undefined ? { version: m.version } : {}),
+    ...(m.status !== undefined ? { status: m.status } : {}),
+    ...(m.alias !== undefined ? { alias: m.alias } : {}),
+    ...(m.onnxSha !== undefined ? { onnxSha: m.onnxSha } : {}),
+    cached: m.cached,
+    ...(m.epochs !== undefined ? { epochs: m.epochs } : {}),
+    trainMs: m.trainMs,
+  };
+}
+
 export function contentKey(...parts: unknown[]): string {
   const h = createHash("sha256");
   for (const p of parts) h.update(typeof p === "string" ? p : JSON.stringify(p)).update("\0");
@@ -109,7 +128,7 @@ export class Executor {
     } finally {
       for (const d of this.datasets.values()) d.validation.session.close();
     }
-    this.summary.models = [...this.models.values()].map(({ network: _n, networkSha: _s, features: _f, classes: _c, params: _p, ...outcome }) => outcome);
+    this.summary.models = [...this.models.values()].map(outcomeOf);
     return this.summary;
   }
 
@@ -166,9 +185,11 @@ export class Executor {
       dataHash: (dataset: string) => this.datasets.get(dataset)!.validation.dataHash,
       labels: (task: TaskSpec, f: FeaturesState) => {
         const classes = classLabels(task, f.raw.train[task.target]!);
+        const train = encodeLabels(task, f.raw.train[task.target]!, classes, "train").y;
+        checkTrainingClasses(task, train, classes);
         return {
           classes,
-          train: encodeLabels(task, f.raw.train[task.target]!, classes, "train").y,
+          train,
           validation: encodeLabels(task, f.raw.validation[task.target]!, classes, "validation").y,
           test: encodeLabels(task, f.raw.test[task.target]!, classes, "test").y,
         };
@@ -181,12 +202,21 @@ export class Executor {
     const p = step.params;
     const quarantinePath = path.join(this.ws.quarantineDir, `${p.dataset}-${this.opts.runTag}.jsonl`);
     const source = { ...p.source, path: path.resolve(this.opts.projectDir, p.source.path) };
+    // a file that cannot be opened is an I/O problem (exit 2); a file that opens but is not valid data is rejected (exit 4)
+    if (!fs.existsSync(source.path)) {
+      throw new RunError(`dataset \`${p.dataset}\`: data file not found: ${source.path}`, EXIT.usage, [`the path is resolved against the spec's folder ${this.opts.projectDir}`]);
+    }
     const v = await validateDataset(source, p.contract, { quarantinePath });
     this.datasets.set(p.dataset, { validation: v });
     const q = v.quarantined > 0 ? ` (quarantined rows: ${path.relative(process.cwd(), quarantinePath)})` : "";
     this.opts.reporter.step(step.id, `read ${v.read} = accepted ${v.accepted} + quarantined ${v.quarantined}${q}`);
     this.summary.datasets.push({ name: p.dataset, read: v.read, accepted: v.accepted, quarantined: v.quarantined, ...(v.quarantined > 0 ? { quarantinePath } : {}), dataHash: v.dataHash });
     if (v.extraColumns.length > 0) this.opts.reporter.line(`  note: columns not in the contract are ignored: ${v.extraColumns.join(", ")}`);
+    if (v.read === 0) {
+      throw new RunError(`dataset \`${p.dataset}\`: ${path.relative(process.cwd(), source.path) || source.path} has no data rows`, EXIT.dataRejected, [
+        "the file holds a header at most; nothing can be validated or trained",
+      ]);
+    }
     if (v.accepted === 0) {
       throw new RunError(`dataset \`${p.dataset}\`: every row was quarantined (${v.quarantined} of ${v.read})`, EXIT.dataRejected, [
         `see ${path.relative(process.cwd(), quarantinePath)} for each row's reasons`,
@@ -288,19 +318,20 @@ export class Executor {
     const dataHash = this.datasets.get(this.features.get(m.features)!.dataset)!.validation.dataHash;
     const status = m.gate.passed ? "registered" : "rejected";
     const columns = (this.plan.steps.find((s) => s.kind === "fit_features" && s.params.features === m.features) as StepOf<"fit_features">).params.columns;
-    m.version = reg.registerVersion({
-      name: m.model,
-      runId: m.runId,
-      status,
-      metrics: m.metrics,
-      reasons: m.gate.reasons,
-      artifactSha256: m.onnxSha!,
-      specHash: this.plan.specHash,
-      dataHash,
-      inputSchema: { columns: columns.filter((c) => c.name !== m.task.target) },
-    });
-    m.status = status;
-    if (status === "registered") {
+    // the version and its alias in one transaction: a crash leaves both or neither
+    const registered = reg.db.transaction(() => {
+      const version = reg.registerVersion({
+        name: m.model,
+        runId: m.runId,
+        status,
+        metrics: m.metrics,
+        reasons: m.gate.reasons,
+        artifactSha256: m.onnxSha!,
+        specHash: this.plan.specHash,
+        dataHash,
+        inputSchema: { columns: columns.filter((c) => c.name !== m.task.target) },
+      });
+      if (status !== "registered") return { version, alias: undefined };
       let hasChampion = true;
       try {
         reg.resolve(m.model, "champion");
@@ -308,9 +339,13 @@ export class Executor {
         hasChampion = false;
       }
       const alias = hasChampion ? step.params.alias : step.params.aliasWhenNone;
-      reg.setAlias(m.model, m.version, alias);
-      m.alias = alias;
-    }
+      reg.setAlias(m.model, version, alias);
+      return { version, alias };
+    });
+    const { version, alias } = registered.immediate();
+    m.version = version;
+    m.status = status;
+    if (alias) m.alias = alias;
     this.opts.reporter.step(step.id, `${m.model} v${m.version} ${status}${m.alias ? ` as @${m.alias}` : " (aliases unchanged)"}`);
   }
 }

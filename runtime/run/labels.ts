@@ -40,3 +40,18 @@ export function encodeLabels(task: TaskSpec, values: ColumnValue[], classes: str
   }
   return { y, classes };
 }
+
+/**
+ * A classifier learns nothing from one class: a binary model needs both among
+ * its training labels, a multiclass model at least two. Caught before training
+ * so that such data is rejected, not trained into a constant model and gated.
+ */
+export function checkTrainingClasses(task: TaskSpec, y: Float32Array, classes: string[] | undefined): void {
+  if ((task.kind !== "binary" && task.kind !== "multiclass") || y.length === 0) return;
+  const seen = [...new Set(y)].sort((a, b) => a - b);
+  if (seen.length >= 2) return;
+  const only = classes?.[seen[0]!] ?? String(seen[0]);
+  throw new RunError(`the label \`${task.target}\` has one class only (${only}) in the training split`, EXIT.dataRejected, [
+    task.kind === "binary" ? "a binary classifier needs examples of both classes" : "a multiclass classifier needs examples of at least two classes",
+  ]);
+}

@@ -49,7 +49,8 @@ export function printRuns(ws: Workspace, opts: { search?: string; model?: string
   }
   runs = [...runs].sort((a, b) => b.id - a.id);
   if (opts.format === "json") {
-    process.stdout.write(JSON.stringify(runs, null, 2) + "\n");
+    // the full record: params, metrics, and the per-epoch log and timings
+    process.stdout.write(JSON.stringify(runs.map((r) => ws.registry.getRun(r.id)), null, 2) + "\n");
     return;
   }
   process.stdout.write(

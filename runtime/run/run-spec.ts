@@ -3,6 +3,7 @@
  * next to the spec. Returns the process exit code; every failure a user can act
  * on is a message, never a stack.
  */
+import * as fs from "node:fs";
 import * as path from "node:path";
 import { compileFile } from "../../compiler/compile.js";
 import { renderText } from "../../compiler/diagnostics/render.js";
@@ -25,6 +26,12 @@ export interface RunSpecOptions {
 export async function runSpec(specPath: string, opts: RunSpecOptions = {}): Promise<{ exitCode: number; summary?: RunSummary }> {
   const reporter = new Reporter({ quiet: opts.quiet, json: opts.json });
   const err = (text: string) => process.stderr.write(text + "\n");
+  // the compiler reads a missing file as an empty program, which would "run" nothing and succeed
+  const unreadable = unreadableReason(specPath);
+  if (unreadable) {
+    err(`mlspec: cannot read ${specPath}: ${unreadable}`);
+    return { exitCode: EXIT.usage };
+  }
   const compiled = compileFile(specPath);
   if (compiled.hasErrors) {
     for (const d of compiled.diagnostics.filter((x) => x.severity === "error")) err(renderText(d) + "\n");
@@ -86,6 +93,17 @@ export async function runSpec(specPath: string, opts: RunSpecOptions = {}): Prom
     throw e;
   } finally {
     ws.close();
+  }
+}
+
+function unreadableReason(file: string): string | undefined {
+  try {
+    if (!fs.statSync(file).isFile()) return "not a file";
+    fs.accessSync(file, fs.constants.R_OK);
+    return undefined;
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    return code === "ENOENT" ? "no such file" : code === "EACCES" ? "permission denied" : (e as Error).message;
   }
 }
 
