@@ -44,8 +44,14 @@ function fromTable(table: ReadonlyMap<string, { params: ParamSig[] }>, name: str
   return table.get(name)?.params;
 }
 
+/** Several rules walk the calls; derive them once per program. */
+const cache = new WeakMap<Semantic, SignedCall[]>();
+
 export function signedCalls(sem: Semantic): SignedCall[] {
+  const hit = cache.get(sem);
+  if (hit) return hit;
   const out: SignedCall[] = [];
+  cache.set(sem, out);
   const add = (decl: Decl, expr: A.Expr | undefined, family: CallFamily, table: ReadonlyMap<string, { params: ParamSig[] }>, dataset?: DatasetInfo) => {
     if (!expr || (expr.kind !== "call" && expr.kind !== "ref")) return;
     const ref = expr.kind === "call" ? expr.callee : expr;
@@ -81,7 +87,8 @@ export function signedCalls(sem: Semantic): SignedCall[] {
     add(m.decl, m.arch, "architecture", builtins.archs);
     add(m.decl, m.importCall, "import format", builtins.importFormats);
     add(m.decl, m.train?.assigns.get("optimizer")?.value, "optimizer", builtins.optimizers);
-    for (const c of m.train?.calls ?? []) add(m.decl, c.call, "setting", settings);
+    // unknown calls in a block are known-statements' to report (E0105), once
+    for (const c of m.train?.calls ?? []) if (settings.has(calleeName(c.call))) add(m.decl, c.call, "setting", settings);
     if (m.inputsExpr?.kind === "call") add(m.decl, m.inputsExpr, "setting", settings, m.dataset);
   }
   for (const s of sem.searches.values()) {
@@ -94,11 +101,11 @@ export function signedCalls(sem: Semantic): SignedCall[] {
     }
   }
   for (const sv of sem.serves.values()) {
-    for (const c of sv.settings.calls) add(sv.decl, c.call, "setting", settings);
+    for (const c of sv.settings.calls) if (settings.has(calleeName(c.call))) add(sv.decl, c.call, "setting", settings);
   }
   for (const r of sem.rollouts.values()) {
     const ds = r.serve?.model?.dataset;
-    for (const c of r.settings.calls) add(r.decl, c.call, "rollout strategy", builtins.rolloutStrategies, ds);
+    for (const c of r.settings.calls) if (builtins.rolloutStrategies.has(calleeName(c.call))) add(r.decl, c.call, "rollout strategy", builtins.rolloutStrategies, ds);
   }
   for (const mon of sem.monitors.values()) {
     for (const c of mon.settings.calls) {
