@@ -10,7 +10,9 @@ export const rolloutStrategy: Rule = {
   section: "spec/language.md#rollout",
   check(ctx) {
     for (const r of ctx.sem.rollouts.values()) {
-      const strategies = r.settings.calls.filter((c) => ["shadow", "canary", "ab", "bandit"].includes(c.call.callee.path[0]!.name));
+      // every call in a rollout names a strategy; a misspelt one is E0105 (known-statements),
+      // so it still counts here and "no strategy" is not reported on top of it
+      const strategies = r.settings.calls;
       if (strategies.length === 0) {
         ctx.report("E0603", r.decl, r.decl.block.name.span, `rollout \`${r.decl.name}\` has no strategy`, {
           help: "add one of shadow(...), canary(...), ab(...) or bandit(...)",
@@ -18,7 +20,7 @@ export const rolloutStrategy: Rule = {
       }
       for (const extra of strategies.slice(1)) {
         ctx.report("E0603", r.decl, extra.span, "a rollout uses one strategy", {
-          label: `\`${strategies[0]!.call.callee.path[0]!.name}\` is already this rollout's strategy`,
+          label: `\`${strategies[0]!.call.callee.path.map((p) => p.name).join(".")}\` is already this rollout's strategy`,
           help: "declare a second rollout block for another strategy",
         });
       }

@@ -37,7 +37,8 @@ export const taskLabel: Rule = {
         });
       }
       const dsLabel = m.dataset.label && refName(m.dataset.label);
-      if (dsLabel && dsLabel !== target && m.task !== "recommendation") {
+      // an unknown label is E0210 already
+      if (dsLabel && dsLabel !== target && m.task !== "recommendation" && m.dataset.columns.has(dsLabel)) {
         ctx.report("E0321", m.decl, targetArg.value.span, `the task's target \`${target}\` is not the dataset's label \`${dsLabel}\``, {
           help: `predict \`${dsLabel}\`, or change \`label\` in dataset \`${m.dataset.decl.name}\``,
         });

@@ -1,5 +1,4 @@
 import type { Rule } from "../context.js";
-import { suggest } from "../suggest.js";
 import { refName } from "../values.js";
 
 /**
@@ -26,9 +25,8 @@ export const unusedDeclarations: Rule = {
         if (n) used.add(n.split("@")[0]!);
       }
     }
-    // a misspelt reference (`features f from customer`) is reported as unknown, with a
-    // did-you-mean; the block it meant is not "unused" on top of that
-    const names = [...ctx.sem.program.decls.keys()];
+    // a misspelt reference (`features f from customer`) is reported as unknown; the
+    // block it meant is not "unused" on top of that
     const unresolved: string[] = [];
     for (const d of ctx.sem.program.decls.values()) if (d.block.relation) unresolved.push(d.block.relation.target.name);
     for (const m of ctx.sem.models.values()) {
@@ -40,11 +38,8 @@ export const unusedDeclarations: Rule = {
         if (n) unresolved.push(n);
       }
     }
-    for (const n of unresolved) {
-      if (ctx.sem.program.decls.has(n)) continue;
-      const meant = suggest(n, names);
-      if (meant) used.add(meant);
-    }
+    // any unresolved reference (E0202) might have meant any block: no guessing
+    if (unresolved.some((n) => !ctx.sem.program.decls.has(n))) return;
     const hasModels = ctx.sem.models.size > 0;
     for (const d of ctx.sem.program.decls.values()) {
       if (d.kind !== "dataset" && d.kind !== "features") continue;
