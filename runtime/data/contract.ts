@@ -445,7 +445,7 @@ async function datasetRuleViolations(
         violations.push({
           rule,
           column: c.name,
-          message: `${c.name}: the ${what} cannot be computed (too few non-null values)`,
+          message: `${c.name}: the ${what} cannot be computed (too few values, or values too large)`,
           observed: null,
           expected: formatRange(bounds),
         });

@@ -3,7 +3,8 @@
  *   int, float      number (an int beyond 2^53 loses precision)
  *   bool            boolean
  *   string, enum    string
- *   timestamp       ISO 8601 string in UTC with milliseconds ("2024-01-02T03:04:05.000Z")
+ *   timestamp       number: milliseconds since 1970-01-01T00:00:00Z (what features compute on;
+ *                   `new Date(ms).toISOString()` gives the text)
  *   null            null
  * Rows come in ascending source row order, the order of DataSplit's row lists.
  */
@@ -61,14 +62,14 @@ export async function loadColumns(data: ValidatedDataset, options: LoadOptions =
   return out;
 }
 
-/** SQL giving the JS-facing value: numbers as DOUBLE, timestamps as ISO text. */
+/** SQL giving the JS-facing value: numbers as DOUBLE, timestamps as epoch milliseconds. */
 function exportExpression(column: ColumnContract): string {
   const col = quoteIdent(column.name);
   switch (column.type.kind) {
     case "int":
       return `${col}::DOUBLE`;
     case "timestamp":
-      return `strftime(${col}, '%Y-%m-%dT%H:%M:%S.%gZ')`;
+      return `epoch_ms(${col})::DOUBLE`;
     default:
       return col;
   }

@@ -29,17 +29,17 @@ export class DataSession {
   /** Runs statements whose result is not needed. */
   async run(sql: string): Promise<void> {
     this.assertOpen();
-    const t = performance.now();
+    const started = performance.now();
     await this.connection.run(sql);
-    if (process.env["MLSPEC_TRACE_SQL"]) console.error(`[sql ${(performance.now() - t).toFixed(0)} ms] ${sql.replace(/\s+/g, " ").slice(0, 150)}`);
+    trace(sql, started);
   }
 
   /** Runs a query and returns its rows as plain objects; BIGINT/HUGEINT become numbers. */
   async rows(sql: string): Promise<SqlRow[]> {
     this.assertOpen();
-    const t = performance.now();
+    const started = performance.now();
     const reader = await this.connection.runAndReadAll(sql);
-    if (process.env["MLSPEC_TRACE_SQL"]) console.error(`[sql ${(performance.now() - t).toFixed(0)} ms] ${sql.replace(/\s+/g, " ").slice(0, 150)}`);
+    trace(sql, started);
     return reader.getRowObjectsJS().map((row) => {
       const out: SqlRow = {};
       for (const [key, value] of Object.entries(row)) out[key] = plainValue(value);
@@ -47,16 +47,31 @@ export class DataSession {
     });
   }
 
-  /** Runs a query and returns its result column by column. */
+  /**
+   * Runs a query and returns its result column by column, reading DuckDB's vectors directly
+   * (several times faster than converting row objects). Meant for DOUBLE, INTEGER, BOOLEAN and
+   * VARCHAR columns, which arrive as JS numbers, booleans and strings; cast others in SQL.
+   */
   async columns(sql: string): Promise<Record<string, unknown[]>> {
     this.assertOpen();
-    const reader = await this.connection.runAndReadAll(sql);
-    const columns = reader.getColumnsObjectJS();
-    const out: Record<string, unknown[]> = {};
-    for (const [name, values] of Object.entries(columns)) {
-      out[name] = values.some((v) => typeof v === "bigint") ? values.map(plainValue) : values;
+    const started = performance.now();
+    const result = await this.connection.run(sql);
+    trace(sql, started);
+    const names = result.columnNames();
+    const total = Number(result.rowCount);
+    const out = names.map(() => new Array<unknown>(total));
+    let offset = 0;
+    for (let c = 0; c < result.chunkCount; c++) {
+      const chunk = result.getChunk(c);
+      const rows = chunk.rowCount;
+      names.forEach((_, k) => {
+        const vector = chunk.getColumnVector(k);
+        const target = out[k]!;
+        for (let j = 0; j < rows; j++) target[offset + j] = plainValue(vector.getItem(j));
+      });
+      offset += rows;
     }
-    return out;
+    return Object.fromEntries(names.map((name, k) => [name, out[k]!]));
   }
 
   /** The first row of a query; throws if there is none. */
@@ -102,6 +117,12 @@ export class DataSession {
   private assertOpen(): void {
     if (this.closed) throw new Error("data session is closed");
   }
+}
+
+/** With MLSPEC_TRACE_SQL set, each statement's time and start go to stderr. */
+function trace(sql: string, started: number): void {
+  if (!process.env["MLSPEC_TRACE_SQL"]) return;
+  console.error(`[sql ${(performance.now() - started).toFixed(0)} ms] ${sql.replace(/\s+/g, " ").trim().slice(0, 160)}`);
 }
 
 function plainValue(value: unknown): unknown {

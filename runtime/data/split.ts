@@ -2,8 +2,10 @@
  * Train / validation / test splits of the accepted rows, computed in SQL and reproducible:
  * the same rows and seed give the same split on every run and thread count.
  *
- * Each row (or group) gets a key md5(seed:row) (md5(seed:value) for groups); sizes are
- * exact: round(n * test) test rows and round(n * validation) validation rows.
+ * Each row gets a 32-bit key splitRowKey(seed, row), two rounds of murmur3's finaliser computed
+ * with SQL integer arithmetic (so it is the same on every DuckDB version and mirrored exactly in
+ * JS); a group gets md5(seed:value). Sizes are exact: round(n * test) test rows and
+ * round(n * validation) validation rows.
  *   random      rows ordered by key: the first go to test, the next to validation, the rest train
  *   stratified  the same within each value of `column` (null is a class of its own), so each
  *               class keeps the overall proportions
@@ -33,11 +35,64 @@ export interface DataSplit {
 
 export const SPLIT_PARTS: readonly SplitPart[] = ["train", "validation", "test"];
 
+const MASK32 = 4294967295;
+
+/** murmur3's 32-bit finaliser. */
+function fmix32(value: number): number {
+  let h = value >>> 0;
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b) >>> 0;
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35) >>> 0;
+  return (h ^ (h >>> 16)) >>> 0;
+}
+
+/** The two 32-bit words a seed contributes to the row keys. */
+function seedWords(seed: number): [number, number] {
+  const s = Math.trunc(seed) >>> 0;
+  return [fmix32(s ^ 0x9e3779b9), fmix32((s + 0x7f4a7c15) >>> 0)];
+}
+
+/**
+ * The ordering key of a row in random and stratified splits: fmix32(fmix32(row ^ a) ^ b), where
+ * row is folded to 32 bits and (a, b) come from the seed. A bijection on 32-bit row numbers, so
+ * keys never tie. The SQL in splitDataset computes exactly this.
+ */
+export function splitRowKey(seed: number, row: number): number {
+  const [a, b] = seedWords(seed);
+  const folded = ((row % 4294967296) ^ Math.floor(row / 4294967296)) >>> 0;
+  return fmix32(fmix32(folded ^ a) ^ b);
+}
+
+/** splitRowKey over column `row` as nested SQL projections (each step names its result). */
+function rowKeySql(seed: number, from: string, row: string): string {
+  const [a, b] = seedWords(seed);
+  const steps = [
+    `xor(xor((${row} & ${MASK32})::UBIGINT, (${row} >> 32)::UBIGINT), ${a}::UBIGINT) AS k0`,
+    ...fmix32Sql("k0", "k"),
+    `xor(k5, ${b}::UBIGINT) AS k6`,
+    ...fmix32Sql("k6", "m"),
+  ];
+  return steps.reduce((relation, step) => `(SELECT *, ${step} FROM ${relation})`, from);
+}
+
+/** fmix32 of column `input` in five steps named <prefix>1..5 (k1..k5 or m1..m5); products stay below 2^64. */
+function fmix32Sql(input: string, prefix: string): string[] {
+  const n = (i: number) => (prefix === "k" ? `k${i}` : `m${i}`);
+  return [
+    `xor(${input}, ${input} >> 16) AS ${n(1)}`,
+    `(${n(1)} * ${0x85ebca6b}::UBIGINT) & ${MASK32} AS ${n(2)}`,
+    `xor(${n(2)}, ${n(2)} >> 13) AS ${n(3)}`,
+    `(${n(3)} * ${0xc2b2ae35}::UBIGINT) & ${MASK32} AS ${n(4)}`,
+    `xor(${n(4)}, ${n(4)} >> 16) AS ${n(5)}`,
+  ];
+}
+
 export async function splitDataset(data: ValidatedDataset, spec: SplitSpec): Promise<DataSplit> {
   assertSplitUsable(data, spec);
   const { session, table } = data;
   const seed = `'${Math.trunc(spec.seed)}:'`;
   const row = ROW_COLUMN;
+  // Every row with its key (final column m5).
+  const keyed = (columns: string) => rowKeySql(spec.seed, `(SELECT ${row}${columns} FROM ${table})`, row);
   const sizes = (n: string) =>
     `round(${n} * ${spec.test})::BIGINT AS n_test, round(${n} * ${spec.validation})::BIGINT AS n_val`;
   const byPosition = `CASE WHEN pos < n_test THEN 'test' WHEN pos < n_test + n_val THEN 'validation' ELSE 'train' END`;
@@ -46,18 +101,18 @@ export async function splitDataset(data: ValidatedDataset, spec: SplitSpec): Pro
     case "random":
       assignment = `
         SELECT ${row}, ${byPosition} AS part FROM (
-          SELECT ${row}, row_number() OVER (ORDER BY md5_number_lower(${seed} || ${row}), ${row}) - 1 AS pos,
+          SELECT ${row}, row_number() OVER (ORDER BY m5, ${row}) - 1 AS pos,
                  ${sizes("count(*) OVER ()")}
-          FROM ${table})`;
+          FROM ${keyed("")})`;
       break;
     case "stratified": {
       const label = quoteIdent(spec.column!);
       assignment = `
         SELECT ${row}, ${byPosition} AS part FROM (
           SELECT ${row},
-                 row_number() OVER (PARTITION BY ${label} ORDER BY md5_number_lower(${seed} || ${row}), ${row}) - 1 AS pos,
+                 row_number() OVER (PARTITION BY ${label} ORDER BY m5, ${row}) - 1 AS pos,
                  ${sizes(`count(*) OVER (PARTITION BY ${label})`)}
-          FROM ${table})`;
+          FROM ${keyed(`, ${label}`)})`;
       break;
     }
     case "group": {
@@ -91,10 +146,11 @@ export async function splitDataset(data: ValidatedDataset, spec: SplitSpec): Pro
   }
   await session.run(`CREATE OR REPLACE TABLE split_assignment AS SELECT * FROM (${assignment}) ORDER BY ${row}`);
   const columns = await session.columns(
-    `SELECT ${row}::INTEGER AS r, part FROM split_assignment ORDER BY ${row}`,
+    `SELECT ${row}::DOUBLE AS r, CASE part WHEN 'train' THEN 0 WHEN 'validation' THEN 1 ELSE 2 END::INTEGER AS p
+     FROM split_assignment ORDER BY ${row}`,
   );
   const rows = (columns["r"] ?? []) as number[];
-  const parts = (columns["part"] ?? []) as string[];
+  const codes = (columns["p"] ?? []) as number[];
   const split: DataSplit = {
     method: spec.method,
     seed: spec.seed,
@@ -103,7 +159,8 @@ export async function splitDataset(data: ValidatedDataset, spec: SplitSpec): Pro
     validation: [],
     test: [],
   };
-  for (let k = 0; k < rows.length; k++) split[parts[k] as SplitPart].push(rows[k]!);
+  const byCode = [split.train, split.validation, split.test];
+  for (let k = 0; k < rows.length; k++) byCode[codes[k]!]!.push(rows[k]!);
   return split;
 }
 

@@ -34,7 +34,7 @@ describe("loadColumns", () => {
         ok: [true, false, true],
         plan: ["basic", "pro", "pro"],
         name: ["ann", "cat", "dan"],
-        at: ["2024-03-01T10:00:00.000Z", "2024-03-02T09:00:00.123Z", "2024-03-03T00:00:00.000Z"],
+        at: [Date.parse("2024-03-01T10:00:00.000Z"), Date.parse("2024-03-02T09:00:00.123Z"), Date.parse("2024-03-03T00:00:00.000Z")],
         row: [1, 3, 4],
       });
     } finally {

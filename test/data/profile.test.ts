@@ -137,6 +137,23 @@ describe("profileDataset", () => {
     }
   });
 
+  it("computes the std of values whose squares overflow, and reports an overflowing mean as null", async () => {
+    const contract: DatasetContract = { columns: [column("x", "float")] };
+    const big = await validatedCsv(dir, "big", "x\n3e200\n-3e200\n", contract);
+    const huge = await validatedCsv(dir, "huge", "x\n1.7e308\n1.7e308\n", contract);
+    try {
+      const [x] = (await profileDataset(big)).columns;
+      expect(x!.mean).toBe(0);
+      expect(x!.std! / (3e200 * Math.SQRT2)).toBeCloseTo(1, 12);
+      const [y] = (await profileDataset(huge)).columns;
+      expect(y!.mean).toBeNull();
+      expect(JSON.parse(JSON.stringify(y))).toEqual(y);
+    } finally {
+      big.session.close();
+      huge.session.close();
+    }
+  });
+
   it("edges: one bin when min equals max, last edge exactly max", () => {
     expect(histogramEdges(3, 3, 10)).toEqual([3, 3]);
     expect(histogramBin(3, 3, 3, 10)).toBe(0);

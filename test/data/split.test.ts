@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
 import { DataSpecError } from "../../runtime/data/errors.js";
 import { loadColumns } from "../../runtime/data/load.js";
-import { splitDataset, type DataSplit } from "../../runtime/data/split.js";
+import { splitDataset, splitRowKey, type DataSplit } from "../../runtime/data/split.js";
 import type { DatasetContract, SplitSpec } from "../../runtime/data/types.js";
 import { column, tempDir, validatedCsv } from "./fixtures.js";
 
@@ -64,6 +64,21 @@ describe("splitDataset", () => {
     expect([a.split.test.length, a.split.validation.length, a.split.train.length]).toEqual([80, 40, 280]);
     expect(b.split).toEqual(a.split);
     expect(c.split.test).not.toEqual(a.split.test);
+  });
+
+  it("random: SQL orders rows by the same key as splitRowKey in JS", async () => {
+    for (const seed of [0, 7, -3, 123456789]) {
+      const { split: s } = await split({ method: "random", test: 0.25, validation: 0.25, seed }, 200);
+      const byKey = Array.from({ length: 200 }, (_, i) => i + 1).sort((a, b) => splitRowKey(seed, a) - splitRowKey(seed, b));
+      expect(s.test).toEqual(byKey.slice(0, 50).sort((a, b) => a - b));
+      expect(s.validation).toEqual(byKey.slice(50, 100).sort((a, b) => a - b));
+    }
+  });
+
+  it("splitRowKey is a bijection on 32-bit row numbers (no ties)", () => {
+    fc.assert(fc.property(fc.integer(), fc.integer({ min: 0, max: 2 ** 32 - 1 }), fc.integer({ min: 0, max: 2 ** 32 - 1 }), (seed, a, b) => {
+      expect(splitRowKey(seed, a) === splitRowKey(seed, b)).toBe(a === b);
+    }));
   });
 
   it("random: validation 0 leaves validation empty", async () => {
@@ -132,7 +147,7 @@ describe("splitDataset", () => {
     const { split: s, columns } = await split({ method: "time", test: 0.2, validation: 0.1, seed: 0, column: "at" }, 300);
     expectPartition(s, 300);
     expect([s.test.length, s.validation.length]).toEqual([60, 30]);
-    const timeOf = new Map((columns["row"] as number[]).map((r, i) => [r, Date.parse(columns["at"]![i] as string)]));
+    const timeOf = new Map((columns["row"] as number[]).map((r, i) => [r, columns["at"]![i] as number]));
     const times = (rows: number[]) => rows.map((r) => timeOf.get(r)!);
     expect(Math.max(...times(s.train))).toBeLessThan(Math.min(...times(s.validation)));
     expect(Math.max(...times(s.validation))).toBeLessThan(Math.min(...times(s.test)));
