@@ -8,7 +8,16 @@ import { z } from "zod";
 
 export const PLAN_VERSION = 1;
 
-const json: z.ZodType<unknown> = z.lazy(() => z.union([z.null(), z.boolean(), z.number(), z.string(), z.array(json), z.record(z.string(), json)]));
+/** A JSON value with finite numbers. A predicate, not a recursive zod union: validating a plan stays cheap. */
+function isJsonValue(v: unknown): boolean {
+  if (v === null || typeof v === "boolean" || typeof v === "string") return true;
+  if (typeof v === "number") return Number.isFinite(v);
+  if (Array.isArray(v)) return v.every(isJsonValue);
+  if (typeof v === "object" && Object.getPrototypeOf(v) === Object.prototype) return Object.values(v as object).every(isJsonValue);
+  return false;
+}
+/** Any JSON value; in the JSON Schema, `{}` (every JSON document value is one). */
+const json = z.custom<unknown>(isJsonValue, { message: "expected a JSON value with finite numbers" });
 
 export const ColumnTypeSchema = z.discriminatedUnion("kind", [
   z.strictObject({ kind: z.literal("int") }),
@@ -224,6 +233,6 @@ export type RolloutPlan = z.infer<typeof RolloutSchema>;
 export type MonitorPlan = z.infer<typeof MonitorSchema>;
 
 export function planJsonSchema(): unknown {
-  const schema = z.toJSONSchema(PlanSchema, { target: "draft-2020-12" }) as Record<string, unknown>;
+  const schema = z.toJSONSchema(PlanSchema, { target: "draft-2020-12", unrepresentable: "any" }) as Record<string, unknown>;
   return { $id: "https://mlspec.dev/schemas/plan-1.json", title: "mlspec execution plan, version 1", ...schema };
 }

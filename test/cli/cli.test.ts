@@ -1,0 +1,294 @@
+/**
+ * The CLI contract of the compile commands, through the real bundle: exit codes,
+ * one-line errors without stacks, the JSON and SARIF diagnostic formats, `plan
+ * --out`, `fmt --check`, and `--help` on every command.
+ */
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parse } from "../../compiler/language/parse.js";
+import { printFile } from "../../compiler/language/printer.js";
+import { buildCliSnapshot, REPO } from "./cli-bundle.js";
+
+let cliPath = "";
+let work = "";
+
+beforeAll(() => {
+  cliPath = buildCliSnapshot();
+  work = mkdtempSync(path.join(tmpdir(), "mlspec-cli-test-"));
+}, 120_000);
+
+afterAll(() => {
+  if (work) rmSync(work, { recursive: true, force: true });
+});
+
+function mlspec(args: string[], cwd = REPO): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [cliPath, ...args], { cwd, encoding: "utf8", env: { ...process.env, NO_COLOR: "1", MLSPEC_DEBUG: "" } });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+const CHURN = path.join(REPO, "examples/churn/churn.mlspec");
+
+/** A spec with one error (E0210, an unknown column) and one warning (W0001, an unused block). */
+const BROKEN = `mlspec 1
+
+dataset d {
+  source = csv("d.csv")
+  label  = y
+  contract { x : float  y : bool }
+}
+
+features f from d {
+  xz = standardize(xx)
+}
+
+features unused from d {
+  x2 = standardize(x)
+}
+
+model m {
+  task   = binary_classification(target = y)
+  inputs = f
+  arch   = linear()
+}
+`;
+
+function writeSpec(name: string, text: string): string {
+  const file = path.join(work, name);
+  writeFileSync(file, text);
+  return file;
+}
+
+function expectNoStack(text: string): void {
+  expect(text).not.toMatch(/^\s+at /m);
+  expect(text).not.toMatch(/internal error/);
+}
+
+describe("mlspec check", () => {
+  it("exits 0 on a clean spec and says so", () => {
+    const r = mlspec(["check", CHURN]);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toMatch(/no problems/);
+  });
+
+  it("exits 1 when the spec has errors, printing each as a code frame", () => {
+    const r = mlspec(["check", writeSpec("broken.mlspec", BROKEN)]);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toMatch(/^error\[E0210\]: unknown column `xx`/m);
+    expect(r.stdout).toMatch(/--> .*broken\.mlspec:10:20/);
+    expect(r.stdout).toMatch(/= help: did you mean `x`\?/);
+    expect(r.stderr).toMatch(/1 error, 1 warning/);
+  });
+
+  it("exits 0 when the spec has only warnings", () => {
+    const text = BROKEN.replace("standardize(xx)", "standardize(x)");
+    const r = mlspec(["check", writeSpec("warned.mlspec", text)]);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^warning\[W0001\]/m);
+  });
+
+  it("shows only errors with --quiet", () => {
+    const r = mlspec(["check", "--quiet", writeSpec("broken.mlspec", BROKEN)]);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toMatch(/E0210/);
+    expect(r.stdout).not.toMatch(/W0001/);
+  });
+
+  it("exits 2 with one line and no stack for a missing file", () => {
+    const r = mlspec(["check", path.join(work, "nope.mlspec")]);
+    expect(r.status).toBe(2);
+    expect(r.stdout).toBe("");
+    expect(r.stderr.trimEnd().split("\n")).toHaveLength(1);
+    expect(r.stderr).toMatch(/^mlspec: cannot read .*nope\.mlspec: no such file\n$/);
+    expectNoStack(r.stderr);
+  });
+
+  it("exits 2 for a directory given as a file", () => {
+    const r = mlspec(["check", work]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/not a file/);
+    expectNoStack(r.stderr);
+  });
+
+  it("exits 2 on an unknown option, an unknown format and no file", () => {
+    for (const args of [["check", "--bogus", CHURN], ["check", "--format", "xml", CHURN], ["check"], ["frobnicate"]]) {
+      const r = mlspec(args);
+      expect(r.status, args.join(" ")).toBe(2);
+      expect(r.stdout).toBe("");
+      expectNoStack(r.stderr);
+    }
+  });
+
+  it("checks several files and fails when any has errors", () => {
+    const r = mlspec(["check", CHURN, writeSpec("broken.mlspec", BROKEN)]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/2 files: 1 error, 1 warning/);
+  });
+
+  it("--format json prints exactly {diagnostics: [...]} with the documented fields", () => {
+    const file = writeSpec("broken.mlspec", BROKEN);
+    const r = mlspec(["check", "--format", "json", file]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toBe("");
+    const out = JSON.parse(r.stdout) as { diagnostics: Array<Record<string, unknown>> };
+    expect(Object.keys(out)).toEqual(["diagnostics"]);
+    expect(out.diagnostics).toHaveLength(2);
+    for (const d of out.diagnostics) {
+      expect(Object.keys(d)).toEqual(["code", "severity", "message", "file", "line", "column", "endLine", "endColumn", "help"]);
+      expect(d.code).toMatch(/^[EW]\d{4}$/);
+      expect(["error", "warning"]).toContain(d.severity);
+      for (const k of ["line", "column", "endLine", "endColumn"]) expect(Number.isInteger(d[k]) && (d[k] as number) >= 1).toBe(true);
+      expect(typeof d.message).toBe("string");
+      expect(d.help === null || typeof d.help === "string").toBe(true);
+    }
+    const error = out.diagnostics.find((d) => d.severity === "error")!;
+    expect(error).toEqual({
+      code: "E0210",
+      severity: "error",
+      message: "unknown column `xx` in dataset `d`",
+      file: error.file,
+      line: 10,
+      column: 20,
+      endLine: 10,
+      endColumn: 22,
+      help: "did you mean `x`?",
+    });
+    expect(String(error.file).endsWith("broken.mlspec")).toBe(true);
+  });
+
+  it("--format json prints an empty list for a clean spec", () => {
+    const r = mlspec(["check", "--format", "json", CHURN]);
+    expect(r.status).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual({ diagnostics: [] });
+  });
+
+  it("--format sarif prints a SARIF 2.1.0 log", () => {
+    const r = mlspec(["check", "--format", "sarif", writeSpec("broken.mlspec", BROKEN)]);
+    expect(r.status).toBe(1);
+    const log = JSON.parse(r.stdout) as any;
+    expect(log.version).toBe("2.1.0");
+    expect(log.$schema).toMatch(/sarif-2\.1\.0/);
+    expect(log.runs).toHaveLength(1);
+    const run = log.runs[0];
+    expect(run.tool.driver.name).toBe("mlspec");
+    expect(typeof run.tool.driver.version).toBe("string");
+    const ruleIds = run.tool.driver.rules.map((x: any) => x.id);
+    expect(ruleIds).toEqual(["E0210", "W0001"]);
+    expect(run.results).toHaveLength(2);
+    for (const res of run.results) {
+      expect(ruleIds[res.ruleIndex]).toBe(res.ruleId);
+      expect(["error", "warning", "note", "none"]).toContain(res.level);
+      expect(typeof res.message.text).toBe("string");
+      const loc = res.locations[0].physicalLocation;
+      expect(loc.artifactLocation.uri).toMatch(/broken\.mlspec$/);
+      expect(loc.region.startLine).toBeGreaterThanOrEqual(1);
+      expect(loc.region.startColumn).toBeGreaterThanOrEqual(1);
+    }
+    expect(run.results.find((x: any) => x.ruleId === "E0210").level).toBe("error");
+    expect(run.results.find((x: any) => x.ruleId === "W0001").level).toBe("warning");
+  });
+});
+
+describe("mlspec plan", () => {
+  it("prints the plan on stdout", () => {
+    const r = mlspec(["plan", CHURN]);
+    expect(r.status).toBe(0);
+    const plan = JSON.parse(r.stdout);
+    expect(plan.planVersion).toBe(1);
+    expect(r.stdout).toBe(readFileSync(path.join(REPO, "test/plan/golden/churn.plan.json"), "utf8"));
+  });
+
+  it("--out writes the same plan to a file and nothing to stdout", () => {
+    const out = path.join(work, "churn.plan.json");
+    const r = mlspec(["plan", CHURN, "--out", out]);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toMatch(/plan written to/);
+    expect(readFileSync(out, "utf8")).toBe(mlspec(["plan", CHURN]).stdout);
+  });
+
+  it("exits 1 without writing a plan when the spec has errors", () => {
+    const out = path.join(work, "broken.plan.json");
+    const r = mlspec(["plan", writeSpec("broken.mlspec", BROKEN), "--out", out]);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toMatch(/E0210/);
+    expect(r.stderr).toMatch(/no plan/);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it("exits 2 for a missing file or an unwritable --out", () => {
+    expect(mlspec(["plan", path.join(work, "nope.mlspec")]).status).toBe(2);
+    const r = mlspec(["plan", CHURN, "--out", path.join(work, "no-such-dir", "plan.json")]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/^mlspec: cannot write /);
+    expectNoStack(r.stderr);
+  });
+});
+
+describe("mlspec fmt", () => {
+  const messy = readFileSync(CHURN, "utf8").replace(/ {2}/g, "    ").replace(/ = /g, "=");
+
+  it("--check exits 1 and lists an unformatted file, changing nothing", () => {
+    const file = writeSpec("messy.mlspec", messy);
+    const r = mlspec(["fmt", "--check", file]);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toBe(`${file}\n`);
+    expect(readFileSync(file, "utf8")).toBe(messy);
+  });
+
+  it("formats in place; --check then exits 0", () => {
+    const file = writeSpec("messy.mlspec", messy);
+    expect(mlspec(["fmt", file]).status).toBe(0);
+    const formatted = readFileSync(file, "utf8");
+    expect(formatted).toBe(printFile(parse(messy).file));
+    const r = mlspec(["fmt", "--check", file]);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toBe("");
+  });
+
+  it("leaves a formatted file untouched", () => {
+    const formatted = printFile(parse(readFileSync(CHURN, "utf8")).file);
+    const file = writeSpec("formatted.mlspec", formatted);
+    const r = mlspec(["fmt", file]);
+    expect(r.status).toBe(0);
+    expect(r.stderr).toBe("");
+    expect(readFileSync(file, "utf8")).toBe(formatted);
+  });
+
+  it("exits 1 on a file with syntax errors and does not rewrite it", () => {
+    const bad = "mlspec 1\ndataset d {\n  source = \n";
+    const file = writeSpec("syntax.mlspec", bad);
+    const r = mlspec(["fmt", file]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/syntax errors/);
+    expect(readFileSync(file, "utf8")).toBe(bad);
+  });
+
+  it("exits 2 for a missing file", () => {
+    expect(mlspec(["fmt", path.join(work, "nope.mlspec")]).status).toBe(2);
+  });
+});
+
+describe("help", () => {
+  it("`mlspec --help` and `--version` exit 0", () => {
+    const help = mlspec(["--help"]);
+    expect(help.status).toBe(0);
+    expect(help.stdout).toMatch(/Usage: mlspec/);
+    expect(mlspec(["--version"]).status).toBe(0);
+  });
+
+  it("every command answers --help with exit 0", () => {
+    const listed = mlspec(["--help"]).stdout.split("Commands:")[1] ?? "";
+    const commands = [...listed.matchAll(/^ {2}([a-z][a-z-]*)/gm)].map((m) => m[1]!).filter((c) => c !== "help");
+    expect(commands).toEqual(expect.arrayContaining(["check", "plan", "fmt"]));
+    for (const c of commands) {
+      const r = mlspec([c, "--help"]);
+      expect(r.status, c).toBe(0);
+      expect(r.stdout, c).toMatch(new RegExp(`Usage: mlspec ${c}`));
+    }
+  });
+});
