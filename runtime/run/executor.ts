@@ -99,6 +99,12 @@ function outcomeOf(m: ModelState): ModelOutcome {
   };
 }
 
+/** A path as the user can use it: relative below the current directory, absolute elsewhere. */
+function shownPath(file: string): string {
+  const rel = path.relative(process.cwd(), file);
+  return rel && !rel.startsWith("..") && !path.isAbsolute(rel) ? rel : file;
+}
+
 export function contentKey(...parts: unknown[]): string {
   const h = createHash("sha256");
   for (const p of parts) h.update(typeof p === "string" ? p : JSON.stringify(p)).update("\0");
@@ -208,25 +214,25 @@ export class Executor {
     }
     const v = await validateDataset(source, p.contract, { quarantinePath });
     this.datasets.set(p.dataset, { validation: v });
-    const q = v.quarantined > 0 ? ` (quarantined rows: ${path.relative(process.cwd(), quarantinePath)})` : "";
+    const q = v.quarantined > 0 ? ` (quarantined rows: ${shownPath(quarantinePath)})` : "";
     this.opts.reporter.step(step.id, `read ${v.read} = accepted ${v.accepted} + quarantined ${v.quarantined}${q}`);
     this.summary.datasets.push({ name: p.dataset, read: v.read, accepted: v.accepted, quarantined: v.quarantined, ...(v.quarantined > 0 ? { quarantinePath } : {}), dataHash: v.dataHash });
     if (v.extraColumns.length > 0) this.opts.reporter.line(`  note: columns not in the contract are ignored: ${v.extraColumns.join(", ")}`);
     if (v.read === 0) {
-      throw new RunError(`dataset \`${p.dataset}\`: ${path.relative(process.cwd(), source.path) || source.path} has no data rows`, EXIT.dataRejected, [
+      throw new RunError(`dataset \`${p.dataset}\`: ${shownPath(source.path)} has no data rows`, EXIT.dataRejected, [
         "the file holds a header at most; nothing can be validated or trained",
       ]);
     }
     if (v.accepted === 0) {
       throw new RunError(`dataset \`${p.dataset}\`: every row was quarantined (${v.quarantined} of ${v.read})`, EXIT.dataRejected, [
-        `see ${path.relative(process.cwd(), quarantinePath)} for each row's reasons`,
+        `see ${shownPath(quarantinePath)} for each row's reasons`,
       ]);
     }
     if (v.datasetViolations.length > 0) {
       throw new RunError(
         `dataset \`${p.dataset}\` breaks its contract`,
         EXIT.dataRejected,
-        v.datasetViolations.map((d) => `${d.column ? `${d.column}: ` : ""}${d.message} (observed ${d.observed}, expected ${d.expected})`),
+        v.datasetViolations.map((d) => `${d.column && !d.message.includes(d.column) ? `${d.column}: ` : ""}${d.message} (observed ${d.observed}, expected ${d.expected})`),
       );
     }
   }
