@@ -38,9 +38,12 @@ export async function loadColumns(data: ValidatedDataset, options: LoadOptions =
     return column;
   });
   const filters: string[] = [];
+  let from = table;
   if (options.part !== undefined) {
     await assertSplitExists(data);
-    filters.push(`${ROW_COLUMN} IN (SELECT ${ROW_COLUMN} FROM split_assignment WHERE part = ${quoteString(options.part)})`);
+    // split_assignment holds the accepted rows in the same (row) order, so a positional join
+    // pairs them without hashing or sorting; the row order is checked below.
+    from = `(SELECT a.* FROM ${table} a POSITIONAL JOIN split_assignment s WHERE s.part = ${quoteString(options.part)})`;
   }
   if (options.rows !== undefined) {
     for (const r of options.rows) {
@@ -49,27 +52,56 @@ export async function loadColumns(data: ValidatedDataset, options: LoadOptions =
     await session.writeIntegers("load_rows", ROW_COLUMN, options.rows);
     filters.push(`${ROW_COLUMN} IN (SELECT ${ROW_COLUMN} FROM load_rows)`);
   }
-  const select = wanted.map((c, i) => `${exportExpression(c)} AS c${i}`);
-  if (options.rowNumbersAs !== undefined) select.push(`${ROW_COLUMN}::DOUBLE AS row_number`);
-  if (select.length === 0) return {};
+  const select = [`${ROW_COLUMN}::DOUBLE AS row_number`, ...wanted.map((c, i) => `${exportExpression(c)} AS c${i}`)];
   const where = filters.length > 0 ? `WHERE ${filters.join(" AND ")}` : "";
-  const result = await session.columns(`SELECT ${select.join(", ")} FROM ${table} ${where} ORDER BY ${ROW_COLUMN}`);
+  // The accepted rows are stored in row order and DuckDB keeps insertion order through scans
+  // and filters, so no sort is needed; the rows arrive ascending or this throws.
+  // (A row list goes through a hash join, which need not keep order: that path sorts.)
+  const order = options.rows !== undefined ? `ORDER BY ${ROW_COLUMN}` : "";
+  const result = await session.columns(`SELECT ${select.join(", ")} FROM ${from} ${where} ${order}`);
+  const rows = (result["row_number"] ?? []) as number[];
+  for (let k = 1; k < rows.length; k++) {
+    if (!(rows[k - 1]! < rows[k]!)) throw new Error(`internal error: loaded rows out of order at ${rows[k]}`);
+  }
   const out: ColumnArrays = {};
   wanted.forEach((c, i) => {
-    out[c.name] = (result[`c${i}`] ?? []) as ColumnValue[];
+    const values = (result[`c${i}`] ?? []) as ColumnValue[];
+    if (numeric(c)) {
+      // Nulls travel as NaN (see exportExpression); a real NaN never reaches `accepted`.
+      for (let k = 0; k < values.length; k++) if (Number.isNaN(values[k])) values[k] = null;
+    } else if (c.type.kind === "enum") {
+      // Enum values travel as their position in the declared list (-1 for null).
+      const declared = c.type.values;
+      for (let k = 0; k < values.length; k++) values[k] = (values[k] as number) < 0 ? null : declared[values[k] as number]!;
+    }
+    out[c.name] = values;
   });
-  if (options.rowNumbersAs !== undefined) out[options.rowNumbersAs] = (result["row_number"] ?? []) as number[];
+  if (options.rowNumbersAs !== undefined) out[options.rowNumbersAs] = rows;
   return out;
 }
 
-/** SQL giving the JS-facing value: numbers as DOUBLE, timestamps as epoch milliseconds. */
+function numeric(column: ColumnContract): boolean {
+  const kind = column.type.kind;
+  return kind === "int" || kind === "float" || kind === "timestamp";
+}
+
+/**
+ * SQL giving the JS-facing value: numbers as DOUBLE, timestamps as epoch milliseconds, enums as
+ * their index. Nulls are sent as NaN / -1: a vector without a null mask reads several times faster.
+ */
 function exportExpression(column: ColumnContract): string {
   const col = quoteIdent(column.name);
   switch (column.type.kind) {
     case "int":
-      return `${col}::DOUBLE`;
+    case "float":
+      return `coalesce(${col}::DOUBLE, 'NaN'::DOUBLE)`;
     case "timestamp":
-      return `epoch_ms(${col})::DOUBLE`;
+      return `coalesce(epoch_ms(${col})::DOUBLE, 'NaN'::DOUBLE)`;
+    case "enum": {
+      // Decoding one small integer per row is much cheaper than one string per row.
+      const cases = column.type.values.map((v, k) => `WHEN ${quoteString(v)} THEN ${k}`).join(" ");
+      return `coalesce(CASE ${col} ${cases} END, -1)::INTEGER`;
+    }
     default:
       return col;
   }

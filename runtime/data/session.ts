@@ -122,7 +122,8 @@ export class DataSession {
 /** With MLSPEC_TRACE_SQL set, each statement's time and start go to stderr. */
 function trace(sql: string, started: number): void {
   if (!process.env["MLSPEC_TRACE_SQL"]) return;
-  console.error(`[sql ${(performance.now() - started).toFixed(0)} ms] ${sql.replace(/\s+/g, " ").trim().slice(0, 160)}`);
+  const text = sql.replace(/\s+/g, " ").trim();
+  console.error(`[sql ${(performance.now() - started).toFixed(0)} ms] ${process.env["MLSPEC_TRACE_SQL"] === "full" ? text : text.slice(0, 160)}`);
 }
 
 function plainValue(value: unknown): unknown {

@@ -20,7 +20,7 @@
 import { ROW_COLUMN } from "./read.js";
 import type { ValidatedDataset } from "./contract.js";
 import { DataSpecError } from "./errors.js";
-import { quoteIdent } from "./sql.js";
+import { numberLiteral, quoteIdent } from "./sql.js";
 import type { SplitPart, SplitSpec } from "./types.js";
 
 export interface DataSplit {
@@ -94,7 +94,7 @@ export async function splitDataset(data: ValidatedDataset, spec: SplitSpec): Pro
   // Every row with its key (final column m5).
   const keyed = (columns: string) => rowKeySql(spec.seed, `(SELECT ${row}${columns} FROM ${table})`, row);
   const sizes = (n: string) =>
-    `round(${n} * ${spec.test})::BIGINT AS n_test, round(${n} * ${spec.validation})::BIGINT AS n_val`;
+    `round(${n} * ${numberLiteral(spec.test)})::BIGINT AS n_test, round(${n} * ${numberLiteral(spec.validation)})::BIGINT AS n_val`;
   const byPosition = `CASE WHEN pos < n_test THEN 'test' WHEN pos < n_test + n_val THEN 'validation' ELSE 'train' END`;
   let assignment: string;
   switch (spec.method) {

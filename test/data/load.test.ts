@@ -16,13 +16,14 @@ const contract: DatasetContract = {
     { name: "plan", type: { kind: "enum", values: ["basic", "pro"] }, nulls: { allowed: false } },
     column("name", "string"),
     column("at", "timestamp"),
+    { name: "tier", type: { kind: "enum", values: ["x", "y"] }, nulls: { allowed: true } },
   ],
 };
-const csv = "n,x,ok,plan,name,at\n" +
-  "1,0.5,true,basic,ann,2024-03-01 10:00:00\n" +
-  "bad,0.5,true,basic,bob,2024-03-01\n" +
-  ",-2,false,pro,cat,2024-03-02T10:00:00.123+01:00\n" +
-  "9007199254740993,1e-3,1,pro,dan,2024-03-03\n";
+const csv = "n,x,ok,plan,name,at,tier\n" +
+  "1,0.5,true,basic,ann,2024-03-01 10:00:00,y\n" +
+  "bad,0.5,true,basic,bob,2024-03-01,x\n" +
+  ",-2,false,pro,cat,2024-03-02T10:00:00.123+01:00,\n" +
+  "9007199254740993,1e-3,1,pro,dan,2024-03-03,x\n";
 
 describe("loadColumns", () => {
   it("returns typed column arrays of the accepted rows in row order", async () => {
@@ -35,6 +36,7 @@ describe("loadColumns", () => {
         plan: ["basic", "pro", "pro"],
         name: ["ann", "cat", "dan"],
         at: [Date.parse("2024-03-01T10:00:00.000Z"), Date.parse("2024-03-02T09:00:00.123Z"), Date.parse("2024-03-03T00:00:00.000Z")],
+        tier: ["y", null, "x"],
         row: [1, 3, 4],
       });
     } finally {
