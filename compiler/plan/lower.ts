@@ -40,10 +40,13 @@ function settingValue(s: { assigns: Map<string, Extract<A.Stmt, { kind: "assign"
 
 class Lowering {
   private readonly steps: Step[] = [];
+  /** Models served by a serve block that a rollout rolls out. */
+  private readonly rolledOut: Set<ModelInfo>;
   private readonly projectRoot: string;
 
   constructor(private readonly sem: Semantic) {
     this.projectRoot = sem.program.projectRoot;
+    this.rolledOut = new Set([...sem.rollouts.values()].map((r) => r.serve?.model).filter((m): m is ModelInfo => m !== undefined));
   }
 
   /** A data path, relative to the project directory, with forward slashes. */
@@ -267,7 +270,7 @@ class Lowering {
     this.steps.push({ id: `evaluate:${name}`, kind: "evaluate", dependsOn: [trainStep], params: { model: name, metrics, splits: ["validation", "test"] } });
     this.steps.push({ id: `gate:${name}`, kind: "gate", dependsOn: [`evaluate:${name}`], params: { model: name, gates: this.gates(m) } });
     this.steps.push({ id: `export:${name}`, kind: "export", dependsOn: [`gate:${name}`], params: { model: name, format: "onnx" } });
-    const rolledOut = [...this.sem.rollouts.values()].some((r) => r.serve?.model === m);
+    const rolledOut = this.rolledOut.has(m);
     this.steps.push({
       id: `register:${name}`,
       kind: "register",
