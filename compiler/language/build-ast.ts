@@ -35,14 +35,34 @@ export class AstBuilder {
   constructor(
     private readonly source: Source,
     private readonly diagnostics: DiagnosticBag,
-    /** Offsets of characters the lexer could not read (E0001). */
+    /** Offsets of characters the lexer could not read (E0001); stray tokens join them. */
     private readonly unreadable: number[] = [],
+    /** Lines that already have a syntax error: a stray token there is not reported again. */
+    private readonly errorLines = new Set<number>(),
   ) {}
 
-  /** A statement that starts after an unreadable character on its line is that mistake's debris. */
+  /** A statement that starts after an unreadable character or a stray token on its line is that mistake's debris. */
   private isDebris(span: Span): boolean {
     const line = this.source.position(span.start).line;
     return this.unreadable.some((o) => o < span.start && this.source.position(o).line === line);
+  }
+
+  /** `metrics = , auc`: the parser skipped a stray token where a statement should start. */
+  private stray(n: CstNode): void {
+    const tok = this.token(n, "token");
+    if (!tok) return;
+    this.unreadable.push(tok.startOffset);
+    this.droppedDebris = true;
+    const line = this.source.position(tok.startOffset).line;
+    if (this.errorLines.has(line)) return;
+    this.errorLines.add(line);
+    this.diagnostics.error("E0003", this.source, tokenSpan(tok), `unexpected \`${tok.image}\``, {
+      label: "a statement cannot start here",
+      help:
+        tok.image === ")" || tok.image === "]"
+          ? "nothing is open here for it to close: remove it"
+          : "a statement starts with a name: `name = value`, `name ~ distribution`, `name : type`, `name(args)` or `name { ... }`",
+    });
   }
 
   private nodes(n: CstNode, key: string): CstNode[] {
@@ -171,6 +191,8 @@ export class AstBuilder {
     if (rt) return this.retrain(rt);
     const ps = this.node(n, "pathStmt");
     if (ps) return this.pathStmt(ps);
+    const stray = this.node(n, "stray");
+    if (stray) this.stray(stray);
     return undefined;
   }
 
@@ -210,6 +232,15 @@ export class AstBuilder {
       const e = this.node(n, key);
       return e ? this.expression(e) : { kind: "error", span };
     };
+    // `timeout =` at a line end: the parser left the value out (see pathStmt)
+    const opTok = this.token(n, "Equals") ?? this.token(n, "Tilde");
+    if (opTok && !this.node(n, "assign") && !this.node(n, "sample") && !n.recoveredNode) {
+      const at = { start: opTok.startOffset + 1, end: opTok.startOffset + 1 };
+      this.diagnostics.error("E0003", this.source, at, `expected a value after \`${opTok.image}\``, {
+        label: "expected here",
+        help: "a value starts on the line of its `=` or `~`",
+      });
+    }
     if (this.token(n, "Equals")) return { kind: "assign", target, value: expr("assign"), span };
     if (this.token(n, "Tilde")) {
       const when = this.node(n, "when");

@@ -113,6 +113,9 @@ function describe(e: IRecognitionException, source: Source): { message: string; 
       span: atToken,
     };
   }
+  if (rule === "pathStmt" && e.name === "NoViableAltException" && valid(prev) && (prev.image === "=" || prev.image === "~")) {
+    return { message: `expected a value after \`${prev.image}\`, found ${found(tok)}`, span: atToken };
+  }
   if (rule === "pathStmt" && e.name === "NoViableAltException") {
     return {
       message: `unexpected ${found(tok)} after \`${valid(prev) ? prev.image : "a name"}\``,
@@ -182,11 +185,14 @@ export function parse(text: string, fileName = "<input>"): ParseResult {
     if (afterUnterminated.has(offset)) continue;
     const line = source.position(offset).line;
     if (seenLines.has(line)) continue;
+    // failing again before getting past a line that already failed: a cascade
+    const prev = (e as IRecognitionException & { previousToken?: IToken }).previousToken;
+    if (prev && !Number.isNaN(prev.startOffset) && seenLines.has(source.position(prev.startOffset).line)) continue;
     seenLines.add(line);
     const { message, help, span } = describe(e, source);
     diagnostics.error("E0003", source, span, message, { help, label: span.start === span.end ? "expected here" : undefined });
   }
-  const builder = new AstBuilder(source, diagnostics, lexed.errors.map((e) => e.offset));
+  const builder = new AstBuilder(source, diagnostics, lexed.errors.map((e) => e.offset), seenLines);
   const file = builder.file(cst, lexed.groups["comments"] ?? []);
   return { file, diagnostics };
 }

@@ -3,7 +3,7 @@
  * Syntax only: meaning is given by build-ast.ts. Error recovery is on so that one
  * mistake yields one diagnostic and parsing goes on with the next statement.
  */
-import { CstParser, EOF, tokenMatcher, type CstNode, type IRecognitionException, type IToken, type TokenType } from "chevrotain";
+import { CstParser, EMPTY_ALT, EOF, tokenMatcher, type CstNode, type IRecognitionException, type IToken, type TokenType } from "chevrotain";
 import * as T from "./tokens.js";
 
 /** Words that may follow a column type in a contract (spec/language.md#contract). */
@@ -91,6 +91,12 @@ class MlspecParser extends CstParser {
     return recoverable.canRecoverWithSingleTokenDeletion.call(this, expected);
   }
 
+  /** Is the next token on the line of the last one consumed? */
+  private onSameLine(): boolean {
+    const next = this.internals.LA(1);
+    return next.tokenType !== EOF && next.startLine === this.internals.LA(0).startLine;
+  }
+
   file = this.RULE("file", () => {
     this.OPTION(() => this.SUBRULE(this.header));
     this.MANY(() =>
@@ -152,7 +158,13 @@ class MlspecParser extends CstParser {
       { ALT: () => this.SUBRULE(this.retrainStmt) },
       { ALT: () => this.SUBRULE(this.pathStmt) },
       { ALT: () => this.CONSUME(T.Semicolon) },
+      { ALT: () => this.SUBRULE(this.stray) },
     ]);
+  });
+
+  /** A token where a statement should start (`metrics = , auc` → `,`): see T.StrayTokens. */
+  stray = this.RULE("stray", () => {
+    this.OR(T.StrayTokens.map((t) => ({ ALT: () => this.CONSUME(t, { LABEL: "token" }) })));
   });
 
   requireStmt = this.RULE("requireStmt", () => {
@@ -193,11 +205,30 @@ class MlspecParser extends CstParser {
   pathStmt = this.RULE("pathStmt", () => {
     this.SUBRULE(this.path);
     this.OR([
-      { ALT: () => { this.CONSUME(T.Equals); this.SUBRULE(this.expression, { LABEL: "assign" }); } },
+      // A value starts on the line of its `=` or `~`: `timeout =` with nothing after it
+      // must not take the next line's `slo` as its value. The AST builder reports it.
+      {
+        ALT: () => {
+          this.CONSUME(T.Equals);
+          this.OR4({
+            IGNORE_AMBIGUITIES: true,
+            DEF: [
+              { GATE: () => this.onSameLine(), ALT: () => this.SUBRULE(this.expression, { LABEL: "assign" }) },
+              { GATE: () => !this.onSameLine(), ALT: EMPTY_ALT() },
+            ],
+          });
+        },
+      },
       {
         ALT: () => {
           this.CONSUME(T.Tilde);
-          this.SUBRULE2(this.expression, { LABEL: "sample" });
+          this.OR5({
+            IGNORE_AMBIGUITIES: true,
+            DEF: [
+              { GATE: () => this.onSameLine(), ALT: () => this.SUBRULE2(this.expression, { LABEL: "sample" }) },
+              { GATE: () => !this.onSameLine(), ALT: EMPTY_ALT() },
+            ],
+          });
           this.OPTION3(() => {
             this.CONSUME(T.WhenKw);
             this.SUBRULE4(this.expression, { LABEL: "when" });

@@ -138,4 +138,41 @@ export const allTokens: TokenType[] = [
   RBracket,
 ];
 
+/**
+ * Tokens that cannot start a statement nor close a block. Met where a statement
+ * should start, one is a stray: skipped with one diagnostic, and parsing goes on.
+ * (`{` is left out: a stray `{` is better handled as a block missing its name.)
+ */
+export const StrayTokens: TokenType[] = [
+  NumberLit,
+  StringLit,
+  FromKw,
+  ForKw,
+  AndKw,
+  OrKw,
+  NotKw,
+  TrueKw,
+  FalseKw,
+  WhenKw,
+  MaximizeKw,
+  MinimizeKw,
+  Pipe,
+  ...CompareOps,
+  DotDot,
+  Dot,
+  At,
+  Colon,
+  Comma,
+  Equals,
+  Tilde,
+  Plus,
+  Minus,
+  Star,
+  Slash,
+  LParen,
+  RParen,
+  LBracket,
+  RBracket,
+];
+
 export const MlspecLexer = new Lexer(allTokens, { ensureOptimizations: false, positionTracking: "full" });

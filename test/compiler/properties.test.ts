@@ -1,0 +1,174 @@
+/**
+ * Properties of the front end, with fast-check:
+ * - parse + check never throws, whatever the input (random text, token soup,
+ *   mutated examples): every mistake is a diagnostic;
+ * - the formatter is idempotent, keeps every comment, and `parse(fmt(x))` is
+ *   `parse(x)` up to spans and comments, for the examples and for generated specs
+ *   (which also check clean: no false positives on valid specs).
+ */
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import * as path from "node:path";
+import { fileURLToPath } from "node:url";
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { checkProgram } from "../../compiler/check/index.js";
+import { programFromText } from "../../compiler/check/program.js";
+import { parse } from "../../compiler/language/parse.js";
+import { printFile } from "../../compiler/language/printer.js";
+import { MlspecLexer } from "../../compiler/language/tokens.js";
+import { validSpec } from "./arbitraries.js";
+
+const EXAMPLES_DIR = fileURLToPath(new URL("../../examples/", import.meta.url));
+
+/** Every `.mlspec` file under examples/, skipping workspaces (`.mlspec/` folders). */
+function exampleSpecs(dir = EXAMPLES_DIR): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    if (name.startsWith(".") || name === "node_modules") return [];
+    const p = path.join(dir, name);
+    if (statSync(p).isDirectory()) return exampleSpecs(p);
+    return name.endsWith(".mlspec") ? [p] : [];
+  });
+}
+
+const EXAMPLES = exampleSpecs().map((p) => ({ name: path.relative(EXAMPLES_DIR, p), text: readFileSync(p, "utf8") }));
+
+function compile(text: string) {
+  return checkProgram(programFromText(text)).diagnostics;
+}
+
+function fmt(text: string): string {
+  return printFile(parse(text).file);
+}
+
+/** The AST without positions, source and comments: what formatting must keep. */
+function shape(text: string): unknown {
+  const strip = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.map(strip);
+    if (v && typeof v === "object") {
+      const out: Record<string, unknown> = {};
+      for (const [k, x] of Object.entries(v)) {
+        if (k === "span" || k === "keywordSpan" || k === "source" || k === "comments") continue;
+        out[k] = strip(x);
+      }
+      return out;
+    }
+    return v;
+  };
+  return strip(parse(text).file);
+}
+
+function commentTexts(text: string): string[] {
+  return parse(text).file.comments.map((c) => c.text.trimEnd());
+}
+
+describe("never throws", () => {
+  it("on any string", () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 200 }), (text) => {
+        expect(Array.isArray(compile(text))).toBe(true);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("on token soup", () => {
+    const WORDS = ["mlspec", "1", "import", '"x.mlspec"', "dataset", "features", "model", "search", "serve", "rollout", "monitor", "d", "m", "from", "for", "{", "}", "(", ")", "[", "]", "=", "~", ":", ",", ".", "..", "@", "|>", "<", ">=", "==", "+", "-", "*", "/", "5%", "10m", "10min", "0.5", '"s"', '"open', "true", "and", "or", "not", "require", "retrain", "when", "maximize", "contract", "train", "x", "int", "range", "unique", "csv", "\n", "#c\n", "$"];
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...WORDS), { maxLength: 80 }), (words) => {
+        const text = words.join(" ");
+        expect(Array.isArray(compile(text))).toBe(true);
+        printFile(parse(text).file);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("finds the examples", () => {
+    expect(EXAMPLES.map((e) => e.name)).toContain("churn/churn.mlspec");
+  });
+
+  describe.each(EXAMPLES)("on mutations of $name", ({ text }) => {
+    const tokens = MlspecLexer.tokenize(text).tokens.map((t) => ({ start: t.startOffset, end: t.startOffset + t.image.length, image: t.image }));
+    const index = fc.nat({ max: tokens.length - 1 });
+    const mutation = fc.oneof(
+      index.map((i) => text.slice(0, tokens[i]!.start) + text.slice(tokens[i]!.end)),
+      index.map((i) => text.slice(0, tokens[i]!.end) + " " + tokens[i]!.image + text.slice(tokens[i]!.end)),
+      fc.tuple(index, index).map(([a, b]) => {
+        const [i, j] = a < b ? [a, b] : [b, a];
+        if (i === j) return text;
+        const ti = tokens[i]!;
+        const tj = tokens[j]!;
+        return text.slice(0, ti.start) + tj.image + text.slice(ti.end, tj.start) + ti.image + text.slice(tj.end);
+      }),
+      fc.nat({ max: text.length }).map((n) => text.slice(0, n)),
+    );
+    it("delete, duplicate or swap a token, or truncate", () => {
+      fc.assert(
+        fc.property(mutation, (mutated) => {
+          const ds = compile(mutated);
+          for (const d of ds) {
+            expect(d.code).toMatch(/^[EW]\d{4}$/);
+            expect(d.span.start).toBeLessThanOrEqual(d.span.end);
+            expect(d.span.end).toBeLessThanOrEqual(mutated.length);
+          }
+          printFile(parse(mutated).file);
+        }),
+        { numRuns: 60 },
+      );
+    });
+  });
+});
+
+describe("the formatter on the examples", () => {
+  describe.each(EXAMPLES)("$name", ({ text }) => {
+    it("checks clean", () => {
+      expect(compile(text).map((d) => d.code)).toEqual([]);
+    });
+    it("is idempotent and keeps the tree and the comments", () => {
+      const once = fmt(text);
+      expect(fmt(once)).toBe(once);
+      expect(shape(once)).toEqual(shape(text));
+      expect(commentTexts(once)).toEqual(commentTexts(text));
+      expect(compile(once)).toEqual([]);
+    });
+  });
+});
+
+describe("generated specs", () => {
+  it("check clean", () => {
+    fc.assert(
+      fc.property(validSpec, (text) => {
+        const ds = compile(text).filter((d) => d.code !== "W0101");
+        expect(ds.map((d) => `${d.code} ${d.source.position(d.span.start).line}: ${d.message}`), text).toEqual([]);
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it("format idempotently, to the same tree, keeping every comment", () => {
+    fc.assert(
+      fc.property(validSpec, (text) => {
+        const once = fmt(text);
+        expect(fmt(once)).toBe(once);
+        expect(shape(once)).toEqual(shape(text));
+        expect(commentTexts(once)).toEqual(commentTexts(text));
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it("format to the same tree when written untidily", () => {
+    // extra spaces and blank lines, statements run together: formatting undoes them
+    fc.assert(
+      fc.property(validSpec, fc.nat(), (text, seed) => {
+        const untidy = text
+          .split("\n")
+          .map((l, i) => ((seed + i) % 3 === 0 ? `  ${l.replace(/ = /g, "   =   ")}   ` : l))
+          .join((seed & 1) === 0 ? "\n" : "\n\n");
+        expect(shape(untidy)).toEqual(shape(text));
+        expect(fmt(fmt(untidy))).toBe(fmt(untidy));
+      }),
+      { numRuns: 100 },
+    );
+  });
+});
