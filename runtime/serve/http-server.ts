@@ -1,0 +1,155 @@
+/**
+ * The HTTP face of serving: a fastify app per address, made of one plugin per
+ * concern (predict, model metadata, health, metrics, the endpoint list).
+ * Serve blocks that share a host and port share one server; their routes are
+ * namespaced by serve name. Every error is answered as JSON: 4xx for anything
+ * a client sent wrong, never a stack trace.
+ */
+import { randomUUID } from "node:crypto";
+import Fastify, { type FastifyError, type FastifyInstance } from "fastify";
+import { ServeError } from "./errors.js";
+import type { Serving } from "./load-serving.js";
+import { endpointListRoutes } from "./routes/endpoints.js";
+import { healthRoutes } from "./routes/health.js";
+import { metadataRoutes } from "./routes/metadata.js";
+import { metricsRoutes } from "./routes/metrics.js";
+import { predictRoutes } from "./routes/predict.js";
+import type { ServeEndpoint } from "./serve-endpoint.js";
+
+export interface ServeAppOptions {
+  /** The serve blocks this app answers for (default: all of `serving`). */
+  serves?: string[];
+  /** Read by /readyz: true once shutdown has begun. */
+  closing?: () => boolean;
+  /** Unexpected errors (5xx), for the operator's log. */
+  onError?: (error: Error, route: string) => void;
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+function clientMessage(error: FastifyError, bodyLimit: number): { status: number; message: string } {
+  switch (error.code) {
+    case "FST_ERR_CTP_BODY_TOO_LARGE":
+      return { status: 413, message: `request body too large: at most ${bodyLimit} bytes` };
+    case "FST_ERR_CTP_INVALID_MEDIA_TYPE":
+      return { status: 415, message: "send JSON: the Content-Type must be application/json" };
+    case "FST_ERR_CTP_EMPTY_JSON_BODY":
+      return { status: 400, message: "the request body is empty; send a JSON object" };
+    case "FST_ERR_CTP_INVALID_CONTENT_LENGTH":
+      return { status: 400, message: "the Content-Length does not match the body" };
+  }
+  if (error instanceof SyntaxError || error.code === "FST_ERR_CTP_INVALID_JSON_BODY") {
+    return { status: 400, message: `malformed JSON: ${error.message}` };
+  }
+  return { status: error.statusCode!, message: error.message };
+}
+
+/** A fastify app for `serving`, not yet listening (use `inject()` or `listen()`). */
+export async function createServeApp(serving: Serving, options: ServeAppOptions = {}): Promise<FastifyInstance> {
+  const endpoints: ServeEndpoint[] = options.serves ? options.serves.map((name) => serving.endpoint(name)) : [...serving.endpoints];
+  const bodyLimits = Object.fromEntries(endpoints.map((e) => [e.name, serving.servePlan(e.name).http.bodyLimit]));
+  const bodyLimit = Math.max(...Object.values(bodyLimits));
+  const app = Fastify({
+    logger: false,
+    bodyLimit,
+    // a client's request id is kept when it is short and plain; otherwise one is made
+    genReqId: (req) => {
+      const given = req.headers["x-request-id"];
+      return typeof given === "string" && REQUEST_ID.test(given) ? given : randomUUID();
+    },
+    return503OnClosing: true,
+    forceCloseConnections: "idle",
+  });
+
+  app.addHook("onSend", (request, reply, payload, done) => {
+    reply.header("x-request-id", request.id);
+    done(null, payload);
+  });
+
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    const status = error.statusCode;
+    if (status !== undefined && status >= 400 && status < 500) {
+      const limit = bodyLimits[(request.routeOptions.url ?? "").split("/")[2] ?? ""] ?? bodyLimit;
+      const client = clientMessage(error, limit);
+      reply.code(client.status).send({ error: client.message, requestId: request.id });
+      return;
+    }
+    options.onError?.(error, `${request.method} ${request.url}`);
+    reply.code(500).send({ error: "internal error; the server logged it", requestId: request.id });
+  });
+
+  app.setNotFoundHandler((request, reply) => {
+    reply.code(404).send({ error: `no route ${request.method} ${request.url.split("?")[0]}; GET / lists the endpoints`, requestId: request.id });
+  });
+
+  await app.register(predictRoutes, { endpoints, metrics: serving.metrics, bodyLimits });
+  await app.register(metadataRoutes, { endpoints });
+  await app.register(healthRoutes, { endpoints, closing: options.closing ?? (() => !serving.ready) });
+  await app.register(metricsRoutes, { metrics: serving.metrics });
+  await app.register(endpointListRoutes, { endpoints });
+  await app.ready();
+  return app;
+}
+
+export interface ListeningServer {
+  app: FastifyInstance;
+  serves: string[];
+  host: string;
+  port: number;
+  url: string;
+}
+
+export interface ListenOptions {
+  /** Overrides every serve block's port: all of them on one server. */
+  port?: number;
+  /** Overrides every serve block's host. */
+  host?: string;
+  closing?: () => boolean;
+  onError?: (error: Error, route: string) => void;
+}
+
+function urlOf(host: string, port: number): string {
+  return `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
+}
+
+/** One listening server per distinct host:port of the serve blocks. Closes what it opened if one fails. */
+export async function listenServing(serving: Serving, options: ListenOptions = {}): Promise<ListeningServer[]> {
+  const groups = new Map<string, { host: string; port: number; serves: string[] }>();
+  for (const endpoint of serving.endpoints) {
+    const http = serving.servePlan(endpoint.name).http;
+    const host = options.host ?? http.host;
+    const port = options.port ?? http.port;
+    const key = `${host}\u0000${port}`;
+    const group = groups.get(key) ?? { host, port, serves: [] };
+    group.serves.push(endpoint.name);
+    groups.set(key, group);
+  }
+  const servers: ListeningServer[] = [];
+  try {
+    for (const group of groups.values()) {
+      const app = await createServeApp(serving, {
+        serves: group.serves,
+        ...(options.closing ? { closing: options.closing } : {}),
+        ...(options.onError ? { onError: options.onError } : {}),
+      });
+      try {
+        await app.listen({ host: group.host, port: group.port });
+      } catch (error) {
+        await app.close();
+        const code = (error as NodeJS.ErrnoException).code;
+        const where = `${group.host}:${group.port}`;
+        if (code === "EADDRINUSE") throw new ServeError("PORT_IN_USE", `cannot listen on ${where}: the port is in use; choose another with --port`);
+        if (code === "EACCES") throw new ServeError("PORT_DENIED", `cannot listen on ${where}: permission denied (ports below 1024 need privileges)`);
+        if (code === "EADDRNOTAVAIL" || code === "ENOTFOUND") throw new ServeError("BAD_HOST", `cannot listen on ${where}: no such address on this machine`);
+        throw new ServeError("LISTEN_FAILED", `cannot listen on ${where}: ${(error as Error).message}`);
+      }
+      const address = app.server.address();
+      const port = typeof address === "object" && address ? address.port : group.port;
+      servers.push({ app, serves: group.serves, host: group.host, port, url: urlOf(group.host, port) });
+    }
+  } catch (error) {
+    await Promise.all(servers.map((s) => s.app.close()));
+    throw error;
+  }
+  return servers;
+}

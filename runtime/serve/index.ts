@@ -1,0 +1,10 @@
+/** Serving: registered models over HTTP, or in process. See load-serving.ts and http-server.ts. */
+export { loadServing, planForServing, type LoadServingOptions, type Serving } from "./load-serving.js";
+export { createServeApp, listenServing, type ListenOptions, type ListeningServer, type ServeAppOptions } from "./http-server.js";
+export { runServeCommand, type ServeCommandOptions, type ServeCommandIo } from "./serve-command.js";
+export { ServeError, RequestError, PredictionUnavailableError, type RequestProblem } from "./errors.js";
+export type { PredictResult, ModelDescription, ModelRef } from "./serve-endpoint.js";
+export type { RowPrediction, ClassLabel } from "./loaded-model.js";
+export type { ServeEvent } from "./model-slot.js";
+export type { ExecutorKind } from "./ort-executor.js";
+export { rowJsonSchema, RequestValidator, type JsonSchema, type RequestRow } from "./request-schema.js";

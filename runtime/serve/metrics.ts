@@ -1,0 +1,152 @@
+/**
+ * Serving metrics in Prometheus form (prom-client), on a registry of their
+ * own so that two servers in one process never share counters. Hot-path
+ * updates go through cached label children; queue depth and the versions
+ * served are read when scraped, costing requests nothing.
+ */
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+
+/** What a scrape reads from the running models. */
+export interface ModelGaugeSource {
+  serve: string;
+  role: "primary" | "fallback";
+  model: string;
+  version: number;
+  queuedRows: number;
+}
+
+export class ServeMetrics {
+  readonly registry = new Registry();
+  private readonly requests: Counter<"serve" | "model" | "version" | "status">;
+  private readonly latency: Histogram<"serve">;
+  private readonly batchSize: Histogram<"serve" | "model">;
+  private readonly rowsPredicted: Counter<"serve" | "model" | "version">;
+  private readonly fallbacks: Counter<"serve" | "reason">;
+  private readonly swaps: Counter<"serve" | "model">;
+  private readonly loadFailures: Counter<"serve" | "model">;
+  private readonly requestChildren = new Map<string, { inc(): void }>();
+  private readonly latencyChildren = new Map<string, { observe(v: number): void }>();
+  private sources: () => ModelGaugeSource[] = () => [];
+
+  constructor() {
+    const registers = [this.registry];
+    this.requests = new Counter({
+      name: "mlspec_requests_total",
+      help: "Predict requests answered, by serve, model version that answered and HTTP status",
+      labelNames: ["serve", "model", "version", "status"],
+      registers,
+    });
+    this.latency = new Histogram({
+      name: "mlspec_request_duration_seconds",
+      help: "Time from a predict request's arrival to its answer",
+      labelNames: ["serve"],
+      buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers,
+    });
+    this.batchSize = new Histogram({
+      name: "mlspec_batch_size_rows",
+      help: "Rows per model run (merged requests)",
+      labelNames: ["serve", "model"],
+      buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024],
+      registers,
+    });
+    this.rowsPredicted = new Counter({
+      name: "mlspec_predictions_total",
+      help: "Rows predicted, by serve and model version",
+      labelNames: ["serve", "model", "version"],
+      registers,
+    });
+    this.fallbacks = new Counter({
+      name: "mlspec_fallbacks_total",
+      help: "Requests the fallback model answered because the primary failed (reason: error or timeout)",
+      labelNames: ["serve", "reason"],
+      registers,
+    });
+    this.swaps = new Counter({
+      name: "mlspec_model_swaps_total",
+      help: "Times a serve switched to a new model version after its alias moved",
+      labelNames: ["serve", "model"],
+      registers,
+    });
+    this.loadFailures = new Counter({
+      name: "mlspec_model_load_failures_total",
+      help: "New model versions that failed to load or warm up (the serve kept its current one)",
+      labelNames: ["serve", "model"],
+      registers,
+    });
+    const sources = () => this.sources();
+    new Gauge({
+      name: "mlspec_queue_depth_rows",
+      help: "Rows waiting for a model run",
+      labelNames: ["serve", "role", "model"],
+      registers,
+      collect() {
+        this.reset();
+        for (const s of sources()) this.labels(s.serve, s.role, s.model).set(s.queuedRows);
+      },
+    });
+    new Gauge({
+      name: "mlspec_model_version",
+      help: "Model version each serve answers with",
+      labelNames: ["serve", "role", "model"],
+      registers,
+      collect() {
+        this.reset();
+        for (const s of sources()) this.labels(s.serve, s.role, s.model).set(s.version);
+      },
+    });
+    collectDefaultMetrics({ register: this.registry, prefix: "mlspec_" });
+  }
+
+  /** Where scrapes read queue depths and versions. */
+  setModelSource(read: () => ModelGaugeSource[]): void {
+    this.sources = read;
+  }
+
+  request(serve: string, model: string, version: number | string, status: number): void {
+    const key = `${serve}\u0000${model}\u0000${version}\u0000${status}`;
+    let child = this.requestChildren.get(key);
+    if (!child) {
+      child = this.requests.labels(serve, model, String(version), String(status));
+      this.requestChildren.set(key, child);
+    }
+    child.inc();
+  }
+
+  duration(serve: string, seconds: number): void {
+    let child = this.latencyChildren.get(serve);
+    if (!child) {
+      child = this.latency.labels(serve);
+      this.latencyChildren.set(serve, child);
+    }
+    child.observe(seconds);
+  }
+
+  batch(serve: string, model: string, rows: number): void {
+    this.batchSize.labels(serve, model).observe(rows);
+  }
+
+  predicted(serve: string, model: string, version: number, rows: number): void {
+    this.rowsPredicted.labels(serve, model, String(version)).inc(rows);
+  }
+
+  fallback(serve: string, reason: "error" | "timeout"): void {
+    this.fallbacks.labels(serve, reason).inc();
+  }
+
+  swapped(serve: string, model: string): void {
+    this.swaps.labels(serve, model).inc();
+  }
+
+  loadFailed(serve: string, model: string): void {
+    this.loadFailures.labels(serve, model).inc();
+  }
+
+  get contentType(): string {
+    return this.registry.contentType;
+  }
+
+  text(): Promise<string> {
+    return this.registry.metrics();
+  }
+}

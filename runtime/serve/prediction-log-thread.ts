@@ -1,0 +1,65 @@
+/**
+ * The prediction log's writer thread. Run as a worker: it opens its own
+ * connection to the workspace registry and writes the rows the server posts
+ * with the registry's PredictionLogWriter, so SQLite's commits (an fsync
+ * each) never block the event loop that answers requests.
+ *
+ * Messages in: {kind: "rows", rows: PredictionInput[]}, {kind: "close"}.
+ * Messages out: {kind: "ready"} | {kind: "failed", message} |
+ * {kind: "warning", message} | {kind: "closed", dropped}.
+ */
+import { parentPort, workerData } from "node:worker_threads";
+import { Registry, type PredictionInput } from "../workspace/registry.js";
+
+export interface PredictionLogThreadData {
+  mlspecPredictionLog: true;
+  databasePath: string;
+  maxRows: number;
+  maxDelayMs: number;
+}
+
+type Incoming = { kind: "rows"; rows: PredictionInput[] } | { kind: "close" };
+
+function start(port: NonNullable<typeof parentPort>, data: PredictionLogThreadData): void {
+  let registry: Registry;
+  try {
+    registry = Registry.open(data.databasePath);
+  } catch (error) {
+    port.postMessage({ kind: "failed", message: (error as Error).message });
+    return;
+  }
+  const writer = registry.predictionLog({
+    maxRows: data.maxRows,
+    maxDelayMs: data.maxDelayMs,
+    onError: (error) => port.postMessage({ kind: "warning", message: `prediction log flush failed, will retry: ${error.message}` }),
+  });
+  port.on("message", (msg: Incoming) => {
+    if (msg.kind === "rows") {
+      for (const row of msg.rows) {
+        try {
+          writer.log(row);
+        } catch (error) {
+          port.postMessage({ kind: "warning", message: `prediction not logged: ${(error as Error).message}` });
+        }
+      }
+      return;
+    }
+    let message: string | undefined;
+    try {
+      writer.close();
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    const dropped = writer.dropped + writer.pending;
+    try {
+      registry.close();
+    } catch (error) {
+      message ??= (error as Error).message;
+    }
+    port.postMessage({ kind: "closed", dropped, message });
+  });
+  port.postMessage({ kind: "ready" });
+}
+
+const data = workerData as PredictionLogThreadData | undefined;
+if (parentPort && data?.mlspecPredictionLog) start(parentPort, data);

@@ -1,0 +1,32 @@
+/**
+ * `GET /healthz`: the process is alive. `GET /readyz`: every model is loaded
+ * and warm and the server is not shutting down (503 otherwise), so a load
+ * balancer stops sending traffic before the server stops taking it.
+ */
+import type { FastifyInstance } from "fastify";
+import type { ServeEndpoint } from "../serve-endpoint.js";
+
+export interface HealthRoutesOptions {
+  endpoints: readonly ServeEndpoint[];
+  /** True once shutdown has begun. */
+  closing: () => boolean;
+}
+
+export async function healthRoutes(app: FastifyInstance, options: HealthRoutesOptions): Promise<void> {
+  app.get("/healthz", async () => ({ status: "ok" }));
+  app.get("/readyz", async (_request, reply) => {
+    const serves = Object.fromEntries(
+      options.endpoints.map((e) => {
+        const id = e.primaryModel.identity;
+        return [e.name, { model: id.name, version: id.version, ready: e.ready }];
+      }),
+    );
+    if (options.closing()) {
+      reply.code(503);
+      return { status: "shutting down", serves };
+    }
+    const ready = options.endpoints.every((e) => e.ready);
+    if (!ready) reply.code(503);
+    return { status: ready ? "ready" : "not ready", serves };
+  });
+}

@@ -1,0 +1,123 @@
+/**
+ * What `mlspec serve FILE` runs: load and warm every serve block's models,
+ * listen, print `listening on http://HOST:PORT` once ready, then serve until
+ * SIGTERM or SIGINT. SIGHUP looks the aliases up at once (and retries a
+ * version that failed to load). Shutdown: /readyz turns 503, the server stops
+ * accepting connections, in-flight requests finish, the prediction log is
+ * flushed, and the process exits 0.
+ */
+import { ServeError } from "./errors.js";
+import { listenServing, type ListeningServer } from "./http-server.js";
+import { loadServing } from "./load-serving.js";
+import type { ServeEvent } from "./model-slot.js";
+import type { ExecutorKind } from "./ort-executor.js";
+
+export interface ServeCommandOptions {
+  workspace?: string;
+  port?: number;
+  host?: string;
+  executor?: ExecutorKind;
+  /** Registry poll interval in ms (default 2000; 0: only on SIGHUP). */
+  pollMs?: number;
+  /** Do not log predictions to the workspace. */
+  noPredictionLog?: boolean;
+  /** Longest shutdown waits for in-flight requests before closing their connections (default 10,000 ms). */
+  graceMs?: number;
+}
+
+export interface ServeCommandIo {
+  out: (line: string) => void;
+  err: (line: string) => void;
+  /** Signals are process-wide; tests pass their own emitter. */
+  signals?: NodeJS.EventEmitter;
+}
+
+function describeEvent(event: ServeEvent): string {
+  switch (event.kind) {
+    case "loaded":
+      return `${event.serve}: loaded ${event.model} version ${event.version} (${event.role})`;
+    case "swapped":
+      return `${event.serve}: switched ${event.model} from version ${event.from} to ${event.to} (${event.role})`;
+    case "load_failed":
+      return `${event.serve}: could not load ${event.model} version ${event.version}, still serving the current one: ${event.message}`;
+    case "warning":
+      return `${event.serve ? `${event.serve}: ` : ""}warning: ${event.message}`;
+  }
+}
+
+/** Serve until a terminating signal; resolves with the exit code. Throws ServeError for what stops it starting. */
+export async function runServeCommand(file: string, options: ServeCommandOptions = {}, io?: ServeCommandIo): Promise<number> {
+  const out = io?.out ?? ((line: string) => process.stdout.write(`${line}\n`));
+  const err = io?.err ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const signals = io?.signals ?? process;
+  if (options.port !== undefined && !(Number.isInteger(options.port) && options.port >= 0 && options.port <= 65535)) {
+    throw new ServeError("BAD_PORT", `--port must be an integer from 0 to 65535, got ${options.port}`);
+  }
+
+  const serving = await loadServing(file, {
+    ...(options.workspace !== undefined ? { workspace: options.workspace } : {}),
+    ...(options.executor ? { executor: options.executor } : {}),
+    ...(options.pollMs !== undefined ? { pollMs: options.pollMs } : {}),
+    predictionLog: !options.noPredictionLog,
+    onEvent: (event) => err(describeEvent(event)),
+  });
+  let closing = false;
+  let servers: ListeningServer[];
+  try {
+    servers = await listenServing(serving, {
+      ...(options.port !== undefined ? { port: options.port } : {}),
+      ...(options.host !== undefined ? { host: options.host } : {}),
+      closing: () => closing,
+      onError: (error, route) => err(`error in ${route}: ${error.stack ?? error.message}`),
+    });
+  } catch (error) {
+    await serving.close();
+    throw error;
+  }
+  for (const server of servers) {
+    out(`listening on ${server.url}`);
+    for (const name of server.serves) out(`  ${name}: POST ${server.url}/v1/${name}/predict`);
+  }
+
+  return new Promise<number>((resolve) => {
+    const onHangup = () => {
+      err("SIGHUP: checking the registry for new model versions");
+      serving.refresh({ retryFailed: true }).catch((error: Error) => err(`refresh failed: ${error.message}`));
+    };
+    const shutdown = (signal: string) => {
+      if (closing) {
+        err(`${signal} again: closing open connections now`);
+        for (const server of servers) server.app.server.closeAllConnections();
+        return;
+      }
+      closing = true;
+      err(`${signal}: finishing in-flight requests, then exiting`);
+      const grace = setTimeout(() => {
+        err("shutdown grace period over: closing open connections");
+        for (const server of servers) server.app.server.closeAllConnections();
+      }, options.graceMs ?? 10_000);
+      grace.unref();
+      void (async () => {
+        let code = 0;
+        try {
+          await Promise.all(servers.map((s) => s.app.close()));
+          await serving.close();
+        } catch (error) {
+          err(`error while shutting down: ${(error as Error).message}`);
+          code = 1;
+        }
+        clearTimeout(grace);
+        signals.off("SIGHUP", onHangup);
+        signals.off("SIGTERM", onTerm);
+        signals.off("SIGINT", onInt);
+        err("stopped");
+        resolve(code);
+      })();
+    };
+    const onTerm = () => shutdown("SIGTERM");
+    const onInt = () => shutdown("SIGINT");
+    signals.on("SIGHUP", onHangup);
+    signals.on("SIGTERM", onTerm);
+    signals.on("SIGINT", onInt);
+  });
+}

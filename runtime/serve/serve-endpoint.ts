@@ -1,0 +1,365 @@
+/**
+ * One `serve` block, running: its request contract, its primary model (and
+ * fallback), deadlines, the prediction log. The HTTP routes and the in-process
+ * API both go through `parse` and `predict` here.
+ */
+import type { Plan, ServePlan, Step, StepOf, TaskSpec } from "../../compiler/plan/schema.js";
+import type { DatasetProfile } from "../data/profile.js";
+import type { Workspace } from "../workspace/workspace.js";
+import { DeadlineError, ModelClosedError, PredictionUnavailableError, ServeError } from "./errors.js";
+import { exampleRow, findDatasetProfile, type ExampleSource } from "./example-request.js";
+import type { LoadedModel, RowPrediction, TaskHint } from "./loaded-model.js";
+import type { ModelGaugeSource, ServeMetrics } from "./metrics.js";
+import { ModelSlot, type RefreshOutcome, type ServeEvent } from "./model-slot.js";
+import type { ExecutorKind } from "./ort-executor.js";
+import type { PredictionSink } from "./prediction-log.js";
+import {
+  columnsFromContract,
+  RequestValidator,
+  type JsonSchema,
+  type ParsedRequest,
+  type RequestColumn,
+  type RequestRow,
+  type RowContract,
+} from "./request-schema.js";
+
+export interface EndpointOptions {
+  plan: Plan;
+  serve: ServePlan;
+  workspace: Workspace;
+  executor: ExecutorKind;
+  metrics: ServeMetrics;
+  sink?: PredictionSink;
+  onEvent: (event: ServeEvent) => void;
+  /** Most rows in one request (default 10,000). */
+  maxInstances?: number;
+  /** A dataset profile for the example request; default: the newest one stored in the workspace. */
+  profile?: DatasetProfile;
+}
+
+export interface ModelRef {
+  name: string;
+  version: number;
+}
+
+export interface PredictResult {
+  requestId: string;
+  predictions: RowPrediction[];
+  /** The version that answered. */
+  model: ModelRef;
+  /** Set when the fallback answered: why the primary did not. */
+  fallback?: { reason: "error" | "timeout"; message: string; primary: ModelRef };
+  latencyMs: number;
+}
+
+export interface PredictContext {
+  requestId: string;
+  /** performance.now() when the request arrived: the deadline counts from here. */
+  receivedAt: number;
+  /** ms since the epoch when the request arrived, for the prediction log. */
+  time: number;
+}
+
+export interface ModelDescription {
+  serve: string;
+  name: string;
+  version: number;
+  alias: string;
+  aliases: string[];
+  task: string;
+  classes?: Array<string | number | boolean>;
+  metrics: Record<string, number>;
+  createdAt: string;
+  fallback?: { name: string; version: number; alias: string };
+  inputSchema: JsonSchema;
+  example: RequestRow;
+  exampleSource: ExampleSource;
+  batching: { maxBatch: number; maxWaitMs: number } | null;
+  timeoutMs: number;
+}
+
+function stepOf<K extends Step["kind"]>(plan: Plan, kind: K, id: string): StepOf<K> | undefined {
+  return plan.steps.find((s): s is StepOf<K> => s.kind === kind && s.id === id);
+}
+
+function taskOf(plan: Plan, model: string): TaskSpec | undefined {
+  return (stepOf(plan, "train", `train:${model}`) ?? stepOf(plan, "import_model", `import_model:${model}`))?.params.task;
+}
+
+function hintOf(task: TaskSpec | undefined): TaskHint | undefined {
+  return task ? { kind: task.kind, ...(task.classes ? { classes: task.classes } : {}) } : undefined;
+}
+
+const TENSOR_OF: Record<RequestColumn["type"]["kind"], "float" | "string" | undefined> = {
+  int: "float",
+  float: "float",
+  bool: "float",
+  string: "string",
+  enum: "string",
+  timestamp: undefined,
+};
+
+export class ServeEndpoint {
+  readonly name: string;
+  private validatorNow!: RequestValidator;
+  private primary!: ModelSlot;
+  private fallbackSlot: ModelSlot | undefined;
+  private readonly columns: RequestColumn[] | undefined;
+  private readonly target: string | undefined;
+  private example!: { row: RequestRow; source: ExampleSource };
+  private readonly timeoutMs: number;
+
+  private constructor(private readonly options: EndpointOptions) {
+    const { plan, serve } = options;
+    this.name = serve.name;
+    this.timeoutMs = serve.timeoutMs;
+    this.target = taskOf(plan, serve.model.model)?.target;
+    const validate = serve.dataset ? stepOf(plan, "validate", `validate:${serve.dataset}`) : undefined;
+    this.columns = validate ? columnsFromContract(validate.params.contract.columns) : undefined;
+  }
+
+  static async open(options: EndpointOptions): Promise<ServeEndpoint> {
+    const endpoint = new ServeEndpoint(options);
+    await endpoint.start();
+    return endpoint;
+  }
+
+  private async start(): Promise<void> {
+    const { plan, serve, workspace } = this.options;
+    const profile = this.options.profile ?? (serve.dataset ? findDatasetProfile(workspace, serve.dataset) : undefined);
+    if (this.columns) {
+      this.example = exampleRow(this.columns, this.target, profile);
+      // the example must pass the request contract; a profile at odds with it gives way to the contract
+      const check = new RequestValidator(this.rowContract([]));
+      try {
+        check.checkRows([this.example.row]);
+      } catch {
+        this.example = exampleRow(this.columns, this.target);
+      }
+    }
+    const slot = (role: "primary" | "fallback", ref: { model: string; alias: string }) =>
+      ModelSlot.open({
+        serve: serve.name,
+        role,
+        ref,
+        workspace,
+        executor: this.options.executor,
+        ...(hintOf(taskOf(plan, ref.model)) ? { hint: hintOf(taskOf(plan, ref.model))! } : {}),
+        ...(serve.batching ? { batching: serve.batching } : {}),
+        warmRows: this.example ? [this.example.row] : [],
+        metrics: this.options.metrics,
+        onEvent: (event) => this.onSlotEvent(event),
+        accept: (model) => this.acceptModel(model),
+      });
+    if (!this.columns) {
+      // no contract: the first model's inputs are the request; warm with an empty-ish row
+      this.example = { row: {}, source: "contract" };
+    }
+    this.primary = await slot("primary", serve.model);
+    if (!this.columns) this.example = { row: this.inputsOnlyExample(this.primary.model), source: "contract" };
+    try {
+      if (serve.fallback) this.fallbackSlot = await slot("fallback", serve.fallback);
+    } catch (error) {
+      await this.primary.close();
+      throw error;
+    }
+    this.rebuildValidator();
+  }
+
+  private inputsOnlyExample(model: LoadedModel): RequestRow {
+    return Object.fromEntries(model.inputs.map((i) => [i.name, i.tensor === "float" ? 0 : ""]));
+  }
+
+  private rowContract(required: string[]): RowContract {
+    const columns =
+      this.columns ??
+      this.primary.model.inputs.map((i): RequestColumn => ({ name: i.name, type: { kind: i.tensor === "float" ? "float" : "string" }, nullable: true }));
+    return {
+      ...(this.options.serve.dataset ? { dataset: this.options.serve.dataset } : {}),
+      columns,
+      required,
+      ...(this.target ? { target: this.target } : {}),
+    };
+  }
+
+  private rebuildValidator(): void {
+    const required = new Set<string>(this.primary.model.inputs.map((i) => i.name));
+    for (const input of this.fallbackSlot?.model.inputs ?? []) required.add(input.name);
+    this.validatorNow = new RequestValidator(this.rowContract([...required]), {
+      ...(this.options.maxInstances !== undefined ? { maxInstances: this.options.maxInstances } : {}),
+    });
+  }
+
+  /** A version whose inputs the request contract cannot fill is refused before it takes traffic. */
+  private acceptModel(model: LoadedModel): void {
+    if (!this.columns) return;
+    const byName = new Map(this.columns.map((c) => [c.name, c]));
+    const label = `${model.identity.name} version ${model.identity.version}`;
+    for (const input of model.inputs) {
+      const column = byName.get(input.name);
+      if (!column || column.name === this.target) {
+        throw new ServeError(
+          "MODEL_INPUTS",
+          `serve ${this.name}: ${label} reads \`${input.name}\`, which is not an input column of dataset \`${this.options.serve.dataset}\``,
+        );
+      }
+      if (TENSOR_OF[column.type.kind] !== input.tensor) {
+        throw new ServeError("MODEL_INPUTS", `serve ${this.name}: ${label} reads \`${input.name}\` as ${input.tensor}, but the contract declares it ${column.type.kind}`);
+      }
+    }
+  }
+
+  private onSlotEvent(event: ServeEvent): void {
+    if (event.kind === "swapped") this.rebuildValidator();
+    this.options.onEvent(event);
+  }
+
+  get validator(): RequestValidator {
+    return this.validatorNow;
+  }
+
+  get primaryModel(): LoadedModel {
+    return this.primary.model;
+  }
+
+  get fallbackModel(): LoadedModel | undefined {
+    return this.fallbackSlot?.model;
+  }
+
+  /** A JSON body → its rows; throws RequestError listing every problem. */
+  parse(body: unknown): ParsedRequest {
+    return this.validatorNow.parse(body);
+  }
+
+  /** Rows that passed `parse` → predictions, from the primary or, when it fails or is too slow, the fallback. */
+  async predict(rows: readonly RequestRow[], context: PredictContext): Promise<PredictResult> {
+    const deadline = context.receivedAt + this.timeoutMs;
+    let answer: { predictions: RowPrediction[]; model: LoadedModel };
+    let fallback: PredictResult["fallback"];
+    try {
+      answer = await this.withDeadline(this.primary.submit(rows, deadline), deadline);
+    } catch (error) {
+      const primary = this.primary.model.identity;
+      const reason = error instanceof DeadlineError ? "timeout" : "error";
+      const why = error instanceof DeadlineError ? `no answer within ${this.timeoutMs} ms` : (error as Error).message;
+      if (error instanceof ModelClosedError) throw new PredictionUnavailableError(503, `serve ${this.name} is shutting down`);
+      if (!this.fallbackSlot) {
+        throw new PredictionUnavailableError(reason === "timeout" ? 504 : 503, `${primary.name} version ${primary.version}: ${why}`);
+      }
+      this.options.metrics.fallback(this.name, reason);
+      const fallbackDeadline = performance.now() + this.timeoutMs;
+      try {
+        answer = await this.withDeadline(this.fallbackSlot.submit(rows, fallbackDeadline), fallbackDeadline);
+      } catch (second) {
+        const fb = this.fallbackSlot.model.identity;
+        const why2 = second instanceof DeadlineError ? `no answer within ${this.timeoutMs} ms` : (second as Error).message;
+        throw new PredictionUnavailableError(
+          reason === "timeout" && second instanceof DeadlineError ? 504 : 503,
+          `${primary.name} version ${primary.version}: ${why}; fallback ${fb.name} version ${fb.version}: ${why2}`,
+        );
+      }
+      fallback = { reason, message: why, primary: { name: primary.name, version: primary.version } };
+    }
+    const latencyMs = performance.now() - context.receivedAt;
+    const { identity } = answer.model;
+    this.options.metrics.predicted(this.name, identity.name, identity.version, rows.length);
+    const sink = this.options.sink;
+    if (sink) {
+      for (let i = 0; i < rows.length; i++) {
+        sink.log({
+          requestId: context.requestId,
+          time: context.time,
+          serve: this.name,
+          model: identity.name,
+          version: identity.version,
+          inputs: rows[i],
+          output: answer.predictions[i],
+          latencyMs,
+        });
+      }
+    }
+    return {
+      requestId: context.requestId,
+      predictions: answer.predictions,
+      model: { name: identity.name, version: identity.version },
+      ...(fallback ? { fallback } : {}),
+      latencyMs,
+    };
+  }
+
+  /** Resolves with the promise's value if it comes before `deadline`; DeadlineError otherwise. */
+  private withDeadline<T>(promise: Promise<T>, deadline: number): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new DeadlineError(this.timeoutMs)), Math.max(0, deadline - performance.now()));
+      promise.then(
+        (value) => {
+          clearTimeout(timer);
+          // a model on the event-loop thread cannot be interrupted: an answer that came late is still late
+          if (performance.now() > deadline) reject(new DeadlineError(this.timeoutMs));
+          else resolve(value);
+        },
+        (error: unknown) => {
+          clearTimeout(timer);
+          reject(error instanceof Error ? error : new Error(String(error)));
+        },
+      );
+    });
+  }
+
+  /** What `GET /v1/<serve>/model` answers. Aliases are read now: they move while serving. */
+  describe(): ModelDescription {
+    const { serve, workspace } = this.options;
+    const model = this.primary.model;
+    const id = model.identity;
+    let aliases = id.aliases;
+    try {
+      aliases = workspace.registry.aliasesOf(id.name, id.version);
+    } catch {
+      /* the registry is busy: the aliases it had when loaded */
+    }
+    const fb = this.fallbackSlot?.model.identity;
+    return {
+      serve: this.name,
+      name: id.name,
+      version: id.version,
+      alias: serve.model.alias,
+      aliases,
+      task: model.task,
+      ...(model.classes ? { classes: model.classes } : {}),
+      metrics: id.metrics,
+      createdAt: id.createdAt,
+      ...(fb && serve.fallback ? { fallback: { name: fb.name, version: fb.version, alias: serve.fallback.alias } } : {}),
+      inputSchema: this.validatorNow.schema,
+      example: this.example.row,
+      exampleSource: this.example.source,
+      batching: serve.batching ?? null,
+      timeoutMs: this.timeoutMs,
+    };
+  }
+
+  /** Look the aliases up again; swap any that moved. */
+  async refresh(options: { retryFailed?: boolean } = {}): Promise<RefreshOutcome[]> {
+    return Promise.all([this.primary.refresh(options), ...(this.fallbackSlot ? [this.fallbackSlot.refresh(options)] : [])]);
+  }
+
+  gaugeSources(): ModelGaugeSource[] {
+    const out: ModelGaugeSource[] = [];
+    const add = (role: "primary" | "fallback", slot: ModelSlot | undefined) => {
+      if (!slot) return;
+      const id = slot.model.identity;
+      out.push({ serve: this.name, role, model: id.name, version: id.version, queuedRows: slot.queuedRows });
+    };
+    add("primary", this.primary);
+    add("fallback", this.fallbackSlot);
+    return out;
+  }
+
+  get ready(): boolean {
+    return this.primary.model.healthy && (this.fallbackSlot?.model.healthy ?? true);
+  }
+
+  /** Finish accepted requests, then release the models. */
+  async close(): Promise<void> {
+    await Promise.all([this.primary.close(), this.fallbackSlot?.close()]);
+  }
+}
