@@ -6,7 +6,7 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import Ajv2020Module from "ajv/dist/2020.js";
+import { Ajv2020 } from "ajv/dist/2020.js";
 import { checkProgram } from "../../compiler/check/index.js";
 import { loadProgram, programFromText } from "../../compiler/check/program.js";
 import { nodeHost } from "../../compiler/compile.js";
@@ -16,8 +16,6 @@ import { PlanSchema, type Plan } from "../../compiler/plan/schema.js";
 export const REPO = fileURLToPath(new URL("../../", import.meta.url));
 export const PLAN_SCHEMA_FILE = fileURLToPath(new URL("../../spec/plan.schema.json", import.meta.url));
 
-// ajv's ESM build exposes the class as the default export's `default`
-const Ajv2020 = ((Ajv2020Module as unknown as { default?: unknown }).default ?? Ajv2020Module) as typeof Ajv2020Module;
 // allowUnionTypes: zod writes `type: ["string", "boolean", "number"]` for unions of scalars
 const ajv = new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true });
 const validateJson = ajv.compile(JSON.parse(readFileSync(PLAN_SCHEMA_FILE, "utf8")) as object);
