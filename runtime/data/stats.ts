@@ -42,6 +42,14 @@ export async function tableStatistics(
     if (!/out of range/i.test(String(error))) throw error;
     row = await session.one(statisticsQuery(relation, columns, await largestMagnitudes(session, relation, columns)));
   }
+  // Distinct counts as one query per column (UNION ALL): measured faster than many DISTINCT
+  // aggregates in the query above.
+  if (columns.length > 0) {
+    const distinct = await session.rows(columns
+      .map((c, i) => `SELECT ${i} AS i, count(DISTINCT ${quoteIdent(c.name)}) AS d FROM ${relation}`)
+      .join(" UNION ALL "));
+    for (const d of distinct) row[`d_${Number(d["i"])}`] = d["d"];
+  }
   const rows = Number(row["n"]);
   // Non-finite results (a mean that overflowed) are reported as null: the profile is JSON.
   const number = (key: string) => {
@@ -90,7 +98,7 @@ function statisticsQuery(relation: string, columns: readonly ColumnContract[], s
   const aggregates = ["count(*) AS n"];
   columns.forEach((c, i) => {
     const col = quoteIdent(c.name);
-    aggregates.push(`count(${col}) AS nn_${i}`, `count(DISTINCT ${col}) AS d_${i}`);
+    aggregates.push(`count(${col}) AS nn_${i}`);
     switch (c.type.kind) {
       case "int":
       case "float": {
