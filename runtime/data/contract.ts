@@ -53,7 +53,7 @@ export interface ValidationResult extends ValidatedDataset {
   accepted: number;
   quarantined: number;
   datasetViolations: DatasetViolation[];
-  /** sha256 (hex) of the accepted rows, row numbers included, in row order. */
+  /** Content hash (sha256 hex) of the accepted rows and their row numbers: see hash.ts. */
   dataHash: string;
   quarantinePath: string;
   /** File columns the contract does not mention; they are not part of `accepted`. */
@@ -222,11 +222,11 @@ interface ColumnSql {
  * elsewhere, not per row).
  *
  * While the file is read, each row gains level by level the text value `__v<i>` of contract
- * column i, its typed value `__t<i>`, its null flag `__n<i>` and then `__bad`; the table keeps
- * the typed values, `__bad`, and, for bad rows only, the raw text of every file column
- * (list `__raw`). Accepted and quarantined rows are the two halves of that table, so they never
- * overlap or miss a row. The reasons are worked out afterwards, for the bad rows only, by the
- * same expressions over the kept raw text.
+ * column i, its typed value `__t<i>`, then `__bad` (some rule fails); the table keeps the typed
+ * values, `__bad`, and, for bad rows only, the raw text of every file column (list `__raw`).
+ * Accepted and quarantined rows are the two halves of that table, so they never overlap or miss
+ * a row. The reasons are worked out afterwards, for the bad rows only, from the kept raw text
+ * by the same typing expressions plus the null flags `__n<i>`.
  */
 export function compileRowRules(contract: DatasetContract, fileColumns: readonly string[]): CompiledRowRules {
   const fileIndex = new Map(fileColumns.map((name, k) => [name, k]));

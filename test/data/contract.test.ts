@@ -130,6 +130,28 @@ describe("reading", () => {
     ]);
   });
 
+  it("numbers rows correctly past many malformed lines (the ASOF path)", async () => {
+    const lines: string[] = [];
+    for (let i = 1; i <= 900; i++) lines.push(i % 3 === 0 ? `c${i},broken` : `c${i},1,1,basic,true`);
+    const r = await validate(HEADER + lines.join("\n") + "\n");
+    expect([r.read, r.accepted, r.quarantined]).toEqual([900, 600, 300]);
+    expect(r.records.map((q) => q.row)).toEqual(Array.from({ length: 300 }, (_, k) => 3 * (k + 1)));
+    const accepted = await r.session.rows("SELECT __row, customer_id FROM accepted ORDER BY __row");
+    expect(accepted.every((a) => a["customer_id"] === `c${a["__row"]}`)).toBe(true);
+  });
+
+  it("quarantines JSON Lines with bad text encoding and keeps numbering the lines after them", async () => {
+    const good = (id: string) => Buffer.from(`{"customer_id":"${id}","tenure":1,"monthly":1,"plan":"pro","churned":true}\n`);
+    const content = Buffer.concat([good("c1"), Buffer.from([0x7b, 0xff, 0xfe, 0x7d, 0x0a]), good("c3")]);
+    const r = await validate(content, customers, { format: "jsonl" });
+    expect([r.read, r.accepted, r.quarantined]).toEqual([3, 2, 1]);
+    expect(r.records.map((q) => [q.row, q.reasons[0]!.startsWith("line is not valid JSON text")])).toEqual([[2, true]]);
+    expect(await r.session.rows("SELECT __row, customer_id FROM accepted ORDER BY __row")).toEqual([
+      { __row: 1, customer_id: "c1" },
+      { __row: 3, customer_id: "c3" },
+    ]);
+  });
+
   it("counts a quoted field spanning lines as one row", async () => {
     const r = await validate(HEADER + 'c1,1,1,basic,true\n"c\n2",200,1,pro,true\nc3,3,3,pro,false\n');
     expect(r.read).toBe(3);
@@ -326,3 +348,26 @@ describe("outputs", () => {
   });
 });
 
+
+describe("openSource", () => {
+  it("gives every file column as text with the source row number", async () => {
+    const { DataSession } = await import("../../runtime/data/session.js");
+    const { openSource } = await import("../../runtime/data/read.js");
+    const session = await DataSession.open();
+    try {
+      const raw = await openSource(session, { format: "csv", path: dir.file("open.csv", "a,b\n1,x\n2\n3,\n") });
+      expect(raw).toMatchObject({ columns: ["a", "b"], parsedRows: 2, rejectedRows: 1, empty: false });
+      expect(await session.describe("raw")).toEqual([
+        { name: "__row", type: "BIGINT" },
+        { name: "a", type: "VARCHAR" },
+        { name: "b", type: "VARCHAR" },
+      ]);
+      expect(await session.rows("SELECT * FROM raw ORDER BY __row")).toEqual([
+        { __row: 1, a: "1", b: "x" },
+        { __row: 3, a: "3", b: null },
+      ]);
+    } finally {
+      session.close();
+    }
+  });
+});
