@@ -6,20 +6,31 @@
  */
 import type { StepOf } from "../../compiler/plan/schema.js";
 import * as os from "node:os";
+import { builtins } from "../../stdlib/index.js";
 import { RunError, EXIT } from "./errors.js";
 import { fmt } from "./reporter.js";
 import { type TrainContext, type TrainedModel, trainModel } from "./train-step.js";
 
 type JsonObject = Record<string, unknown>;
 
-/** Sets `a.b.c` inside the train step's params (arch.*, train.*, train.optimizer.*). */
+/**
+ * Sets `a.b.c` inside the train step's params (arch.*, train.*, train.optimizer.*).
+ * A sampled optimizer kind is applied first: it keeps the base optimizer's
+ * parameters that the chosen optimizer also takes, then sampled parameters win.
+ */
 export function applyAssignment(base: StepOf<"train">, assignment: Record<string, unknown>): StepOf<"train"> {
   const step = JSON.parse(JSON.stringify(base)) as StepOf<"train">;
   const p = step.params;
+  const kind = assignment["train.optimizer"];
+  if (kind !== undefined && kind !== p.train.optimizer.kind) {
+    const accepts = new Set((builtins.optimizers.get(String(kind))?.params ?? []).map((x) => x.name));
+    const kept = Object.fromEntries(Object.entries(p.train.optimizer.params).filter(([k]) => accepts.has(k)));
+    p.train.optimizer = { kind: String(kind), params: kept };
+  }
   for (const [path, value] of Object.entries(assignment)) {
     const parts = path.split(".");
+    if (path === "train.optimizer") continue;
     if (parts[0] === "arch") (p.arch.params as JsonObject)[parts[1]!] = value;
-    else if (path === "train.optimizer") p.train.optimizer = { kind: String(value), params: {} };
     else if (parts[0] === "train" && parts[1] === "optimizer") (p.train.optimizer.params as JsonObject)[parts[2]!] = value;
     else if (path === "train.epochs") p.train.epochs = Number(value);
     else if (path === "train.batch") p.train.batchSize = Number(value);

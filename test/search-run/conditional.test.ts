@@ -132,12 +132,8 @@ describe("search forms", () => {
     }
   }, 60_000);
 
-  // Known bug (reported to the lead): runtime/run/search-step.ts applyAssignment
-  // replaces the whole optimizer when it meets `train.optimizer`, so an optimizer
-  // parameter sampled in a statement before it is dropped (the trial records
-  // lr = x but trains with the optimizer's default). `it.fails` keeps the suite
-  // green until the fix; then this fails and should become a plain `it`.
-  it.fails("trains with a sampled optimizer parameter whatever the order of the statements", async () => {
+  // the optimizer kind is applied before its sampled parameters, whatever the statement order
+  it("trains with a sampled optimizer parameter whatever the order of the statements", async () => {
     const spec = writeProject(`  train.optimizer.lr ~ loguniform(1e-3, 1e-1)
   train.optimizer ~ choice(adam, sgd)
   sampler = random(trials = 4, parallel = 1, seed = 4)`);
@@ -153,17 +149,15 @@ describe("search forms", () => {
     }
   }, 60_000);
 
-  // Known bug (reported to the lead): a trial that samples the base's own
-  // optimizer kind loses the base's parameters (adam(lr = 1e-2) trains with
-  // adam's default lr), though an unsampled parameter keeps its base value.
-  it.fails("keeps the base optimizer's parameters in trials that choose the base optimizer", async () => {
+  // a trial that samples the base's own optimizer keeps the base's parameters (adam(lr = 1e-2))
+  it("keeps the base optimizer's parameters in trials that choose the base optimizer", async () => {
     const spec = writeProject(`  train.optimizer ~ choice(adam, sgd)
   sampler = grid(parallel = 1, seed = 0)`);
     const ws = await runOk(spec);
     try {
       const adam = ws.registry.listTrials(searchRunOf(ws).id).find((t) => t.params["train.optimizer"] === "adam")!;
       const run = ws.registry.getRun(adam.runId!).params as unknown as OptimizerParams;
-      expect(run.train.optimizer).toEqual({ kind: "adam", params: { lr: 1e-2 } });
+      expect(run.train.optimizer).toMatchObject({ kind: "adam", params: { lr: 1e-2 } });
     } finally {
       ws.close();
     }
