@@ -3,7 +3,7 @@
  * over the workspace. Their modules load only when one of them runs.
  */
 import * as fs from "node:fs";
-import type { Command } from "commander";
+import { type Command, Option } from "commander";
 import { CliError } from "../cli-error.js";
 
 function requireSpec(file: string): void {
@@ -65,7 +65,7 @@ export function registerRunCommands(program: Command, setExit: (code: number) =>
     .option("-w, --workspace <dir>", "workspace directory", ".mlspec")
     .option("--search <name>", "only the trials of this search")
     .option("--model <name>", "only runs of this model")
-    .option("--format <format>", "table or json", "table")
+    .addOption(new Option("--format <format>", "output format").choices(["table", "json"]).default("table"))
     .action(async (opts: { workspace: string; search?: string; model?: string; format: string }) => {
       const ws = await openExisting(opts);
       try {
@@ -83,7 +83,7 @@ export function registerRunCommands(program: Command, setExit: (code: number) =>
     .command("list")
     .description("list model versions")
     .option("-w, --workspace <dir>", "workspace directory", ".mlspec")
-    .option("--format <format>", "table or json", "table")
+    .addOption(new Option("--format <format>", "output format").choices(["table", "json"]).default("table"))
     .action(async (opts: { workspace: string; format: string }) => {
       const ws = await openExisting(opts);
       try {
@@ -124,7 +124,8 @@ export function registerRunCommands(program: Command, setExit: (code: number) =>
       try {
         await withRegistryErrors(() => {
           const previous = ws.registry.setAlias(name, Number(version), alias);
-          process.stdout.write(`${name}@${alias} → v${version}${previous !== null ? ` (was v${previous})` : ""}\n`);
+          const was = previous === null ? " (new alias)" : previous === Number(version) ? " (unchanged)" : ` (was v${previous})`;
+          process.stdout.write(`${name}@${alias} → v${version}${was}\n`);
         });
       } finally {
         ws.close();

@@ -315,7 +315,7 @@ export class Executor {
     const nextVersion = this.ws.registry.listVersions(step.params.model).reduce((mx, v) => Math.max(mx, v.version), 0) + 1;
     const { sha, maxDiff } = await exportModel({ model: m.model, network: m.network, task: m.task, classes: m.classes, features: f, columns, specHash: this.plan.specHash, version: nextVersion, ws: this.ws });
     m.onnxSha = sha;
-    this.opts.reporter.step(step.id, `onnx ${sha.slice(0, 12)} (onnxruntime matches the trained model on validation, max diff ${maxDiff.toExponential(1)})`);
+    this.opts.reporter.step(step.id, `onnx ${sha.slice(0, 12)} (onnxruntime matches the trained model on validation, max relative diff ${maxDiff.toExponential(1)})`);
   }
 
   private async register(step: StepOf<"register">): Promise<void> {

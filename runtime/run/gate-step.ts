@@ -21,8 +21,13 @@ export function evaluateGates(
     else {
       const other = aliasMetrics(g.bound.alias);
       const ref = other?.[g.bound.metric];
-      if (ref === undefined || !Number.isFinite(ref)) {
+      if (other === undefined) {
         reasons.push(`${g.text}: no @${g.bound.alias} to compare with yet; passes`);
+        continue;
+      }
+      if (ref === undefined || !Number.isFinite(ref)) {
+        // a champion from an older spec may not have recorded this metric
+        reasons.push(`${g.text}: @${g.bound.alias} has no ${g.bound.metric} to compare with; passes`);
         continue;
       }
       bound = ref + g.bound.offset;

@@ -123,6 +123,11 @@ describe("listings", () => {
     const show = await cli(["models", "show", "m@champion", "-w", path.join(p.dir, ".mlspec")]);
     expect(show.status).toBe(0);
     expect(JSON.parse(show.stdout)).toMatchObject({ name: "m", version: 1, aliases: ["champion"], artifactSha256: entry.artifactSha256 });
+    const alias = await cli(["models", "alias", "m@1", "best", "-w", path.join(p.dir, ".mlspec")]);
+    expect([alias.status, alias.stdout]).toEqual([0, "m@best → v1 (new alias)\n"]);
+    const yaml = await cli(["models", "list", "--format", "yaml", "-w", path.join(p.dir, ".mlspec")]);
+    expect(yaml.status).toBe(2);
+    expect(yaml.stderr).toMatch(/argument 'yaml' is invalid\. Allowed choices are table, json/);
     const missing = await cli(["models", "show", "m@7", "-w", path.join(p.dir, ".mlspec")]);
     expect(missing.status).not.toBe(0);
     expect(missing.stderr).toMatch(/^mlspec: /);
