@@ -19,7 +19,13 @@ const external = [
 
 rmSync("dist", { recursive: true, force: true });
 await build({
-  entryPoints: { mlspec: "bin/mlspec.ts", index: "index.ts", "trial-worker": "runtime/run/trial-worker.ts" },
+  entryPoints: {
+    mlspec: "bin/mlspec.ts",
+    index: "index.ts",
+    // worker threads start from files of their own
+    "trial-worker": "runtime/run/trial-worker.ts",
+    "prediction-log-thread": "runtime/serve/prediction-log-thread.ts",
+  },
   outdir: "dist",
   bundle: true,
   splitting: true, // lazily imported runtime modules become chunks loaded on demand

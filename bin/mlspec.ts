@@ -8,6 +8,7 @@ import { Command, CommanderError, Option } from "commander";
 import { CliError } from "./cli-error.js";
 import { type DiagnosticFormat, runCheck, runFmt, runPlan } from "./commands/compile-commands.js";
 import { registerRunCommands } from "./commands/run-commands.js";
+import { registerServe } from "./commands/serve.js";
 
 const require = createRequire(import.meta.url);
 function packageVersion(): string {
@@ -59,6 +60,7 @@ program
   });
 
 registerRunCommands(program, (code) => (exitCode = code));
+registerServe(program, (code) => (exitCode = code));
 
 async function main(): Promise<void> {
   try {
