@@ -18,7 +18,11 @@ async function openExisting(opts: { workspace?: string; spec?: string }) {
   if (!fs.existsSync(`${dir}/${DATABASE_FILENAME}`)) {
     throw new CliError(`no workspace at ${dir}; run \`mlspec run SPEC\` first, or pass --workspace DIR`);
   }
-  return openWorkspace(dir);
+  try {
+    return openWorkspace(dir);
+  } catch (e) {
+    throw new CliError(`cannot open the workspace ${dir}: ${(e as Error).message}`);
+  }
 }
 
 function parseRef(ref: string): { name: string; version: string } {

@@ -8,8 +8,8 @@ import * as path from "node:path";
 import { compileFile } from "../../compiler/compile.js";
 import { renderText } from "../../compiler/diagnostics/render.js";
 import { planOf } from "../../compiler/plan/index.js";
-import { defaultWorkspaceDir, openWorkspace } from "../workspace/workspace.js";
-import { EXIT, RunError } from "./errors.js";
+import { defaultWorkspaceDir, openWorkspace, type Workspace } from "../workspace/workspace.js";
+import { EXIT, RunError, exitCodeOf } from "./errors.js";
 import { Executor, type RunSummary } from "./executor.js";
 import { Reporter, fmt } from "./reporter.js";
 
@@ -50,7 +50,14 @@ export async function runSpec(specPath: string, opts: RunSpecOptions = {}): Prom
     return { exitCode: EXIT.usage };
   }
   reporter.line(`mlspec run ${specPath}  (plan ${plan.specHash.slice(0, 12)}, ${plan.steps.length} steps, backend ${backendName})`);
-  const ws = openWorkspace(opts.workspace ?? defaultWorkspaceDir(specPath));
+  const wsDir = opts.workspace ?? defaultWorkspaceDir(specPath);
+  let ws: Workspace;
+  try {
+    ws = openWorkspace(wsDir);
+  } catch (e) {
+    err(`mlspec: cannot open the workspace ${wsDir}: ${(e as Error).message}`);
+    return { exitCode: EXIT.usage };
+  }
   const runTag = new Date().toISOString().replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z");
   const executor = new Executor(plan, {
     projectDir,
@@ -78,19 +85,11 @@ export async function runSpec(specPath: string, opts: RunSpecOptions = {}): Prom
     return { exitCode: summary.models.some((m) => m.status === "rejected") ? EXIT.gateFailed : 0, summary };
   } catch (e) {
     reporter.endBar();
-    if (e instanceof RunError) {
-      err(`mlspec: ${e.message}`);
-      for (const d of e.details) err(`  ${d}`);
-      return { exitCode: e.exitCode };
-    }
-    const known = ["DataError", "DataSourceError", "DataSpecError", "PipelineError", "TransformError", "TrainConfigError", "TrainDataError", "ExportError", "WorkspaceError", "SearchError", "SearchSpaceError", "StudyError", "ResumeMismatchError", "BackendUnavailableError"];
-    let proto = e as object | null;
-    while (proto && !known.includes(proto.constructor.name)) proto = Object.getPrototypeOf(proto) as object | null;
-    if (proto) {
-      err(`mlspec: ${(e as Error).message}`);
-      return { exitCode: (e as Error).constructor.name.startsWith("Data") ? EXIT.dataRejected : EXIT.trainingFailed };
-    }
-    throw e;
+    const exitCode = exitCodeOf(e);
+    if (exitCode === undefined) throw e;
+    err(`mlspec: ${(e as Error).message}`);
+    if (e instanceof RunError) for (const d of e.details) err(`  ${d}`);
+    return { exitCode };
   } finally {
     ws.close();
   }

@@ -133,6 +133,22 @@ describe("bad input", () => {
     expect(r.stderr).toBe(`mlspec: cannot read ${dir}: not a file\n`);
   });
 
+  it("a workspace that is a file, or whose database is not one → exit 2", async () => {
+    const p = writeProject(binarySpec(), binaryCsv());
+    const file = path.join(p.dir, "not-a-dir");
+    fs.writeFileSync(file, "x");
+    const r = await run(p.spec, { workspace: file });
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toBe(`mlspec: cannot open the workspace ${file}: workspace path ${file} exists and is not a directory\n`);
+
+    fs.mkdirSync(path.join(p.dir, ".mlspec"));
+    fs.writeFileSync(path.join(p.dir, ".mlspec", "registry.db"), Buffer.alloc(4096, 7));
+    const c = await run(p.spec);
+    expect(c.exitCode).toBe(2);
+    expect(c.stderr).toMatch(/^mlspec: cannot open the workspace .*: .*registry\.db: file is not a database$/m);
+    expect(hasStack(c.stderr)).toBe(false);
+  });
+
   it("the CLI: missing spec, garbage data, bad backend — messages without stacks, exit codes from the process", async () => {
     const dir = tempDir();
     const missing = await cli(["run", path.join(dir, "missing.mlspec")]);
@@ -146,6 +162,12 @@ describe("bad input", () => {
     expect(g.stderr).toMatch(/^mlspec: .*does not look like a CSV file/m);
     expect(hasStack(g.stderr)).toBe(false);
     expect(recorded(garbage.dir)).toEqual({ versions: 0, runs: 0 });
+
+    const corrupt = tempDir();
+    fs.writeFileSync(path.join(corrupt, "registry.db"), Buffer.alloc(4096, 7));
+    const list = await cli(["models", "list", "-w", corrupt]);
+    expect(list.status).toBe(2);
+    expect(list.stderr).toMatch(/^mlspec: cannot open the workspace .*file is not a database\n$/);
 
     const b = await cli(["run", garbage.spec, "--backend", "tpu"]);
     expect(b.status).toBe(2);
