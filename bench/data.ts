@@ -5,7 +5,7 @@
  *   npx tsx bench/data.ts [rows] [threads]
  *
  * The file is generated deterministically into a temporary directory, with a few bad
- * rows (type, range, enum, null violations and malformed lines). Each side runs three
+ * rows (type, range, enum, null violations and malformed lines). Each side runs five
  * times after one warm-up run; the best time is reported (the file is in the page cache
  * for both). `threads` sets DuckDB's worker threads on both sides (default: all cores); one
  * thread gives steadier figures on a busy machine.
@@ -25,7 +25,7 @@ import type { DatasetContract } from "../runtime/data/types.js";
 
 const ROWS = Number(process.argv[2] ?? 1_000_000);
 const THREADS = process.argv[3] ? Number(process.argv[3]) : undefined;
-const RUNS = 3;
+const RUNS = 5;
 const PLANS = ["basic", "pro", "enterprise"];
 const CITIES = Array.from({ length: 40 }, (_, i) => `city_${String(i).padStart(2, "0")}`);
 

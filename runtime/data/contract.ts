@@ -322,9 +322,11 @@ function compileColumn(column: ColumnContract, index: number): ColumnSql {
   }
   if (column.range && (column.range.min !== undefined || column.range.max !== undefined)) {
     const { min, max } = column.range;
+    // An int column compares with integer bounds where they are integers (no cast per row).
+    const bound = (value: number) => (kind === "int" && Number.isSafeInteger(value) ? String(value) : numberLiteral(value));
     const outside = [
-      min !== undefined ? `${t} < ${numberLiteral(min)}` : null,
-      max !== undefined ? `${t} > ${numberLiteral(max)}` : null,
+      min !== undefined ? `${t} < ${bound(min)}` : null,
+      max !== undefined ? `${t} > ${bound(max)}` : null,
     ].filter((x): x is string => x !== null).join(" OR ");
     rules.push([`(${outside})`, `${prefix} || trim(${v}) || ${quoteString(` is outside range ${formatRange(column.range)}`)}`]);
     badParts.push(outside);
