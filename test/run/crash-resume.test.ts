@@ -60,8 +60,8 @@ describe("crash and resume", () => {
   it("kill -9 after a checkpoint, then --resume, trains the same weights as an uninterrupted run", async () => {
     const reference = slowProject();
     const crashed = writeProject(fs.readFileSync(reference.spec, "utf8"), fs.readFileSync(reference.data), tempDir());
-    const [uninterrupted, k] = await Promise.all([run(reference.spec, { cache: false }), killed(["run", crashed.spec, "--backend", "cpu"], /epoch 4\/16/)]);
-    expect(uninterrupted.exitCode).toBe(0);
+    // nothing else runs in this process meanwhile, so the kill follows the line promptly
+    const k = await killed(["run", crashed.spec, "--backend", "cpu"], /epoch 4\/16/);
     expect(k.killedEarly).toBe(true);
     expect(k.signal).toBe("SIGKILL");
 
@@ -77,7 +77,8 @@ describe("crash and resume", () => {
       ws.close();
     }
 
-    const resumed = await cli(["run", crashed.spec, "--backend", "cpu", "--resume", "--json"]);
+    const [uninterrupted, resumed] = await Promise.all([run(reference.spec, { cache: false }), cli(["run", crashed.spec, "--backend", "cpu", "--resume", "--json"])]);
+    expect(uninterrupted.exitCode).toBe(0);
     expect(resumed.status, resumed.stderr).toBe(0);
     expect(resumed.stderr).toMatch(/^train:m\s+resuming run 1 after epoch \d+$/m);
     const summary = JSON.parse(resumed.stdout) as { models: Array<{ onnxSha: string; metrics: Record<string, number>; runId: number; epochs: number }> };

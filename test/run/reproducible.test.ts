@@ -16,12 +16,13 @@ import { encodeNetwork } from "../../runtime/run/network-codec.js";
 afterAll(removeTempDirs);
 
 describe("reproducible runs", () => {
-  it("gives identical ONNX bytes and plan hash in two fresh workspaces", async () => {
+  it.each(["cpu", "wasm"])("gives identical ONNX bytes and plan hash in two fresh workspaces (backend %s)", async (backend) => {
     // two separate project folders with the same files
     const a = writeProject(binarySpec({ epochs: 3 }), binaryCsv());
     const b = writeProject(fs.readFileSync(a.spec, "utf8"), fs.readFileSync(a.data), tempDir());
-    const ra = await run(a.spec);
-    const rb = await run(b.spec);
+    const ra = await run(a.spec, { backend });
+    const rb = await run(b.spec, { backend });
+    expect(ra.summary!.backend).toBe(backend);
     expect([ra.exitCode, rb.exitCode]).toEqual([0, 0]);
     expect(ra.summary!.specHash).toBe(rb.summary!.specHash);
     expect(planOfFile(a.spec).specHash).toBe(ra.summary!.specHash);
