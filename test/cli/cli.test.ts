@@ -3,7 +3,7 @@
  * one-line errors without stacks, the JSON and SARIF diagnostic formats, `plan
  * --out`, `fmt --check`, and `--help` on every command.
  */
-import { spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
@@ -24,9 +24,17 @@ afterAll(() => {
   if (work) rmSync(work, { recursive: true, force: true });
 });
 
-function mlspec(args: string[], cwd = REPO): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [cliPath, ...args], { cwd, encoding: "utf8", env: { ...process.env, NO_COLOR: "1", MLSPEC_DEBUG: "" } });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+/** Runs the CLI; asynchronous so that the concurrent tests overlap their processes. */
+function mlspec(args: string[], cwd = REPO): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [cliPath, ...args], { cwd, env: { ...process.env, NO_COLOR: "1", MLSPEC_DEBUG: "" } });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
+    child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
+    child.on("error", reject);
+    child.on("close", (status) => resolve({ status, stdout, stderr }));
+  });
 }
 
 const CHURN = path.join(REPO, "examples/churn/churn.mlspec");
@@ -55,8 +63,10 @@ model m {
 }
 `;
 
+let written = 0;
+/** A spec file of its own for each call: the tests run concurrently. */
 function writeSpec(name: string, text: string): string {
-  const file = path.join(work, name);
+  const file = path.join(work, `${written++}-${name}`);
   writeFileSync(file, text);
   return file;
 }
@@ -66,16 +76,16 @@ function expectNoStack(text: string): void {
   expect(text).not.toMatch(/internal error/);
 }
 
-describe("mlspec check", () => {
-  it("exits 0 on a clean spec and says so", () => {
-    const r = mlspec(["check", CHURN]);
+describe.concurrent("mlspec check", () => {
+  it("exits 0 on a clean spec and says so", async () => {
+    const r = await mlspec(["check", CHURN]);
     expect(r.status).toBe(0);
     expect(r.stdout).toBe("");
     expect(r.stderr).toMatch(/no problems/);
   });
 
-  it("exits 1 when the spec has errors, printing each as a code frame", () => {
-    const r = mlspec(["check", writeSpec("broken.mlspec", BROKEN)]);
+  it("exits 1 when the spec has errors, printing each as a code frame", async () => {
+    const r = await mlspec(["check", writeSpec("broken.mlspec", BROKEN)]);
     expect(r.status).toBe(1);
     expect(r.stdout).toMatch(/^error\[E0210\]: unknown column `xx`/m);
     expect(r.stdout).toMatch(/--> .*broken\.mlspec:10:20/);
@@ -83,22 +93,22 @@ describe("mlspec check", () => {
     expect(r.stderr).toMatch(/1 error, 1 warning/);
   });
 
-  it("exits 0 when the spec has only warnings", () => {
+  it("exits 0 when the spec has only warnings", async () => {
     const text = BROKEN.replace("standardize(xx)", "standardize(x)");
-    const r = mlspec(["check", writeSpec("warned.mlspec", text)]);
+    const r = await mlspec(["check", writeSpec("warned.mlspec", text)]);
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/^warning\[W0001\]/m);
   });
 
-  it("shows only errors with --quiet", () => {
-    const r = mlspec(["check", "--quiet", writeSpec("broken.mlspec", BROKEN)]);
+  it("shows only errors with --quiet", async () => {
+    const r = await mlspec(["check", "--quiet", writeSpec("broken.mlspec", BROKEN)]);
     expect(r.status).toBe(1);
     expect(r.stdout).toMatch(/E0210/);
     expect(r.stdout).not.toMatch(/W0001/);
   });
 
-  it("exits 2 with one line and no stack for a missing file", () => {
-    const r = mlspec(["check", path.join(work, "nope.mlspec")]);
+  it("exits 2 with one line and no stack for a missing file", async () => {
+    const r = await mlspec(["check", path.join(work, "nope.mlspec")]);
     expect(r.status).toBe(2);
     expect(r.stdout).toBe("");
     expect(r.stderr.trimEnd().split("\n")).toHaveLength(1);
@@ -106,31 +116,32 @@ describe("mlspec check", () => {
     expectNoStack(r.stderr);
   });
 
-  it("exits 2 for a directory given as a file", () => {
-    const r = mlspec(["check", work]);
+  it("exits 2 for a directory given as a file", async () => {
+    const r = await mlspec(["check", work]);
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/not a file/);
     expectNoStack(r.stderr);
   });
 
-  it("exits 2 on an unknown option, an unknown format and no file", () => {
-    for (const args of [["check", "--bogus", CHURN], ["check", "--format", "xml", CHURN], ["check"], ["frobnicate"]]) {
-      const r = mlspec(args);
-      expect(r.status, args.join(" ")).toBe(2);
+  it("exits 2 on an unknown option, an unknown format and no file", async () => {
+    const cases = [["check", "--bogus", CHURN], ["check", "--format", "xml", CHURN], ["check"], ["frobnicate"]];
+    const results = await Promise.all(cases.map((args) => mlspec(args)));
+    results.forEach((r, i) => {
+      expect(r.status, cases[i]!.join(" ")).toBe(2);
       expect(r.stdout).toBe("");
       expectNoStack(r.stderr);
-    }
+    });
   });
 
-  it("checks several files and fails when any has errors", () => {
-    const r = mlspec(["check", CHURN, writeSpec("broken.mlspec", BROKEN)]);
+  it("checks several files and fails when any has errors", async () => {
+    const r = await mlspec(["check", CHURN, writeSpec("broken.mlspec", BROKEN)]);
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/2 files: 1 error, 1 warning/);
   });
 
-  it("--format json prints exactly {diagnostics: [...]} with the documented fields", () => {
+  it("--format json prints exactly {diagnostics: [...]} with the documented fields", async () => {
     const file = writeSpec("broken.mlspec", BROKEN);
-    const r = mlspec(["check", "--format", "json", file]);
+    const r = await mlspec(["check", "--format", "json", file]);
     expect(r.status).toBe(1);
     expect(r.stderr).toBe("");
     const out = JSON.parse(r.stdout) as { diagnostics: Array<Record<string, unknown>> };
@@ -159,14 +170,14 @@ describe("mlspec check", () => {
     expect(String(error.file).endsWith("broken.mlspec")).toBe(true);
   });
 
-  it("--format json prints an empty list for a clean spec", () => {
-    const r = mlspec(["check", "--format", "json", CHURN]);
+  it("--format json prints an empty list for a clean spec", async () => {
+    const r = await mlspec(["check", "--format", "json", CHURN]);
     expect(r.status).toBe(0);
     expect(JSON.parse(r.stdout)).toEqual({ diagnostics: [] });
   });
 
-  it("--format sarif prints a SARIF 2.1.0 log", () => {
-    const r = mlspec(["check", "--format", "sarif", writeSpec("broken.mlspec", BROKEN)]);
+  it("--format sarif prints a SARIF 2.1.0 log", async () => {
+    const r = await mlspec(["check", "--format", "sarif", writeSpec("broken.mlspec", BROKEN)]);
     expect(r.status).toBe(1);
     const log = JSON.parse(r.stdout) as any;
     expect(log.version).toBe("2.1.0");
@@ -192,27 +203,27 @@ describe("mlspec check", () => {
   });
 });
 
-describe("mlspec plan", () => {
-  it("prints the plan on stdout", () => {
-    const r = mlspec(["plan", CHURN]);
+describe.concurrent("mlspec plan", () => {
+  it("prints the plan on stdout", async () => {
+    const r = await mlspec(["plan", CHURN]);
     expect(r.status).toBe(0);
     const plan = JSON.parse(r.stdout);
     expect(plan.planVersion).toBe(1);
     expect(r.stdout).toBe(readFileSync(path.join(REPO, "test/plan/golden/churn.plan.json"), "utf8"));
   });
 
-  it("--out writes the same plan to a file and nothing to stdout", () => {
+  it("--out writes the same plan to a file and nothing to stdout", async () => {
     const out = path.join(work, "churn.plan.json");
-    const r = mlspec(["plan", CHURN, "--out", out]);
+    const r = await mlspec(["plan", CHURN, "--out", out]);
     expect(r.status).toBe(0);
     expect(r.stdout).toBe("");
     expect(r.stderr).toMatch(/plan written to/);
-    expect(readFileSync(out, "utf8")).toBe(mlspec(["plan", CHURN]).stdout);
+    expect(readFileSync(out, "utf8")).toBe((await mlspec(["plan", CHURN])).stdout);
   });
 
-  it("exits 1 without writing a plan when the spec has errors", () => {
+  it("exits 1 without writing a plan when the spec has errors", async () => {
     const out = path.join(work, "broken.plan.json");
-    const r = mlspec(["plan", writeSpec("broken.mlspec", BROKEN), "--out", out]);
+    const r = await mlspec(["plan", writeSpec("broken.mlspec", BROKEN), "--out", out]);
     expect(r.status).toBe(1);
     expect(r.stdout).toBe("");
     expect(r.stderr).toMatch(/E0210/);
@@ -220,75 +231,75 @@ describe("mlspec plan", () => {
     expect(existsSync(out)).toBe(false);
   });
 
-  it("exits 2 for a missing file or an unwritable --out", () => {
-    expect(mlspec(["plan", path.join(work, "nope.mlspec")]).status).toBe(2);
-    const r = mlspec(["plan", CHURN, "--out", path.join(work, "no-such-dir", "plan.json")]);
+  it("exits 2 for a missing file or an unwritable --out", async () => {
+    expect((await mlspec(["plan", path.join(work, "nope.mlspec")])).status).toBe(2);
+    const r = await mlspec(["plan", CHURN, "--out", path.join(work, "no-such-dir", "plan.json")]);
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/^mlspec: cannot write /);
     expectNoStack(r.stderr);
   });
 });
 
-describe("mlspec fmt", () => {
+describe.concurrent("mlspec fmt", () => {
   const messy = readFileSync(CHURN, "utf8").replace(/ {2}/g, "    ").replace(/ = /g, "=");
 
-  it("--check exits 1 and lists an unformatted file, changing nothing", () => {
+  it("--check exits 1 and lists an unformatted file, changing nothing", async () => {
     const file = writeSpec("messy.mlspec", messy);
-    const r = mlspec(["fmt", "--check", file]);
+    const r = await mlspec(["fmt", "--check", file]);
     expect(r.status).toBe(1);
     expect(r.stdout).toBe(`${file}\n`);
     expect(readFileSync(file, "utf8")).toBe(messy);
   });
 
-  it("formats in place; --check then exits 0", () => {
+  it("formats in place; --check then exits 0", async () => {
     const file = writeSpec("messy.mlspec", messy);
-    expect(mlspec(["fmt", file]).status).toBe(0);
+    expect((await mlspec(["fmt", file])).status).toBe(0);
     const formatted = readFileSync(file, "utf8");
     expect(formatted).toBe(printFile(parse(messy).file));
-    const r = mlspec(["fmt", "--check", file]);
+    const r = await mlspec(["fmt", "--check", file]);
     expect(r.status).toBe(0);
     expect(r.stdout).toBe("");
   });
 
-  it("leaves a formatted file untouched", () => {
+  it("leaves a formatted file untouched", async () => {
     const formatted = printFile(parse(readFileSync(CHURN, "utf8")).file);
     const file = writeSpec("formatted.mlspec", formatted);
-    const r = mlspec(["fmt", file]);
+    const r = await mlspec(["fmt", file]);
     expect(r.status).toBe(0);
     expect(r.stderr).toBe("");
     expect(readFileSync(file, "utf8")).toBe(formatted);
   });
 
-  it("exits 1 on a file with syntax errors and does not rewrite it", () => {
+  it("exits 1 on a file with syntax errors and does not rewrite it", async () => {
     const bad = "mlspec 1\ndataset d {\n  source = \n";
     const file = writeSpec("syntax.mlspec", bad);
-    const r = mlspec(["fmt", file]);
+    const r = await mlspec(["fmt", file]);
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/syntax errors/);
     expect(readFileSync(file, "utf8")).toBe(bad);
   });
 
-  it("exits 2 for a missing file", () => {
-    expect(mlspec(["fmt", path.join(work, "nope.mlspec")]).status).toBe(2);
+  it("exits 2 for a missing file", async () => {
+    expect((await mlspec(["fmt", path.join(work, "nope.mlspec")])).status).toBe(2);
   });
 });
 
-describe("help", () => {
-  it("`mlspec --help` and `--version` exit 0", () => {
-    const help = mlspec(["--help"]);
+describe.concurrent("help", () => {
+  it("`mlspec --help` and `--version` exit 0", async () => {
+    const help = await mlspec(["--help"]);
     expect(help.status).toBe(0);
     expect(help.stdout).toMatch(/Usage: mlspec/);
-    expect(mlspec(["--version"]).status).toBe(0);
+    expect((await mlspec(["--version"])).status).toBe(0);
   });
 
-  it("every command answers --help with exit 0", () => {
-    const listed = mlspec(["--help"]).stdout.split("Commands:")[1] ?? "";
+  it("every command answers --help with exit 0", async () => {
+    const listed = (await mlspec(["--help"])).stdout.split("Commands:")[1] ?? "";
     const commands = [...listed.matchAll(/^ {2}([a-z][a-z-]*)/gm)].map((m) => m[1]!).filter((c) => c !== "help");
     expect(commands).toEqual(expect.arrayContaining(["check", "plan", "fmt"]));
-    for (const c of commands) {
-      const r = mlspec([c, "--help"]);
-      expect(r.status, c).toBe(0);
-      expect(r.stdout, c).toMatch(new RegExp(`Usage: mlspec ${c}`));
-    }
+    const results = await Promise.all(commands.map((c) => mlspec([c, "--help"])));
+    results.forEach((r, i) => {
+      expect(r.status, commands[i]).toBe(0);
+      expect(r.stdout, commands[i]).toMatch(new RegExp(`Usage: mlspec ${commands[i]}`));
+    });
   });
 });
