@@ -33,7 +33,11 @@ export function registerServe(program: Command, setExit: (code: number) => void)
     .option("--workspace <dir>", "workspace directory (default: .mlspec beside the spec)")
     .option("--port <n>", "listen on this port for every serve block (0: any free port)", integerFlag("--port", 0, 65535))
     .option("--host <host>", "listen on this address for every serve block")
-    .addOption(new Option("--executor <where>", "where models run: a worker thread each, or the event-loop thread").choices(["worker", "inline"]).default("worker"))
+    .addOption(
+      new Option("--executor <where>", "where models run: on the event-loop thread (least overhead) or a worker thread each (deadlines fire during a slow run)")
+        .choices(["inline", "worker"])
+        .default("inline"),
+    )
     .option("--poll <ms>", "how often to check the registry for new model versions (0: only on SIGHUP)", integerFlag("--poll", 0, 86_400_000))
     .option("--no-log", "do not log predictions to the workspace")
     .action(async (file: string, flags: ServeFlags) => {

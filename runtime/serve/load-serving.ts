@@ -27,7 +27,7 @@ export interface LoadServingOptions {
   workspace?: string;
   /** Only these serve blocks (default: all). */
   serves?: string[];
-  /** Where onnxruntime runs: a worker thread per model (default) or the event-loop thread. */
+  /** Where onnxruntime runs: the event-loop thread (default) or a worker thread per model. */
   executor?: ExecutorKind;
   /** How often to look for aliases that moved, in ms (default 2000; 0: only on refresh()). */
   pollMs?: number;
@@ -108,7 +108,7 @@ export async function loadServing(specPath: string, options: LoadServingOptions 
   const metrics = new ServeMetrics();
   const endpoints: ServeEndpoint[] = [];
   let sink: PredictionSink | undefined;
-  const executor = options.executor ?? "worker";
+  const executor = options.executor ?? "inline";
   try {
     if (options.predictionLog !== false) {
       const sinkOptions = typeof options.predictionLog === "object" ? options.predictionLog : {};

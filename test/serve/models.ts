@@ -117,19 +117,23 @@ export function singleRowOnlyModel(): Uint8Array {
 }
 
 /**
- * A slow model with the churn inputs: `layers` chained [N, width] x [width, width]
- * products over one shared weight, so one row costs layers * width^2
- * multiply-adds while the file stays small. For deadline tests.
+ * A slow model with the churn inputs: each row's `tenure` is spread over a
+ * [rows, width] matrix that goes through `layers` products with one
+ * [width, width] weight, so a row costs rows * width^2 * layers multiply-adds
+ * while the graph stays a handful of nodes and the file small. For deadline tests.
  */
-export function slowModel(options: { layers: number; width: number }): Uint8Array {
-  const { layers, width } = options;
+export function slowModel(options: { rows?: number; width?: number; layers: number }): Uint8Array {
+  const rows = options.rows ?? 4096;
+  const width = options.width ?? 256;
   const graph = new OnnxGraphBuilder();
   const tenure = graph.addInput({ name: "tenure", type: "float", dims: ["N", 1] });
+  const cube = graph.node("Expand", [graph.node("Reshape", [tenure, graph.int64s([-1, 1, 1], [3])]), graph.int64s([1, rows, width], [3])]);
   const weight = graph.floats(new Float32Array(width * width).fill(1 / width), [width, width]);
-  let x = graph.node("MatMul", [tenure, graph.floats(new Float32Array(width).fill(0.01), [1, width])]);
-  for (let i = 0; i < layers; i++) x = graph.node("MatMul", [x, weight]);
-  const summed = graph.node("ReduceMean", [x], { axes: { ints: [1] }, keepdims: { int: 1 } });
-  graph.nodeTo("probability", "Sigmoid", [summed]);
+  let x = cube;
+  for (let i = 0; i < options.layers; i++) x = graph.node("MatMul", [x, weight]);
+  const mean = graph.node("ReduceMean", [x], { axes: { ints: [1, 2] }, keepdims: { int: 1 } });
+  const flat = graph.node("Reshape", [mean, graph.int64s([-1, 1], [2])]);
+  graph.nodeTo("probability", "Sigmoid", [graph.node("Mul", [flat, graph.floats([0.01], [1, 1])])]);
   graph.addOutput({ name: "probability", type: "float", dims: ["N", 1] });
   return serializeModel(graph, { graphName: "slow", metadata: { "mlspec.task": "binary", "mlspec.output": "probability", "mlspec.classes": '["false","true"]' } });
 }
@@ -242,4 +246,92 @@ export function makeProject(specText: string, extraFiles: Record<string, string>
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+// ------------------------------------------------------------------ flowers
+// A second project with a multiclass and a regression model, served by two
+// serve blocks on one port.
+
+export const FLOWER_COLUMNS: RawColumn[] = [
+  { name: "sepal_length", type: { kind: "float" } },
+  { name: "sepal_width", type: { kind: "float" } },
+  { name: "species", type: { kind: "enum", values: ["setosa", "versicolor", "virginica"] } },
+  { name: "petal_length", type: { kind: "float" } },
+];
+
+const FLOWER_FEATURES: FeatureDef[] = [
+  { name: "sl", inputs: ["sepal_length"], stages: [{ fn: "standardize", args: {} }] },
+  { name: "sw", inputs: ["sepal_width"], stages: [{ fn: "standardize", args: {} }] },
+];
+
+export function flowerRows(seed: number, count: number): ChurnRow[] {
+  const rng = new Rng(seed);
+  return Array.from({ length: count }, () => ({
+    sepal_length: Math.round(rng.uniform(4, 8) * 10) / 10,
+    sepal_width: Math.round(rng.uniform(2, 4.5) * 10) / 10,
+  }));
+}
+
+export function flowerModel(task: "multiclass" | "regression", seed: number): BuiltModel {
+  const rng = new Rng(seed);
+  const pipeline = fitPipeline(FLOWER_FEATURES, FLOWER_COLUMNS, toColumns(flowerRows(seed + 7, 50), FLOWER_COLUMNS));
+  const units = task === "multiclass" ? 3 : 1;
+  const network: Network = {
+    kind: "sequential",
+    inputWidth: pipeline.width,
+    layers: [dense(rng, pipeline.width, 8, "tanh"), dense(rng, 8, units, "linear")],
+    head: task === "multiclass" ? "softmax" : "identity",
+  };
+  const bytes = exportOnnx({
+    pipeline,
+    network,
+    task,
+    ...(task === "multiclass" ? { classes: ["setosa", "versicolor", "virginica"] } : {}),
+    columns: FLOWER_COLUMNS,
+    metadata: { specHash: "test", modelName: task === "multiclass" ? "species_mlp" : "petal_reg", modelVersion: seed },
+  });
+  return { bytes, pipeline, network };
+}
+
+export function flowerSpecText(): string {
+  return `mlspec 1
+
+dataset flowers {
+  source = csv("flowers.csv")
+  contract {
+    sepal_length : float range 0..20
+    sepal_width  : float range 0..20
+    species      : enum("setosa", "versicolor", "virginica")
+    petal_length : float range 0..20
+  }
+}
+
+features flower_features from flowers {
+  sl = standardize(sepal_length)
+  sw = standardize(sepal_width)
+}
+
+model species_mlp {
+  task    = multiclass_classification(target = species)
+  inputs  = flower_features
+  arch    = mlp(hidden = [8])
+}
+
+model petal_reg {
+  task    = regression(target = petal_length)
+  inputs  = flower_features
+  arch    = mlp(hidden = [8])
+}
+
+serve species_api {
+  model = species_mlp@champion
+  http(port = 0)
+}
+
+serve petal_api {
+  model = petal_reg@champion
+  http(port = 0)
+  batching(max_batch = 16, max_wait = 1ms)
+}
+`;
 }

@@ -26,33 +26,6 @@ declare module "fastify" {
   }
 }
 
-const modelSchema = { type: "object", properties: { name: { type: "string" }, version: { type: "integer" } } } as const;
-const fallbackSchema = {
-  type: "object",
-  properties: { reason: { type: "string" }, message: { type: "string" }, primary: modelSchema },
-} as const;
-const rowProperties = {
-  prediction: {},
-  probabilities: { type: "object", additionalProperties: { type: "number" } },
-  score: { type: "number" },
-  model: modelSchema,
-} as const;
-
-/** Response schemas: fastify serializes answers with them (fast-json-stringify). */
-const singleSchema = {
-  type: "object",
-  properties: { requestId: { type: "string" }, ...rowProperties, fallback: fallbackSchema },
-} as const;
-const batchSchema = {
-  type: "object",
-  required: ["predictions"],
-  properties: {
-    requestId: { type: "string" },
-    predictions: { type: "array", items: { type: "object", properties: rowProperties } },
-    model: modelSchema,
-    fallback: fallbackSchema,
-  },
-} as const;
 const errorSchema = {
   type: "object",
   properties: {
@@ -80,7 +53,8 @@ export async function predictRoutes(app: FastifyInstance, options: PredictRoutes
       method: "POST",
       url: `/v1/${name}/predict`,
       bodyLimit: options.bodyLimits[name]!,
-      schema: { response: { 200: { anyOf: [batchSchema, singleSchema] }, "4xx": errorSchema, "5xx": errorSchema } },
+      // answers are serialized here (their shape depends on the task); errors by fastify from the schema
+      schema: { response: { "4xx": errorSchema, "5xx": errorSchema } },
       onRequest: (request: FastifyRequest, _reply: FastifyReply, done: () => void) => {
         request.mlspecReceivedAt = performance.now();
         done();
@@ -106,7 +80,8 @@ export async function predictRoutes(app: FastifyInstance, options: PredictRoutes
           const result = await endpoint.predict(parsed.rows, { requestId: request.id, receivedAt: request.mlspecReceivedAt, time: Date.now() });
           request.mlspecAnsweredBy = result.model;
           if (result.fallback) reply.header("x-mlspec-fallback", result.fallback.reason);
-          return answer(result, parsed.batch);
+          reply.type("application/json; charset=utf-8");
+          return JSON.stringify(answer(result, parsed.batch));
         } catch (error) {
           if (error instanceof PredictionUnavailableError) {
             reply.code(error.statusCode);
