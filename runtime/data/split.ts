@@ -76,7 +76,7 @@ function rowKeySql(seed: number, from: string, row: string): string {
 
 /** fmix32 of column `input` in five steps named <prefix>1..5 (k1..k5 or m1..m5); products stay below 2^64. */
 function fmix32Sql(input: string, prefix: string): string[] {
-  const n = (i: number) => (prefix === "k" ? `k${i}` : `m${i}`);
+  const n = (i: number) => `${prefix}${i}`;
   return [
     `xor(${input}, ${input} >> 16) AS ${n(1)}`,
     `(${n(1)} * ${0x85ebca6b}::UBIGINT) & ${MASK32} AS ${n(2)}`,
