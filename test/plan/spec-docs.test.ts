@@ -126,6 +126,12 @@ describe("spec/language.md", () => {
     expect(new Set(words.filter((w) => CONSTRAINT_WORDS.has(w!)))).toEqual(CONSTRAINT_WORDS);
   });
 
+  it("cites only diagnostic codes that spec/diagnostics.md documents", () => {
+    const documented = new Set([...readFileSync(path.join(REPO, "spec/diagnostics.md"), "utf8").matchAll(/^## ([EW]\d{4})$/gm)].map((m) => m[1]));
+    const cited = new Set([...languageDoc.matchAll(/\b([EW]\d{4})\b/g)].map((m) => m[1]));
+    expect([...cited].filter((c) => !documented.has(c))).toEqual([]);
+  });
+
   it("opens with a complete example that checks clean", () => {
     const example = fence(languageDoc, "mlspec")[0]!;
     const result = checkProgram(programFromText(example));
