@@ -77,9 +77,11 @@ export async function runSpec(specPath: string, opts: RunSpecOptions = {}): Prom
       ["model", "version", "status", "alias", ...metricColumns(summary)],
       summary.models.map((m) => [m.model, m.version ? `v${m.version}` : "-", m.status ?? "-", m.alias ? `@${m.alias}` : "-", ...metricColumns(summary).map((k) => (m.metrics[k] === undefined ? "" : fmt(m.metrics[k]!)))]),
     );
+    // a rejection is what exit 3 means: with --quiet it is still said, on stderr
+    const explain = opts.quiet ? err : (text: string) => reporter.line(text);
     for (const m of summary.models.filter((x) => x.status === "rejected")) {
-      reporter.line(`${m.model} v${m.version} rejected by its gates:`);
-      for (const r of m.gate.reasons) reporter.line(`  - ${r}`);
+      explain(`${m.model} v${m.version} rejected by its gates:`);
+      for (const r of m.gate.reasons) explain(`  - ${r}`);
     }
     if (opts.json) process.stdout.write(JSON.stringify(summary, null, 2) + "\n");
     return { exitCode: summary.models.some((m) => m.status === "rejected") ? EXIT.gateFailed : 0, summary };

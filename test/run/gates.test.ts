@@ -65,8 +65,11 @@ describe("gates", () => {
 
   it("`auc >= champion.auc - 0.01` rejects a version clearly worse than the champion", async () => {
     fs.writeFileSync(p.spec, binarySpec({ epochs: 4, features: WEAK_FEATURES, gates: ["auc >= champion.auc - 0.01"] }));
-    const r = await run(p.spec);
+    const r = await run(p.spec, { quiet: true });
     expect(r.exitCode).toBe(3);
+    // --quiet still says why the run failed, on stderr
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toMatch(/^m v3 rejected by its gates:\n {2}- auc >= champion\.auc - 0\.01: auc is [\d.]+, needs >= [\d.]+\n$/);
     const m = r.summary!.models[0]!;
     expect(m.status).toBe("rejected");
     expect(m.metrics.auc!).toBeLessThan(championAuc - 0.01);
