@@ -11,6 +11,7 @@ import type { Network } from "../model/network.js";
 import { RunError, EXIT } from "./errors.js";
 import { contentKey, type ModelOutcome } from "./executor.js";
 import { decodeNetwork, encodeNetwork } from "./network-codec.js";
+import { fitTargetScale, scaleTargets, shouldScale, unscaleNetwork } from "./target-scale.js";
 import type { Reporter } from "./reporter.js";
 
 export interface FeaturesView {
@@ -90,7 +91,8 @@ export function trainDataOf(task: TaskSpec, f: FeaturesView, labels: { train: Fl
     ...(ix ? { indices: { user: f.outputs[part].indices[ix.user]!, item: f.outputs[part].indices[ix.item]! } } : {}),
   });
   const card = ix
-    ? { user: f.pipeline.indexFeatures.find((x) => x.name === ix.user)!.cardinality, item: f.pipeline.indexFeatures.find((x) => x.name === ix.item)!.cardinality }
+    ? // embed_index counts its unknown id; the trainer adds the unknown row itself
+      { user: f.pipeline.indexFeatures.find((x) => x.name === ix.user)!.cardinality - 1, item: f.pipeline.indexFeatures.find((x) => x.name === ix.item)!.cardinality - 1 }
     : undefined;
   return {
     train: split("train", labels.train),
@@ -106,10 +108,11 @@ export async function trainModel(step: StepOf<"train">, ctx: TrainContext, trial
   const f = ctx.features(p.features);
   const labels = ctx.labels(p.task, f as never);
   const config = trainConfigOf(p, labels.classes);
-  const data = trainDataOf(p.task, f, labels);
+  const scale = shouldScale(p.task.kind, p.arch.kind) ? fitTargetScale(labels.train) : undefined;
+  const data = trainDataOf(p.task, f, scale ? { train: scaleTargets(labels.train, scale), validation: scaleTargets(labels.validation, scale) } : labels);
   const dataHash = ctx.dataHash(f.dataset);
   const reg = ctx.ws.registry;
-  const key = contentKey("train/1", config, f.pipelineSha, dataHash, ctx.backend);
+  const key = contentKey("train/2", config, f.pipelineSha, dataHash, ctx.backend);
   const runParams = { arch: p.arch, train: p.train, metrics: p.metrics, features: p.features, pipeline: f.pipelineSha, cacheKey: key };
   const label = trial ? `${p.model}#${trial.trialNumber}` : p.model;
   const started = Date.now();
@@ -163,14 +166,15 @@ export async function trainModel(step: StepOf<"train">, ctx: TrainContext, trial
     ctx.reporter.endBar();
     const trainMs = Date.now() - started;
     reg.logTiming(id, "train", trainMs);
-    const stored = { network: encodeNetwork(result.network), epochs: result.history.epochs.length, stopReason: result.history.stopReason, bestEpoch: result.history.bestEpoch };
+    const network = scale ? unscaleNetwork(result.network, scale) : result.network;
+    const stored = { network: encodeNetwork(network), epochs: result.history.epochs.length, stopReason: result.history.stopReason, bestEpoch: result.history.bestEpoch };
     const sha = ctx.ws.artifacts.put(JSON.stringify(stored), { kind: "network", model: p.model, run: id });
     if (!trial) reg.cacheStep(key, "train", sha);
     if (!trial) {
       const why = result.history.stopReason === "early_stop" ? `, early stop (best epoch ${result.history.bestEpoch})` : "";
       ctx.reporter.step(`train:${p.model}`, `${stored.epochs} epochs in ${(trainMs / 1000).toFixed(1)}s on ${ctx.backend}${why}`);
     }
-    return base(p, id, result.network, sha, labels.classes, runParams, false, stored.epochs, trainMs, result.history.stopReason === "callback");
+    return base(p, id, network, sha, labels.classes, runParams, false, stored.epochs, trainMs, result.history.stopReason === "callback");
   } catch (e) {
     ctx.reporter.endBar();
     const reason = e instanceof DivergedError ? `diverged: ${e.message}` : (e as Error).message;
