@@ -39,6 +39,8 @@ export class AstBuilder {
     private readonly unreadable: number[] = [],
     /** Lines that already have a syntax error: a stray token there is not reported again. */
     private readonly errorLines = new Set<number>(),
+    /** Offsets of the syntax errors the parser met (E0003), to mark blocks as recovered. */
+    private readonly syntaxErrors: number[] = [],
   ) {}
 
   /** A statement that starts after an unreadable character or a stray token on its line is that mistake's debris. */
@@ -68,18 +70,30 @@ export class AstBuilder {
   private nodes(n: CstNode, key: string): CstNode[] {
     return (n.children[key] ?? []).filter((e): e is CstNode => !isToken(e));
   }
+  // node/token are the hot path of building: they look up without allocating
   private node(n: CstNode, key: string, i = 0): CstNode | undefined {
-    return this.nodes(n, key)[i];
+    const list = n.children[key];
+    if (!list) return undefined;
+    for (const e of list) if (!isToken(e) && i-- === 0) return e;
+    return undefined;
   }
   private tokens(n: CstNode, key: string): IToken[] {
     return (n.children[key] ?? []).filter(isToken).filter((t) => !Number.isNaN(t.startOffset));
   }
   private token(n: CstNode, key: string, i = 0): IToken | undefined {
-    return this.tokens(n, key)[i];
+    const list = n.children[key];
+    if (!list) return undefined;
+    for (const e of list) if (isToken(e) && !Number.isNaN(e.startOffset) && i-- === 0) return e;
+    return undefined;
   }
 
   /** The span of everything a CST node covers. */
   private span(n: CstNode): Span {
+    const loc = n.location;
+    // tracked by the parser, except around tokens that recovery inserted (NaN)
+    if (loc && Number.isFinite(loc.startOffset) && Number.isFinite(loc.endOffset) && !n.recoveredNode) {
+      return { start: loc.startOffset, end: loc.endOffset! + 1 };
+    }
     let start = Infinity;
     let end = -Infinity;
     const walk = (node: CstNode) => {
@@ -95,17 +109,6 @@ export class AstBuilder {
     };
     walk(n);
     return Number.isFinite(start) ? { start, end } : { start: 0, end: 0 };
-  }
-
-  /** Did recovery patch or cut this node (an inserted token, a resynced rule)? */
-  private recovered(n: CstNode): boolean {
-    if (n.recoveredNode) return true;
-    for (const list of Object.values(n.children)) {
-      for (const e of list) {
-        if (isToken(e) ? Number.isNaN(e.startOffset) : this.recovered(e)) return true;
-      }
-    }
-    return false;
   }
 
   private ident(t: IToken): A.Ident {
@@ -133,6 +136,13 @@ export class AstBuilder {
       if (block) file.blocks.push(block);
     }
     file.blocks.sort((a, b) => a.span.start - b.span.start);
+    // a syntax error between a block's start and the next block's start was recovered
+    // from inside that block (a missing `}` is met at the next block or the end)
+    const errors = [...this.syntaxErrors, ...this.unreadable];
+    file.blocks.forEach((b, i) => {
+      const end = file.blocks[i + 1]?.span.start ?? Infinity;
+      if (errors.some((o) => o >= b.span.start && o < end)) b.recovered = true;
+    });
     return file;
   }
 
@@ -167,7 +177,7 @@ export class AstBuilder {
           : undefined,
       body,
       span: this.span(n),
-      ...(kw.tokenType.name in BLOCK_KINDS && !this.recovered(n) && !this.droppedDebris ? {} : { recovered: true }),
+      ...(kw.tokenType.name in BLOCK_KINDS && !this.droppedDebris ? {} : { recovered: true }),
     };
   }
 
@@ -227,6 +237,7 @@ export class AstBuilder {
     const pathNode = this.node(n, "path");
     if (!pathNode) return undefined;
     const target = this.path(pathNode);
+    if (target.parts.length === 0) return undefined;
     const span = this.span(n);
     const expr = (key: string): A.Expr => {
       const e = this.node(n, key);
@@ -308,6 +319,9 @@ export class AstBuilder {
 
   /** Left-associative chains: or/and/additive/multiplicative share this shape. */
   private binaryChain(n: CstNode, childKey: string, ...opKeys: string[]): A.Expr {
+    const list = n.children[childKey];
+    // most chains hold one operand and no operator: a literal or a name
+    if (list?.length === 1 && !isToken(list[0])) return this.dispatch(list[0]);
     const operands = this.nodes(n, childKey).map((c) => this.dispatch(c));
     const ops = opKeys
       .flatMap((k) => this.tokens(n, k))
@@ -393,6 +407,8 @@ export class AstBuilder {
     const p = this.node(n, "path");
     if (!p) return { kind: "error", span: this.span(n) };
     const path = this.path(p);
+    // a path whose name recovery had to invent is no reference
+    if (path.parts.length === 0) return { kind: "error", span: this.span(n) };
     const aliasTok = this.token(n, "alias");
     const refEnd = aliasTok ? tokenSpan(aliasTok).end : path.span.end;
     const ref: A.RefExpr = {

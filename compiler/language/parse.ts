@@ -192,7 +192,8 @@ export function parse(text: string, fileName = "<input>"): ParseResult {
     const { message, help, span } = describe(e, source);
     diagnostics.error("E0003", source, span, message, { help, label: span.start === span.end ? "expected here" : undefined });
   }
-  const builder = new AstBuilder(source, diagnostics, lexed.errors.map((e) => e.offset), seenLines);
+  const syntaxErrors = errors.map((e) => (Number.isNaN(e.token.startOffset) ? text.length : e.token.startOffset));
+  const builder = new AstBuilder(source, diagnostics, lexed.errors.map((e) => e.offset), seenLines, [...syntaxErrors, ...afterUnterminated]);
   const file = builder.file(cst, lexed.groups["comments"] ?? []);
   return { file, diagnostics };
 }

@@ -29,7 +29,8 @@ class MlspecParser extends CstParser {
   private resyncToken: IToken | undefined;
 
   constructor() {
-    super(T.allTokens, { recoveryEnabled: true, maxLookahead: 3 });
+    // node locations let the AST builder read a node's span without walking it
+    super(T.allTokens, { recoveryEnabled: true, maxLookahead: 3, nodeLocationTracking: "onlyOffset" });
     this.performSelfAnalysis();
   }
 
@@ -38,6 +39,15 @@ class MlspecParser extends CstParser {
   // the rest of the line (never a `}`), and it only patches in a missing token where
   // a line ends or before a closing bracket. Otherwise `label churned` resyncs at
   // `churned` and reports the next line too: one mistake, two messages.
+
+  /**
+   * Alternatives of each OR, built once: chevrotain's performance advice, since a
+   * fresh array of closures per call is most of a parse's garbage.
+   */
+  private readonly altCache: unknown[] = [];
+  private alts<T>(id: number, make: () => T): T {
+    return (this.altCache[id] ??= make()) as T;
+  }
 
   private get internals(): RecoveryInternals {
     return this as unknown as RecoveryInternals;
@@ -100,14 +110,14 @@ class MlspecParser extends CstParser {
   file = this.RULE("file", () => {
     this.OPTION(() => this.SUBRULE(this.header));
     this.MANY(() =>
-      this.OR({
+      this.OR(this.alts(1, () => ({
         // `import` is a soft keyword, so a block with a misspelt kind could start with it
         IGNORE_AMBIGUITIES: true,
         DEF: [
           { ALT: () => this.SUBRULE(this.importDecl) },
           { ALT: () => this.SUBRULE(this.block) },
         ],
-      }),
+      }))),
     );
   });
 
@@ -122,7 +132,7 @@ class MlspecParser extends CstParser {
   });
 
   block = this.RULE("block", () => {
-    this.OR({
+    this.OR(this.alts(2, () => ({
       IGNORE_AMBIGUITIES: true,
       DEF: [
         ...T.BlockKeywords.map((kw) => ({ ALT: () => this.CONSUME(kw, { LABEL: "keyword" }) })),
@@ -130,13 +140,13 @@ class MlspecParser extends CstParser {
         // name survive; the AST builder reports the kind (E0003)
         { GATE: () => tokenMatcher(this.LA(2), T.Identifier) && [T.LCurly, T.FromKw, T.ForKw].includes(this.LA(3).tokenType), ALT: () => this.CONSUME3(T.Identifier, { LABEL: "badKeyword" }) },
       ],
-    });
+    })));
     this.CONSUME(T.Identifier, { LABEL: "name" });
     this.OPTION(() => {
-      this.OR2([
+      this.OR2(this.alts(3, () => [
         { ALT: () => this.CONSUME(T.FromKw, { LABEL: "relation" }) },
         { ALT: () => this.CONSUME(T.ForKw, { LABEL: "relation" }) },
-      ]);
+      ]));
       this.CONSUME2(T.Identifier, { LABEL: "target" });
     });
     this.SUBRULE(this.body);
@@ -153,18 +163,18 @@ class MlspecParser extends CstParser {
   });
 
   statement = this.RULE("statement", () => {
-    this.OR([
+    this.OR(this.alts(4, () => [
       { ALT: () => this.SUBRULE(this.requireStmt) },
       { ALT: () => this.SUBRULE(this.retrainStmt) },
       { ALT: () => this.SUBRULE(this.pathStmt) },
       { ALT: () => this.CONSUME(T.Semicolon) },
       { ALT: () => this.SUBRULE(this.stray) },
-    ]);
+    ]));
   });
 
   /** A token where a statement should start (`metrics = , auc` → `,`): see T.StrayTokens. */
   stray = this.RULE("stray", () => {
-    this.OR(T.StrayTokens.map((t) => ({ ALT: () => this.CONSUME(t, { LABEL: "token" }) })));
+    this.OR(this.alts(5, () => T.StrayTokens.map((t) => ({ ALT: () => this.CONSUME(t, { LABEL: "token" }) }))));
   });
 
   requireStmt = this.RULE("requireStmt", () => {
@@ -204,31 +214,31 @@ class MlspecParser extends CstParser {
 
   pathStmt = this.RULE("pathStmt", () => {
     this.SUBRULE(this.path);
-    this.OR([
+    this.OR(this.alts(6, () => [
       // A value starts on the line of its `=` or `~`: `timeout =` with nothing after it
       // must not take the next line's `slo` as its value. The AST builder reports it.
       {
         ALT: () => {
           this.CONSUME(T.Equals);
-          this.OR4({
+          this.OR4(this.alts(15, () => ({
             IGNORE_AMBIGUITIES: true,
             DEF: [
               { GATE: () => this.onSameLine(), ALT: () => this.SUBRULE(this.expression, { LABEL: "assign" }) },
               { GATE: () => !this.onSameLine(), ALT: EMPTY_ALT() },
             ],
-          });
+          })));
         },
       },
       {
         ALT: () => {
           this.CONSUME(T.Tilde);
-          this.OR5({
+          this.OR5(this.alts(16, () => ({
             IGNORE_AMBIGUITIES: true,
             DEF: [
               { GATE: () => this.onSameLine(), ALT: () => this.SUBRULE2(this.expression, { LABEL: "sample" }) },
               { GATE: () => !this.onSameLine(), ALT: EMPTY_ALT() },
             ],
-          });
+          })));
           this.OPTION3(() => {
             this.CONSUME(T.WhenKw);
             this.SUBRULE4(this.expression, { LABEL: "when" });
@@ -246,7 +256,7 @@ class MlspecParser extends CstParser {
       { ALT: () => { this.CONSUME(T.LParen); this.SUBRULE(this.args); this.CONSUME(T.RParen); } },
       { ALT: () => this.SUBRULE(this.body) },
       { ALT: () => { this.SUBRULE(this.compareOp); this.SUBRULE3(this.expression, { LABEL: "compare" }); } },
-    ]);
+    ]));
   });
 
   typeExpr = this.RULE("typeExpr", () => {
@@ -270,7 +280,7 @@ class MlspecParser extends CstParser {
   });
 
   compareOp = this.RULE("compareOp", () => {
-    this.OR(T.CompareOps.map((op) => ({ ALT: () => this.CONSUME(op) })));
+    this.OR(this.alts(7, () => T.CompareOps.map((op) => ({ ALT: () => this.CONSUME(op) }))));
   });
 
   path = this.RULE("path", () => {
@@ -306,10 +316,10 @@ class MlspecParser extends CstParser {
   });
 
   notExpr = this.RULE("notExpr", () => {
-    this.OR([
+    this.OR(this.alts(8, () => [
       { ALT: () => { this.CONSUME(T.NotKw); this.SUBRULE(this.notExpr); } },
       { ALT: () => this.SUBRULE(this.comparison) },
-    ]);
+    ]));
   });
 
   comparison = this.RULE("comparison", () => {
@@ -331,7 +341,7 @@ class MlspecParser extends CstParser {
   additive = this.RULE("additive", () => {
     this.SUBRULE(this.multiplicative);
     this.MANY(() => {
-      this.OR([{ ALT: () => this.CONSUME(T.Plus) }, { ALT: () => this.CONSUME(T.Minus) }]);
+      this.OR(this.alts(9, () => [{ ALT: () => this.CONSUME(T.Plus) }, { ALT: () => this.CONSUME(T.Minus) }]));
       this.SUBRULE2(this.multiplicative);
     });
   });
@@ -339,20 +349,20 @@ class MlspecParser extends CstParser {
   multiplicative = this.RULE("multiplicative", () => {
     this.SUBRULE(this.unary);
     this.MANY(() => {
-      this.OR([{ ALT: () => this.CONSUME(T.Star) }, { ALT: () => this.CONSUME(T.Slash) }]);
+      this.OR(this.alts(10, () => [{ ALT: () => this.CONSUME(T.Star) }, { ALT: () => this.CONSUME(T.Slash) }]));
       this.SUBRULE2(this.unary);
     });
   });
 
   unary = this.RULE("unary", () => {
-    this.OR([
+    this.OR(this.alts(11, () => [
       { ALT: () => { this.CONSUME(T.Minus); this.SUBRULE(this.unary); } },
       { ALT: () => this.SUBRULE(this.primary) },
-    ]);
+    ]));
   });
 
   primary = this.RULE("primary", () => {
-    this.OR([
+    this.OR(this.alts(12, () => [
       { ALT: () => this.CONSUME(T.NumberLit) },
       { ALT: () => this.CONSUME(T.StringLit) },
       { ALT: () => this.CONSUME(T.TrueKw) },
@@ -361,11 +371,11 @@ class MlspecParser extends CstParser {
       { ALT: () => { this.CONSUME(T.LParen); this.SUBRULE(this.expression); this.CONSUME(T.RParen); } },
       { ALT: () => this.SUBRULE(this.objective) },
       { ALT: () => this.SUBRULE(this.reference) },
-    ]);
+    ]));
   });
 
   objective = this.RULE("objective", () => {
-    this.OR([{ ALT: () => this.CONSUME(T.MaximizeKw) }, { ALT: () => this.CONSUME(T.MinimizeKw) }]);
+    this.OR(this.alts(13, () => [{ ALT: () => this.CONSUME(T.MaximizeKw) }, { ALT: () => this.CONSUME(T.MinimizeKw) }]));
     this.SUBRULE(this.reference);
   });
 
@@ -374,10 +384,10 @@ class MlspecParser extends CstParser {
     this.SUBRULE(this.path);
     this.OPTION(() => {
       this.CONSUME(T.At);
-      this.OR([
+      this.OR(this.alts(14, () => [
         { ALT: () => this.CONSUME2(T.Identifier, { LABEL: "alias" }) },
         { ALT: () => this.CONSUME(T.NumberLit, { LABEL: "alias" }) },
-      ]);
+      ]));
     });
     this.OPTION2(() => {
       this.CONSUME(T.LParen);

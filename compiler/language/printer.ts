@@ -116,9 +116,13 @@ class Printer {
     return "";
   }
 
+  /**
+   * Did the author leave an empty line between two statements? Lines holding only a
+   * comment are not empty: removing their text must not make them count as blank.
+   */
   private blankLineBetween(prevEnd: number, nextStart: number): boolean {
-    const between = this.text.slice(prevEnd, nextStart);
-    return /\n[ \t\r]*\n/.test(between.replace(/#[^\n]*/g, ""));
+    const lines = this.text.slice(prevEnd, nextStart).split("\n");
+    return lines.slice(1, -1).some((l) => l.trim() === "");
   }
 
   print(): string {
@@ -146,7 +150,7 @@ class Printer {
       const rel = b.relation ? ` ${b.relation.word} ${b.relation.target.name}` : "";
       this.out.push(`${b.kind} ${b.name.name}${rel} {${this.trailingComment(b.name.span.end)}`);
       this.body(b.body, "  ", b.span.end);
-      this.out.push("}");
+      this.out.push(`}${this.trailingComment(b.span.end)}`);
     }
     this.flushComments(Infinity, "");
     return this.out.join("\n") + "\n";
@@ -156,7 +160,9 @@ class Printer {
     let prevEnd = -1;
     for (const s of stmts) {
       if (prevEnd >= 0 && this.blankLineBetween(prevEnd, s.span.start)) this.out.push("");
-      this.flushComments(s.span.start, indent);
+      // comments inside a statement printed on one line go above it; a nested
+      // block's inner comments stay inside it
+      this.flushComments(s.kind === "nested" ? s.span.start : s.span.end, indent);
       this.stmt(s, indent);
       prevEnd = s.span.end;
     }
@@ -201,7 +207,7 @@ class Printer {
       case "nested": {
         this.out.push(`${indent}${printPath(s.name)} {${this.trailingComment(s.name.span.end)}`);
         this.body(s.body, indent + "  ", s.span.end);
-        this.out.push(`${indent}}`);
+        this.out.push(`${indent}}${this.trailingComment(s.span.end)}`);
         return;
       }
     }

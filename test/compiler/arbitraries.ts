@@ -65,7 +65,13 @@ export const validSpec = fc
     taskKey: fc.constantFrom<keyof typeof TASKS>("binary", "regression", "multiclass"),
     labelName: goodName,
     useFeatures: fc.boolean(),
-    arch: fc.constantFrom("linear()", "mlp(hidden = [16, 8], dropout = 0.1)", "mlp(hidden = [4], activation = relu)"),
+    arch: fc.constantFrom(
+      "linear()",
+      "mlp(hidden = [16, 8], dropout = 0.1)",
+      "mlp(hidden = [4], activation = relu)",
+      // one statement over several lines, with comments inside it
+      "mlp(\n    hidden  = [32, 16],  # two layers\n    # regularise a little\n    dropout = 0.2,\n  )",
+    ),
     train: fc.option(fc.constantFrom("train {\n    optimizer = adam(lr = 1e-3)\n    epochs    = 5\n  }", "train { optimizer = sgd(lr = 0.1, momentum = 0.9)  epochs = 3  batch = 32 }", "train {\n    seed = 7\n    early_stop(val.loss, patience = 2)\n  }"), { nil: undefined }),
     gate: fc.boolean(),
     search: fc.boolean(),
@@ -74,6 +80,8 @@ export const validSpec = fc
     monitor: fc.boolean(),
     header: fc.boolean(),
     comments: fc.array(maybeComment, { minLength: 12, maxLength: 12 }),
+    /** Comments on lines of their own, at a few places inside blocks. */
+    ownLine: fc.array(fc.option(comment, { freq: 2, nil: undefined }), { minLength: 4, maxLength: 4 }),
     seed: fc.nat(),
   })
   .filter((r) => {
@@ -92,8 +100,12 @@ export const validSpec = fc
     const c = r.comments;
     const lines: string[] = [];
     if (r.header) lines.push(`mlspec 1${c[0]}`, "");
-    lines.push(`dataset ${r.ds} {${c[1]}`, `  source = csv("data/${r.ds}.csv")`, `  label  = ${r.labelName}`, `  split  = holdout(test = 20%, seed = ${r.seed % 100})`, "", "  contract {");
-    for (const col of columns) lines.push(`    ${col.name} : ${col.decl}${c[2]}`);
+    const own = (i: number, indent: string) => (r.ownLine[i] ? [`${indent}${r.ownLine[i]}`] : []);
+    lines.push(`dataset ${r.ds} {${c[1]}`, ...own(0, "  "), `  source = csv("data/${r.ds}.csv")`, `  label  = ${r.labelName}`, `  split  = holdout(test = 20%, seed = ${r.seed % 100})`, "", "  contract {");
+    columns.forEach((col, i) => {
+      if (i === 1) lines.push(...own(1, "    "));
+      lines.push(`    ${col.name} : ${col.decl}${c[2]}`);
+    });
     lines.push(`    ${r.labelName} : ${label}`, "    rows >= 10", "  }", "}", "");
     const inputs = r.useFeatures ? r.feats : `columns(${r.ds}, except = [${r.labelName}])`;
     if (r.useFeatures) {
@@ -104,9 +116,9 @@ export const validSpec = fc
     const metrics = t.metrics.slice(0, 2);
     lines.push(`model ${r.model} {`, `  task    = ${t.task}(target = ${r.labelName})${c[4]}`, `  inputs  = ${inputs}`, `  arch    = ${r.arch}`);
     if (r.train) lines.push(`  ${r.train}`);
-    lines.push(`  metrics = [${metrics.join(", ")}]`);
+    lines.push(...own(2, "  "), `  metrics = [${metrics.join(", ")}]`);
     if (r.gate) lines.push(`  require ${metrics[0]} ${t.loss ? "<=" : ">="} ${t.loss ? "10" : "0.5"}${c[5]}`, `  require ${metrics[0]} ${t.loss ? "<=" : ">="} champion.${metrics[0]} ${t.loss ? "+" : "-"} 0.01`);
-    lines.push("}", "");
+    lines.push(...own(3, "  "), "}", "");
     if (r.search) {
       const objective = `${t.loss ? "minimize" : "maximize"} val.${metrics[0]}`;
       lines.push(`search tune for ${r.model} {`, "  train.optimizer.lr ~ loguniform(1e-4, 1e-1)", "  train.epochs ~ int(2, 8)", `  sampler   = random(trials = 4, seed = 1)${c[6]}`, `  objective = ${objective}`, "}", "");
