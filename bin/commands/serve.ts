@@ -41,10 +41,15 @@ export function registerServe(program: Command, setExit: (code: number) => void)
     .option("--poll <ms>", "how often to check the registry for new model versions (0: only on SIGHUP)", integerFlag("--poll", 0, 86_400_000))
     .option("--no-log", "do not log predictions to the workspace")
     .action(async (file: string, flags: ServeFlags) => {
-      const { runServeCommand, ServeError } = await import("../../runtime/serve/index.js");
+      // the spec first: a bad path or a spec with errors is reported before onnxruntime loads
+      const { planForServing } = await import("../../runtime/serve/serve-plan.js");
+      const { ServeError } = await import("../../runtime/serve/errors.js");
       try {
+        const plan = planForServing(file);
+        const { runServeCommand } = await import("../../runtime/serve/serve-command.js");
         setExit(
           await runServeCommand(file, {
+            plan,
             ...(flags.workspace !== undefined ? { workspace: flags.workspace } : {}),
             ...(flags.port !== undefined ? { port: flags.port } : {}),
             ...(flags.host !== undefined ? { host: flags.host } : {}),

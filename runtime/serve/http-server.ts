@@ -57,12 +57,16 @@ export async function createServeApp(serving: Serving, options: ServeAppOptions 
       const given = req.headers["x-request-id"];
       return typeof given === "string" && REQUEST_ID.test(given) ? given : randomUUID();
     },
-    return503OnClosing: true,
-    forceCloseConnections: "idle",
+    // shutdown is closeServers' job: requests already sent on open connections are answered, not refused
+    return503OnClosing: false,
+    forceCloseConnections: false,
   });
 
+  const closing = options.closing ?? (() => serving.closed);
   app.addHook("onSend", (request, reply, payload, done) => {
     reply.header("x-request-id", request.id);
+    // shutting down: a kept-alive connection would hold the server open after its last answer
+    if (closing()) reply.header("connection", "close");
     done(null, payload);
   });
 
@@ -84,7 +88,7 @@ export async function createServeApp(serving: Serving, options: ServeAppOptions 
 
   await app.register(predictRoutes, { endpoints, metrics: serving.metrics, bodyLimits });
   await app.register(metadataRoutes, { endpoints });
-  await app.register(healthRoutes, { endpoints, closing: options.closing ?? (() => !serving.ready) });
+  await app.register(healthRoutes, { endpoints, closing });
   await app.register(metricsRoutes, { metrics: serving.metrics });
   await app.register(endpointListRoutes, { endpoints });
   await app.ready();
@@ -97,6 +101,8 @@ export interface ListeningServer {
   host: string;
   port: number;
   url: string;
+  /** Requests received and not yet answered. */
+  inFlight(): number;
 }
 
 export interface ListenOptions {
@@ -145,11 +151,58 @@ export async function listenServing(serving: Serving, options: ListenOptions = {
       }
       const address = app.server.address();
       const port = typeof address === "object" && address ? address.port : group.port;
-      servers.push({ app, serves: group.serves, host: group.host, port, url: urlOf(group.host, port) });
+      let inFlight = 0;
+      app.server.on("request", (_req, res) => {
+        inFlight++;
+        res.once("close", () => inFlight--);
+      });
+      servers.push({ app, serves: group.serves, host: group.host, port, url: urlOf(group.host, port), inFlight: () => inFlight });
     }
   } catch (error) {
     await Promise.all(servers.map((s) => s.app.close()));
     throw error;
   }
   return servers;
+}
+
+export interface CloseOptions {
+  /** Longest to wait for in-flight requests before closing every connection (default 10,000 ms). */
+  graceMs?: number;
+  /** Idle kept-alive connections are closed once no request has been in flight for this long (default 100 ms). */
+  quietMs?: number;
+}
+
+/**
+ * Graceful stop: no new connections; every request already sent on an open
+ * connection is answered (with `Connection: close`, when the app's `closing`
+ * says so); idle kept-alive connections are closed once the server has been
+ * quiet a moment. Node's own close() drops idle connections at once, which
+ * loses a request a client has sent but the server has not read yet (the
+ * event loop was busy running a model), so that step is held back.
+ */
+export async function closeServers(servers: readonly ListeningServer[], options: CloseOptions = {}): Promise<void> {
+  const graceMs = options.graceMs ?? 10_000;
+  const quietMs = options.quietMs ?? 100;
+  const tickMs = 20;
+  await Promise.all(
+    servers.map(async (server) => {
+      const http = server.app.server;
+      const closeIdle = http.closeIdleConnections.bind(http);
+      http.closeIdleConnections = () => undefined;
+      let quiet = 0;
+      const sweep = setInterval(() => {
+        // several quiet ticks in a row: the event loop has read what clients sent meanwhile
+        quiet = server.inFlight() === 0 ? quiet + tickMs : 0;
+        if (quiet >= quietMs) closeIdle();
+      }, tickMs);
+      const grace = setTimeout(() => http.closeAllConnections(), graceMs);
+      try {
+        await server.app.close();
+      } finally {
+        clearInterval(sweep);
+        clearTimeout(grace);
+        http.closeIdleConnections = closeIdle;
+      }
+    }),
+  );
 }

@@ -1,5 +1,6 @@
 /** Serving: registered models over HTTP, or in process. See load-serving.ts and http-server.ts. */
-export { loadServing, planForServing, type LoadServingOptions, type Serving } from "./load-serving.js";
+export { loadServing, type LoadServingOptions, type Serving } from "./load-serving.js";
+export { planForServing } from "./serve-plan.js";
 export { createServeApp, listenServing, type ListenOptions, type ListeningServer, type ServeAppOptions } from "./http-server.js";
 export { runServeCommand, type ServeCommandOptions, type ServeCommandIo } from "./serve-command.js";
 export { ServeError, RequestError, PredictionUnavailableError, type RequestProblem } from "./errors.js";

@@ -8,10 +8,8 @@
  *   const { predictions } = await serving.predict({ tenure: 12, plan: "pro", ... });
  *   await serving.close();
  */
-import { existsSync, statSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { randomUUID } from "node:crypto";
-import { compileFile } from "../../compiler/compile.js";
-import { planOf } from "../../compiler/plan/index.js";
 import type { Plan, ServePlan } from "../../compiler/plan/schema.js";
 import { openWorkspace, defaultWorkspaceDir, type Workspace } from "../workspace/workspace.js";
 import { RequestError, ServeError } from "./errors.js";
@@ -21,8 +19,13 @@ import type { ExecutorKind } from "./ort-executor.js";
 import { openPredictionSink, type PredictionSink, type PredictionSinkOptions } from "./prediction-log.js";
 import type { RequestRow } from "./request-schema.js";
 import { ServeEndpoint, type ModelDescription, type PredictResult } from "./serve-endpoint.js";
+import { planForServing } from "./serve-plan.js";
+
+export { planForServing } from "./serve-plan.js";
 
 export interface LoadServingOptions {
+  /** The spec's plan, when the caller has compiled it already (default: compile `specPath`). */
+  plan?: Plan;
   /** Workspace directory (default: `.mlspec/` beside the spec). */
   workspace?: string;
   /** Only these serve blocks (default: all). */
@@ -57,31 +60,14 @@ export interface Serving {
   refresh(options?: { retryFailed?: boolean }): Promise<void>;
   /** Models loaded and warm, not closing. */
   readonly ready: boolean;
+  /** close() has been called. */
+  readonly closed: boolean;
   /** Finish accepted requests, release models, flush the prediction log, close the workspace. Idempotent. */
   close(): Promise<void>;
 }
 
-function firstError(result: ReturnType<typeof compileFile>): string {
-  const errors = result.diagnostics.filter((d) => d.severity === "error");
-  const d = errors[0];
-  if (!d) return "";
-  const at = d.source.position(d.span.start);
-  return `${errors.length} error${errors.length === 1 ? "" : "s"}, first error[${d.code}] at ${at.line}:${at.column}: ${d.message}`;
-}
-
-/** Compile a spec to its plan, or throw a ServeError saying what is wrong in one line. */
-export function planForServing(specPath: string): Plan {
-  if (!existsSync(specPath)) throw new ServeError("SPEC_NOT_FOUND", `cannot read ${specPath}: no such file`);
-  if (!statSync(specPath).isFile()) throw new ServeError("SPEC_NOT_FOUND", `cannot read ${specPath}: not a file`);
-  const result = compileFile(specPath);
-  if (result.hasErrors) {
-    throw new ServeError("SPEC_ERRORS", `${specPath}: ${firstError(result)} (run \`mlspec check ${specPath}\` for all)`);
-  }
-  return planOf(result);
-}
-
 export async function loadServing(specPath: string, options: LoadServingOptions = {}): Promise<Serving> {
-  const plan = planForServing(specPath);
+  const plan = options.plan ?? planForServing(specPath);
   let serves = plan.serves;
   if (options.serves) {
     const known = new Set(plan.serves.map((s) => s.name));
@@ -192,6 +178,9 @@ export async function loadServing(specPath: string, options: LoadServingOptions 
     refresh,
     get ready() {
       return !closing && endpoints.every((e) => e.ready);
+    },
+    get closed() {
+      return closing !== undefined;
     },
     close() {
       closing ??= (async () => {

@@ -7,12 +7,15 @@
  * flushed, and the process exits 0.
  */
 import { ServeError } from "./errors.js";
-import { listenServing, type ListeningServer } from "./http-server.js";
+import { closeServers, listenServing, type ListeningServer } from "./http-server.js";
 import { loadServing } from "./load-serving.js";
 import type { ServeEvent } from "./model-slot.js";
 import type { ExecutorKind } from "./ort-executor.js";
+import type { Plan } from "../../compiler/plan/schema.js";
 
 export interface ServeCommandOptions {
+  /** The spec's plan if already compiled (serve-plan.ts), so the spec is not compiled twice. */
+  plan?: Plan;
   workspace?: string;
   port?: number;
   host?: string;
@@ -55,6 +58,7 @@ export async function runServeCommand(file: string, options: ServeCommandOptions
   }
 
   const serving = await loadServing(file, {
+    ...(options.plan ? { plan: options.plan } : {}),
     ...(options.workspace !== undefined ? { workspace: options.workspace } : {}),
     ...(options.executor ? { executor: options.executor } : {}),
     ...(options.pollMs !== undefined ? { pollMs: options.pollMs } : {}),
@@ -92,21 +96,15 @@ export async function runServeCommand(file: string, options: ServeCommandOptions
       }
       closing = true;
       err(`${signal}: finishing in-flight requests, then exiting`);
-      const grace = setTimeout(() => {
-        err("shutdown grace period over: closing open connections");
-        for (const server of servers) server.app.server.closeAllConnections();
-      }, options.graceMs ?? 10_000);
-      grace.unref();
       void (async () => {
         let code = 0;
         try {
-          await Promise.all(servers.map((s) => s.app.close()));
+          await closeServers(servers, { graceMs: options.graceMs ?? 10_000 });
           await serving.close();
         } catch (error) {
           err(`error while shutting down: ${(error as Error).message}`);
           code = 1;
         }
-        clearTimeout(grace);
         signals.off("SIGHUP", onHangup);
         signals.off("SIGTERM", onTerm);
         signals.off("SIGINT", onInt);

@@ -205,14 +205,14 @@ describe("fallback", () => {
     });
 
     it(`answers when the primary is slower than the timeout (${executor} executor)`, async () => {
-      const project = makeProject(churnSpecText({ fallback: "churn_logreg@champion", timeout: "20ms", batching: null }));
+      const project = makeProject(churnSpecText({ fallback: "churn_logreg@champion", timeout: "50ms", batching: null }));
       try {
-        project.register("churn_mlp", slowModel({ layers: 6 })); // tens of ms per row
+        project.register("churn_mlp", slowModel({ layers: 32 })); // a few hundred ms per row here, over 50 ms on any CPU
         project.register("churn_logreg", churnModel({ seed: 2, hidden: [] }).bytes);
         const serving = await loadServing(project.specPath, { pollMs: 0, executor, predictionLog: false });
         try {
           const result = await serving.predict(churnRows(8, 1));
-          expect(result.fallback).toMatchObject({ reason: "timeout", message: "no answer within 20 ms" });
+          expect(result.fallback).toMatchObject({ reason: "timeout", message: "no answer within 50 ms" });
           expect(result.model).toEqual({ name: "churn_logreg", version: 1 });
         } finally {
           await serving.close();
@@ -225,13 +225,13 @@ describe("fallback", () => {
 
   it("without a fallback: 503 when the model fails, 504 when it is too slow", async () => {
     const failing = makeProject(churnSpecText());
-    const slow = makeProject(churnSpecText({ timeout: "20ms", batching: null }));
+    const slow = makeProject(churnSpecText({ timeout: "50ms", batching: null }));
     try {
       failing.register("churn_mlp", singleRowOnlyModel());
-      slow.register("churn_mlp", slowModel({ layers: 6 }));
+      slow.register("churn_mlp", slowModel({ layers: 32 }));
       for (const [project, status, message] of [
         [failing, 503, /churn_mlp version 1: onnxruntime/],
-        [slow, 504, /churn_mlp version 1: no answer within 20 ms/],
+        [slow, 504, /churn_mlp version 1: no answer within 50 ms/],
       ] as const) {
         const serving = await loadServing(project.specPath, { pollMs: 0, predictionLog: false });
         const app = await createServeApp(serving);
