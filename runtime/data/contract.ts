@@ -161,8 +161,8 @@ export function assertContractUsable(contract: DatasetContract): void {
   for (const column of contract.columns) {
     if (seen.has(column.name)) throw new DataSpecError(`contract declares column "${column.name}" twice`);
     seen.add(column.name);
-    if (column.name === ROW_COLUMN) {
-      throw new DataSpecError(`contract column name ${ROW_COLUMN} is reserved by mlspec`);
+    if (column.name.startsWith("__")) {
+      throw new DataSpecError(`contract column "${column.name}": names starting with "__" are reserved by mlspec`);
     }
     const kind = column.type.kind;
     if (!(kind in SQL_TYPES)) throw new DataSpecError(`column "${column.name}": unknown type "${kind}"`);

@@ -304,6 +304,15 @@ async function readJsonLines(
     GROUP BY key ORDER BY min(r), arg_min(pos, r), key`);
   const keys = keyRows.map((r) => String(r["key"]));
   assertNoReservedColumn(keys, source.path);
+  // DuckDB column names are case-insensitive, so "a" and "A" cannot both be columns.
+  const seen = new Map<string, string>();
+  for (const key of keys) {
+    const clash = seen.get(key.toLowerCase());
+    if (clash !== undefined) {
+      throw new DataSourceError(`${source.path}: keys "${clash}" and "${key}" differ only in case; rename one`);
+    }
+    seen.set(key.toLowerCase(), key);
+  }
   // One JSON parse per line extracts every key at once.
   const extract = keys.length === 0 ? "NULL" : `json_extract_string(line, [${keys.map(quoteString).join(", ")}])`;
   const fields = keys.map((k, i) => `, v[${i + 1}] AS ${quoteIdent(k)}`).join("");

@@ -152,6 +152,18 @@ describe("reading", () => {
     ]);
   });
 
+  it("handles column names with spaces, quotes and non-ASCII letters", async () => {
+    const contract: DatasetContract = {
+      columns: [column("first name", "string"), column('say "hi"', "int", { range: { max: 5 } }), column("größe", "float")],
+    };
+    const r = await validate('first name,"say ""hi""",größe\nann,1,1.5\nbob,9,2\n', contract);
+    expect(r.datasetViolations).toEqual([]);
+    expect(r.records.map((q) => [q.row, q.reasons, q.values])).toEqual([
+      [2, ['say "hi": 9 is outside range <= 5'], { "first name": "bob", 'say "hi"': "9", "größe": "2" }],
+    ]);
+    expect(await r.session.rows('SELECT "first name", "größe" FROM accepted')).toEqual([{ "first name": "ann", "größe": 1.5 }]);
+  });
+
   it("counts a quoted field spanning lines as one row", async () => {
     const r = await validate(HEADER + 'c1,1,1,basic,true\n"c\n2",200,1,pro,true\nc3,3,3,pro,false\n');
     expect(r.read).toBe(3);
@@ -241,6 +253,11 @@ describe("reading", () => {
       { __row: 1, tenure: 5, monthly: 1.5, churned: true },
       { __row: 3, tenure: 7, monthly: null, churned: false },
     ]);
+  });
+
+  it("refuses JSON keys that differ only in case", async () => {
+    await expect(validate('{"a":1,"A":2}\n', { columns: [column("a", "int")] }, { format: "jsonl" }))
+      .rejects.toThrow('keys "a" and "A" differ only in case; rename one');
   });
 
   it("reads Parquet written by DuckDB, numbering rows by position", async () => {
