@@ -65,9 +65,16 @@ export async function runPlan(file: string, opts: { out?: string }, version: str
     process.stderr.write(`${file}: ${summary(result.diagnostics)}; no plan\n`);
     return 1;
   }
-  const { planOf } = await import("../../compiler/plan/index.js");
+  const { planOf, PlanError } = await import("../../compiler/plan/index.js");
   const { serializePlan } = await import("../../compiler/plan/lower.js");
-  const text = serializePlan(planOf(result));
+  let text: string;
+  try {
+    text = serializePlan(planOf(result));
+  } catch (e) {
+    // the checker let through something a plan cannot hold: the user's spec, not a crash
+    if (e instanceof PlanError) throw new CliError(`${file}: ${e.message}`, 1);
+    throw e;
+  }
   if (opts.out) {
     const tmp = `${opts.out}.tmp-${process.pid}`;
     try {

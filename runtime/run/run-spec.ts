@@ -7,7 +7,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { compileFile } from "../../compiler/compile.js";
 import { renderText } from "../../compiler/diagnostics/render.js";
-import { planOf } from "../../compiler/plan/index.js";
+import { PlanError, planOf } from "../../compiler/plan/index.js";
 import { defaultWorkspaceDir, openWorkspace, type Workspace } from "../workspace/workspace.js";
 import { EXIT, RunError, exitCodeOf } from "./errors.js";
 import { Executor, type RunSummary } from "./executor.js";
@@ -38,7 +38,16 @@ export async function runSpec(specPath: string, opts: RunSpecOptions = {}): Prom
     err(`${specPath}: the spec has errors; nothing was run`);
     return { exitCode: EXIT.specErrors };
   }
-  const plan = planOf(compiled);
+  let plan: ReturnType<typeof planOf>;
+  try {
+    plan = planOf(compiled);
+  } catch (e) {
+    if (e instanceof PlanError) {
+      err(`mlspec: ${specPath}: ${e.message}`);
+      return { exitCode: EXIT.specErrors };
+    }
+    throw e;
+  }
   const projectDir = path.dirname(path.resolve(specPath));
   const { selectBackend, parseBackendName } = await import("../train/backend.js");
   let backendName: string;
