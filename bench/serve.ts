@@ -1,24 +1,27 @@
 /**
  * Serving benchmark, loopback only (127.0.0.1), every load bounded in time.
  *
- *   npx tsx bench/serve.ts [seconds per measurement, default 5]
+ *   npx tsx bench/serve.ts [seconds per round, default 3]
  *
- * A churn MLP (the example's features, hidden [32, 16]) is registered in a
- * temporary workspace. Servers run in child processes so that the load
- * generator (autocannon, in this process) does not share their event loop:
- *   - `mlspec serve` as the CLI runs it (worker executor, prediction log on),
- *     with two serve blocks: batching(max_batch = 64, max_wait = 2ms) and none;
- *   - the same with the inline executor, and with the prediction log off;
- *   - a bare fastify route that calls one onnxruntime session of the same
- *     model directly (rows → tensors → run → JSON), in the same child as the
- *     first server.
+ * A churn MLP (the example's 8 raw columns → 13 features, hidden [32, 16]) is
+ * registered in a temporary workspace. One child process runs every server,
+ * each idle while another is measured, so that the load generator (autocannon,
+ * in this process) does not share their event loop:
+ *   - `mlspec serve` as the CLI runs it (inline executor, prediction log on), with
+ *     two serve blocks: batching(max_batch = 64, max_wait = 2ms), and none;
+ *   - the same with the prediction log off, and with the worker executor;
+ *   - a bare fastify route that calls one onnxruntime session of the same model
+ *     directly (row → tensors → run → JSON).
  * Latency percentiles come from every response's time as autocannon measures
- * it (hrtime, sub-millisecond), not autocannon's whole-millisecond histogram.
+ * it (hrtime, sub-millisecond), not from autocannon's whole-millisecond
+ * histogram. Each figure is the median of 3 rounds that alternate between the
+ * routes compared.
  *
- * 1. one row per request at concurrency 16: p50, p99, requests/s; mlspec vs bare
- * 2. `instances` batches of 256 rows at concurrency 4: rows/s, vs raw
- *    onnxruntime on 256-row batches in one process (no HTTP)
+ * 1. one row per request at concurrency 1 and 16: p50, p99, requests/s, mlspec vs bare
+ * 2. `instances` of 256 rows at concurrency 4: rows/s, vs raw onnxruntime on
+ *    256-row batches in one process (no HTTP)
  * 3. batching on vs off at concurrency 64
+ * 4. the prediction log on vs off, and the worker executor, at concurrency 16
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { createRequire } from "node:module";
@@ -30,48 +33,63 @@ const require = createRequire(import.meta.url);
 
 // ---------------------------------------------------------------- child side
 
-async function runChild(kind: string, specPath: string, workspace: string, executor: string, log: boolean): Promise<void> {
+/** The servers, all in one process, each idle while another is measured. */
+async function runChild(specPath: string, workspace: string): Promise<void> {
   const { loadServing } = await import("../runtime/serve/load-serving.js");
-  const { listenServing } = await import("../runtime/serve/http-server.js");
-  const serving = await loadServing(specPath, { workspace, executor: executor as "inline" | "worker", predictionLog: log, pollMs: 0 });
-  const servers = await listenServing(serving, { host: "127.0.0.1", port: 0 });
-  const ports: Record<string, number> = { mlspec: servers[0]!.port };
-  let bareClose: (() => Promise<void>) | undefined;
-  if (kind === "with-bare") {
-    const { default: Fastify } = await import("fastify");
-    const ort = await import("onnxruntime-node");
-    const { SERVING_SESSION_OPTIONS } = await import("../runtime/serve/ort-executor.js");
-    const { numericCell, stringCell } = await import("../runtime/features/raw-columns.js");
-    const version = serving.workspace.registry.resolve("churn_mlp", "champion");
-    const session = await ort.InferenceSession.create(serving.workspace.artifacts.get(version.artifactSha256), SERVING_SESSION_OPTIONS);
-    const inputs = session.inputMetadata.map((m) => ({ name: m.name, string: m.isTensor && m.type === "string" }));
-    const bare = Fastify({ logger: false });
-    bare.post("/predict", async (request) => {
-      const row = request.body as Record<string, unknown>;
-      const feeds: Record<string, InstanceType<typeof ort.Tensor>> = {};
-      for (const input of inputs) {
-        const value = row[input.name] as string | number | null;
-        feeds[input.name] = input.string
-          ? new ort.Tensor("string", [stringCell(value)], [1, 1])
-          : new ort.Tensor("float32", new Float32Array([numericCell(input.name, value, 0)]), [1, 1]);
-      }
-      const out = await session.run(feeds);
-      const p = (out.probability!.data as Float32Array)[0]!;
-      return { prediction: p >= 0.5, probabilities: { false: 1 - p, true: p } };
+  const { listenServing, closeServers } = await import("../runtime/serve/http-server.js");
+  const variants = {
+    mlspec: { executor: "inline", predictionLog: true }, // what `mlspec serve` runs
+    nolog: { executor: "inline", predictionLog: false },
+    worker: { executor: "worker", predictionLog: true },
+  } as const;
+  const ports: Record<string, number> = {};
+  const closers: Array<() => Promise<void>> = [];
+  for (const [name, v] of Object.entries(variants)) {
+    const serving = await loadServing(specPath, { workspace, executor: v.executor, predictionLog: v.predictionLog, pollMs: 0 });
+    const servers = await listenServing(serving, { host: "127.0.0.1", port: 0 });
+    ports[name] = servers[0]!.port;
+    closers.push(async () => {
+      await closeServers(servers);
+      await serving.close();
     });
-    await bare.listen({ host: "127.0.0.1", port: 0 });
-    ports.bare = (bare.server.address() as { port: number }).port;
-    bareClose = async () => {
-      await bare.close();
-      await session.release();
-    };
   }
+
+  // the bare route: fastify + one onnxruntime session of the same model, rows → tensors → run → JSON
+  const { default: Fastify } = await import("fastify");
+  const ort = await import("onnxruntime-node");
+  const { SERVING_SESSION_OPTIONS } = await import("../runtime/serve/ort-executor.js");
+  const { numericCell, stringCell } = await import("../runtime/features/raw-columns.js");
+  const { openWorkspace } = await import("../runtime/workspace/workspace.js");
+  const ws = openWorkspace(workspace);
+  const version = ws.registry.resolve("churn_mlp", "champion");
+  const session = await ort.InferenceSession.create(ws.artifacts.get(version.artifactSha256), SERVING_SESSION_OPTIONS);
+  ws.close();
+  const inputs = session.inputMetadata.map((m) => ({ name: m.name, string: m.isTensor && m.type === "string" }));
+  const bare = Fastify({ logger: false });
+  bare.post("/predict", async (request) => {
+    const row = request.body as Record<string, unknown>;
+    const feeds: Record<string, InstanceType<typeof ort.Tensor>> = {};
+    for (const input of inputs) {
+      const value = row[input.name] as string | number | null;
+      feeds[input.name] = input.string
+        ? new ort.Tensor("string", [stringCell(value)], [1, 1])
+        : new ort.Tensor("float32", new Float32Array([numericCell(input.name, value, 0)]), [1, 1]);
+    }
+    const out = await session.run(feeds);
+    const p = (out.probability!.data as Float32Array)[0]!;
+    return { prediction: p >= 0.5, probabilities: { false: 1 - p, true: p } };
+  });
+  await bare.listen({ host: "127.0.0.1", port: 0 });
+  ports.bare = (bare.server.address() as { port: number }).port;
+  closers.push(async () => {
+    await bare.close();
+    await session.release();
+  });
+
   process.stdout.write(`${JSON.stringify(ports)}\n`);
   process.once("SIGTERM", () => {
     void (async () => {
-      await bareClose?.();
-      await Promise.all(servers.map((s) => s.app.close()));
-      await serving.close();
+      for (const close of closers) await close();
       process.exit(0);
     })();
   });
@@ -84,9 +102,9 @@ interface Child {
   ports: Record<string, number>;
 }
 
-function startChild(kind: string, specPath: string, workspace: string, executor: string, log: boolean): Promise<Child> {
+function startChild(specPath: string, workspace: string): Promise<Child> {
   const self = fileURLToPath(import.meta.url);
-  const child = spawn(process.execPath, ["--import", "tsx", self, "--child", kind, specPath, workspace, executor, log ? "log" : "nolog"], {
+  const child = spawn(process.execPath, ["--import", "tsx", self, "--child", specPath, workspace], {
     stdio: ["ignore", "pipe", "inherit"],
   });
   return new Promise((resolve, reject) => {
@@ -178,8 +196,40 @@ const line = (label: string, r: LoadResult) =>
   `  ${label.padEnd(34)} p50 ${fmt(r.p50).padStart(9)}  p99 ${fmt(r.p99).padStart(9)}  ${Math.round(r.requestsPerSecond).toString().padStart(6)} req/s` +
   (r.non2xx || r.errors ? `  (${r.non2xx} non-2xx, ${r.errors} errors)` : "");
 
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
+}
+
+/** Rounds alternate between the routes so that a noisy neighbour hurts each alike; the median round is reported. */
+async function compare(urls: Record<string, string>, body: string, connections: number, seconds: number, rounds: number): Promise<Record<string, LoadResult>> {
+  const runs: Record<string, LoadResult[]> = Object.fromEntries(Object.keys(urls).map((k) => [k, []]));
+  for (let round = 0; round < rounds; round++) {
+    const order = Object.keys(urls);
+    if (round % 2 === 1) order.reverse();
+    for (const name of order) runs[name]!.push(await load(urls[name]!, body, connections, seconds));
+  }
+  return Object.fromEntries(
+    Object.entries(runs).map(([name, list]) => {
+      const rps = median(list.map((r) => r.requestsPerSecond));
+      return [
+        name,
+        {
+          requestsPerSecond: rps,
+          p50: median(list.map((r) => r.p50)),
+          p99: median(list.map((r) => r.p99)),
+          non2xx: list.reduce((a, r) => a + r.non2xx, 0),
+          errors: list.reduce((a, r) => a + r.errors, 0),
+          requests: list.reduce((a, r) => a + r.requests, 0),
+        },
+      ];
+    }),
+  );
+}
+
 async function main(): Promise<void> {
-  const seconds = Math.min(30, Math.max(1, Number(process.argv[2] ?? 5)));
+  const seconds = Math.min(30, Math.max(1, Number(process.argv[2] ?? 3)));
+  const rounds = 3;
   const spec = `${churnSpecText({ batching: { maxBatch: 64, maxWait: "2ms" } })}
 serve churn_direct {
   model = churn_mlp@champion
@@ -194,63 +244,77 @@ serve churn_direct {
   const rows = churnRows(42, 256);
   const one = JSON.stringify(rows[0]);
   const batch = JSON.stringify({ instances: rows });
-  console.log(`serving benchmark: churn MLP [32, 16], ${seconds} s per measurement after 1 s warm-up, node ${process.version}, ${cpus().length} CPUs`);
+  const load1 = (await import("node:os")).loadavg()[0]!;
+  console.log(`serving benchmark: churn MLP [32, 16] (8 raw columns → 13 features), node ${process.version}, ${cpus().length} CPUs, load average ${load1.toFixed(1)} at start`);
+  console.log(`each figure: the median of ${rounds} rounds of ${seconds} s (after 1 s warm-up), rounds alternating between routes`);
 
-  const results: Record<string, LoadResult> = {};
-  const main = await startChild("with-bare", project.specPath, project.workspaceDir, "worker", true);
+  const child = await startChild(project.specPath, project.workspaceDir);
+  const at = (port: number, path: string) => `http://127.0.0.1:${port}${path}`;
+  const routes = {
+    "mlspec serve": at(child.ports.mlspec!, "/v1/churn_api/predict"),
+    "bare fastify + onnxruntime": at(child.ports.bare!, "/predict"),
+  };
+  const summary: string[] = [];
   try {
-    const mlspec = `http://127.0.0.1:${main.ports.mlspec}`;
-    const bare = `http://127.0.0.1:${main.ports.bare}/predict`;
-    console.log("\n1. one row per request, concurrency 16");
-    results.bare16 = await load(bare, one, 16, seconds);
-    console.log(line("bare fastify + onnxruntime", results.bare16));
-    results.worker16 = await load(`${mlspec}/v1/churn_api/predict`, one, 16, seconds);
-    console.log(line("mlspec serve (worker, log on)", results.worker16));
+    for (const connections of [1, 16]) {
+      console.log(`\n1. one row per request, concurrency ${connections}`);
+      const r = await compare(routes, one, connections, seconds, rounds);
+      for (const [name, result] of Object.entries(r)) console.log(line(name, result));
+      const ratio = r["mlspec serve"]!.requestsPerSecond / r["bare fastify + onnxruntime"]!.requestsPerSecond;
+      console.log(`  mlspec / bare throughput: ${(ratio * 100).toFixed(0)}%`);
+      summary.push(`c=${connections}: mlspec p50 ${fmt(r["mlspec serve"]!.p50)}, p99 ${fmt(r["mlspec serve"]!.p99)} (bare ${fmt(r["bare fastify + onnxruntime"]!.p99)}); throughput ${(ratio * 100).toFixed(0)}% of bare`);
+    }
 
-    console.log("\n2. instances of 256 rows, concurrency 4");
-    results.instances = await load(`${mlspec}/v1/churn_api/predict`, batch, 4, seconds);
-    console.log(`  mlspec serve: ${Math.round(results.instances.requestsPerSecond * 256)} rows/s (p50 ${fmt(results.instances.p50)}, p99 ${fmt(results.instances.p99)} per request)`);
+    console.log("\n2. instances: 256 rows per request, concurrency 4");
+    const instances = await compare({ "mlspec serve": routes["mlspec serve"] }, batch, 4, seconds, rounds);
+    const httpRows = instances["mlspec serve"]!.requestsPerSecond * 256;
+    console.log(`  mlspec serve: ${Math.round(httpRows)} rows/s (p50 ${fmt(instances["mlspec serve"]!.p50)}, p99 ${fmt(instances["mlspec serve"]!.p99)} a request)`);
+    const raw = await rawOrtRowsPerSecond(model.bytes, rows, seconds);
+    console.log(`  raw onnxruntime, 256-row batches, one session, no HTTP: ${Math.round(raw)} rows/s`);
+    summary.push(`instances: ${Math.round(httpRows)} rows/s over HTTP = ${((httpRows / raw) * 100).toFixed(0)}% of raw onnxruntime (${Math.round(raw)} rows/s)`);
 
     console.log("\n3. one row per request, concurrency 64: batching on vs off");
-    results.batchOn = await load(`${mlspec}/v1/churn_api/predict`, one, 64, seconds);
-    console.log(line("batching(64, 2ms)", results.batchOn));
-    results.batchOff = await load(`${mlspec}/v1/churn_direct/predict`, one, 64, seconds);
-    console.log(line("no batching", results.batchOff));
-    results.bare64 = await load(bare, one, 64, seconds);
-    console.log(line("bare fastify + onnxruntime", results.bare64));
+    const c64 = await compare(
+      {
+        "batching(max_batch = 64, max_wait = 2ms)": routes["mlspec serve"],
+        "no batching": at(child.ports.mlspec!, "/v1/churn_direct/predict"),
+        "bare fastify + onnxruntime": routes["bare fastify + onnxruntime"],
+      },
+      one,
+      64,
+      seconds,
+      rounds,
+    );
+    for (const [name, result] of Object.entries(c64)) console.log(line(name, result));
+    summary.push(
+      `c=64: batching on ${Math.round(c64["batching(max_batch = 64, max_wait = 2ms)"]!.requestsPerSecond)} req/s (p99 ${fmt(c64["batching(max_batch = 64, max_wait = 2ms)"]!.p99)}), off ${Math.round(c64["no batching"]!.requestsPerSecond)} req/s (p99 ${fmt(c64["no batching"]!.p99)})`,
+    );
+
+    console.log("\n4. one row per request, concurrency 16: prediction log and executor");
+    const variants = await compare(
+      {
+        "inline, log on (the default)": routes["mlspec serve"],
+        "inline, log off": at(child.ports.nolog!, "/v1/churn_api/predict"),
+        "worker executor, log on": at(child.ports.worker!, "/v1/churn_api/predict"),
+      },
+      one,
+      16,
+      seconds,
+      rounds,
+    );
+    for (const [name, result] of Object.entries(variants)) console.log(line(name, result));
+    summary.push(`prediction log at c=16: p99 ${fmt(variants["inline, log on (the default)"]!.p99)} on vs ${fmt(variants["inline, log off"]!.p99)} off`);
   } finally {
-    await stopChild(main);
+    await stopChild(child);
   }
-
-  console.log("\n4. executor and prediction log, one row per request, concurrency 16");
-  for (const [label, executor, log] of [
-    ["inline executor, log on", "inline", true],
-    ["worker executor, log off", "worker", false],
-  ] as const) {
-    const child = await startChild("plain", project.specPath, project.workspaceDir, executor, log);
-    try {
-      const r = await load(`http://127.0.0.1:${child.ports.mlspec}/v1/churn_api/predict`, one, 16, seconds);
-      results[label] = r;
-      console.log(line(label, r));
-    } finally {
-      await stopChild(child);
-    }
-  }
-
-  const raw = await rawOrtRowsPerSecond(model.bytes, rows, seconds);
-  console.log(`\n  raw onnxruntime, 256-row batches, no HTTP: ${Math.round(raw)} rows/s`);
-
-  const ratio = results.worker16!.requestsPerSecond / results.bare16!.requestsPerSecond;
-  console.log(`\nsummary`);
-  console.log(`  single row, c=16: p99 ${fmt(results.worker16!.p99)} (goal <= 2 ms); throughput ${(ratio * 100).toFixed(0)}% of the bare route (goal >= 80%)`);
-  console.log(`  instances: ${Math.round(results.instances!.requestsPerSecond * 256)} rows/s over HTTP vs ${Math.round(raw)} rows/s raw onnxruntime`);
-  console.log(`  c=64: batching on ${Math.round(results.batchOn!.requestsPerSecond)} req/s, off ${Math.round(results.batchOff!.requestsPerSecond)} req/s`);
+  console.log("\nsummary");
+  for (const s of summary) console.log(`  ${s}`);
   project.cleanup();
 }
 
 if (process.argv[2] === "--child") {
-  const [, , , kind, specPath, workspace, executor, log] = process.argv;
-  await runChild(kind!, specPath!, workspace!, executor!, log === "log");
+  const [, , , specPath, workspace] = process.argv;
+  await runChild(specPath!, workspace!);
 } else {
   await main();
 }

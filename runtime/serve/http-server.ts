@@ -62,6 +62,15 @@ export async function createServeApp(serving: Serving, options: ServeAppOptions 
     forceCloseConnections: false,
   });
 
+  // fastify's own JSON parsing (prototype poisoning refused), keeping the text for the prediction log
+  const parseJson = app.getDefaultJsonParser("error", "error");
+  app.decorateRequest("mlspecRawBody", null);
+  app.removeContentTypeParser("application/json");
+  app.addContentTypeParser("application/json", { parseAs: "string" }, (request, body, done) => {
+    request.mlspecRawBody = body as string;
+    parseJson(request, body as string, done);
+  });
+
   const closing = options.closing ?? (() => serving.closed);
   app.addHook("onSend", (request, reply, payload, done) => {
     reply.header("x-request-id", request.id);

@@ -4,12 +4,14 @@
  * with the registry's PredictionLogWriter, so SQLite's commits (an fsync
  * each) never block the event loop that answers requests.
  *
- * Messages in: {kind: "rows", rows: PredictionInput[]}, {kind: "close"}.
+ * Messages in: {kind: "requests", requests: ThreadRecord[], rows}, {kind: "close"}.
  * Messages out: {kind: "ready"} | {kind: "failed", message} |
- * {kind: "warning", message} | {kind: "closed", dropped}.
+ * {kind: "warning", message} | {kind: "written", rows} (rows taken from a
+ * message, for back-pressure) | {kind: "closed", dropped}.
  */
 import { parentPort, workerData } from "node:worker_threads";
-import { Registry, type PredictionInput } from "../workspace/registry.js";
+import { Registry } from "../workspace/registry.js";
+import { loggedRows, type LoggedRequest, type ThreadRecord } from "./prediction-log.js";
 
 export interface PredictionLogThreadData {
   mlspecPredictionLog: true;
@@ -18,7 +20,7 @@ export interface PredictionLogThreadData {
   maxDelayMs: number;
 }
 
-type Incoming = { kind: "rows"; rows: PredictionInput[] } | { kind: "close" };
+type Incoming = { kind: "requests"; requests: ThreadRecord[]; rows: number } | { kind: "close" };
 
 function start(port: NonNullable<typeof parentPort>, data: PredictionLogThreadData): void {
   let registry: Registry;
@@ -34,14 +36,19 @@ function start(port: NonNullable<typeof parentPort>, data: PredictionLogThreadDa
     onError: (error) => port.postMessage({ kind: "warning", message: `prediction log flush failed, will retry: ${error.message}` }),
   });
   port.on("message", (msg: Incoming) => {
-    if (msg.kind === "rows") {
-      for (const row of msg.rows) {
+    if (msg.kind === "requests") {
+      for (const entry of msg.requests) {
         try {
-          writer.log(row);
+          const request = JSON.parse(entry.record) as LoggedRequest;
+          if (entry.body !== undefined) request.body = { text: entry.body, batch: entry.batch === true };
+          const inputs = loggedRows(request);
+          const { inputs: _inputs, body: _body, outputs, ...common } = request;
+          for (let i = 0; i < outputs.length; i++) writer.log({ ...common, inputs: inputs[i], output: outputs[i] });
         } catch (error) {
           port.postMessage({ kind: "warning", message: `prediction not logged: ${(error as Error).message}` });
         }
       }
+      port.postMessage({ kind: "written", rows: msg.rows });
       return;
     }
     let message: string | undefined;

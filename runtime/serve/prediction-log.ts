@@ -7,14 +7,41 @@
  * thread, flushing small batches.
  */
 import type { Worker } from "node:worker_threads";
-import type { PredictionInput } from "../workspace/registry.js";
 import type { Workspace } from "../workspace/workspace.js";
 import { startModuleWorker } from "./module-worker.js";
 import type { PredictionLogThreadData } from "./prediction-log-thread.js";
 
+/** One answered request: its rows and their predictions, logged as one prediction each. */
+export interface LoggedRequest {
+  requestId: string;
+  /** ms since the epoch when the request arrived */
+  time: number;
+  serve: string;
+  model: string;
+  version: number;
+  latencyMs: number;
+  /** The rows; or leave them out and give `body`. */
+  inputs?: readonly unknown[];
+  /**
+   * The request's JSON text as received, which held the rows (one row, or
+   * `{"instances": [...]}` when `batch`). Handing over text the server already
+   * has spares the event loop copying the rows.
+   */
+  body?: { text: string; batch: boolean };
+  outputs: readonly unknown[];
+}
+
+/** The rows of a logged request. */
+export function loggedRows(request: LoggedRequest): readonly unknown[] {
+  if (request.inputs) return request.inputs;
+  if (!request.body) return [];
+  const parsed = JSON.parse(request.body.text) as { instances?: unknown[] };
+  return request.body.batch ? (parsed.instances ?? []) : [parsed];
+}
+
 export interface PredictionSink {
   readonly where: "thread" | "main";
-  log(row: PredictionInput): void;
+  log(request: LoggedRequest): void;
   /** Write what is buffered and stop; resolves with the rows that could not be written. */
   close(): Promise<number>;
 }
@@ -42,8 +69,10 @@ class MainThreadSink implements PredictionSink {
     });
   }
 
-  log(row: PredictionInput): void {
-    this.writer.log(row);
+  log(request: LoggedRequest): void {
+    const { inputs: _inputs, body: _body, outputs, ...common } = request;
+    const inputs = loggedRows(request);
+    for (let i = 0; i < outputs.length; i++) this.writer.log({ ...common, inputs: inputs[i], output: outputs[i] });
   }
 
   async close(): Promise<number> {
@@ -52,19 +81,35 @@ class MainThreadSink implements PredictionSink {
   }
 }
 
+/** What the writer thread receives per request. */
+export interface ThreadRecord {
+  /** LoggedRequest without `body`, as JSON */
+  record: string;
+  body?: string;
+  batch?: boolean;
+}
+
 type ThreadMessage =
   | { kind: "ready" }
   | { kind: "failed"; message: string }
   | { kind: "warning"; message: string }
+  | { kind: "written"; rows: number }
   | { kind: "closed"; dropped: number; message?: string };
 
 class ThreadSink implements PredictionSink {
   readonly where = "thread" as const;
-  private buffer: PredictionInput[] = [];
+  /** Requests as JSON text (one stringify per request is the cheapest copy), bodies as received. */
+  private buffer: ThreadRecord[] = [];
+  private bufferedRows = 0;
   private timer: NodeJS.Timeout | null = null;
   private closed?: Promise<number>;
   private readonly postRows = 128;
   private readonly postDelayMs = 20;
+  /** Rows handed to the thread and not yet written: past `maxPending` the log sheds load rather than memory. */
+  private pendingRows = 0;
+  private readonly maxPending = 200_000;
+  private dropped = 0;
+  private lastDropWarning = 0;
 
   constructor(
     private readonly worker: Worker,
@@ -72,15 +117,28 @@ class ThreadSink implements PredictionSink {
   ) {
     worker.on("message", (msg: ThreadMessage) => {
       if (msg.kind === "warning") this.onWarning?.(msg.message);
+      else if (msg.kind === "written") this.pendingRows -= msg.rows;
     });
     // an 'error' with no listener would take the server down with the thread
     worker.on("error", (error) => this.onWarning?.(`prediction log thread failed: ${error.message}; predictions are no longer logged`));
   }
 
-  log(row: PredictionInput): void {
+  log(request: LoggedRequest): void {
     if (this.closed) return;
-    this.buffer.push(row);
-    if (this.buffer.length >= this.postRows) this.post();
+    if (this.pendingRows + this.bufferedRows > this.maxPending) {
+      // the database cannot keep up: drop and say so, rather than queue without bound
+      this.dropped += request.outputs.length;
+      const now = Date.now();
+      if (now - this.lastDropWarning > 10_000) {
+        this.lastDropWarning = now;
+        this.onWarning?.(`prediction log falling behind: ${this.dropped} predictions not logged so far`);
+      }
+      return;
+    }
+    const { body, ...rest } = request;
+    this.buffer.push(body ? { record: JSON.stringify(rest), body: body.text, batch: body.batch } : { record: JSON.stringify(rest) });
+    this.bufferedRows += request.outputs.length;
+    if (this.bufferedRows >= this.postRows) this.post();
     else if (this.timer === null) {
       this.timer = setTimeout(() => this.post(), this.postDelayMs);
       this.timer.unref();
@@ -93,9 +151,12 @@ class ThreadSink implements PredictionSink {
       this.timer = null;
     }
     if (this.buffer.length === 0) return;
-    const rows = this.buffer;
+    const requests = this.buffer;
+    const rows = this.bufferedRows;
     this.buffer = [];
-    this.worker.postMessage({ kind: "rows", rows });
+    this.pendingRows += rows;
+    this.bufferedRows = 0;
+    this.worker.postMessage({ kind: "requests", requests, rows });
   }
 
   close(): Promise<number> {
@@ -106,7 +167,7 @@ class ThreadSink implements PredictionSink {
         if (settled) return;
         settled = true;
         if (message) this.onWarning?.(`prediction log: ${message}`);
-        void this.worker.terminate().then(() => resolve(dropped));
+        void this.worker.terminate().then(() => resolve(dropped + this.dropped));
       };
       this.worker.on("message", (msg: ThreadMessage) => {
         if (msg.kind === "closed") finish(msg.dropped, msg.message);

@@ -58,6 +58,8 @@ export interface PredictContext {
   receivedAt: number;
   /** ms since the epoch when the request arrived, for the prediction log. */
   time: number;
+  /** The JSON text the rows were parsed from, if at hand: the prediction log takes the rows from it. */
+  body?: { text: string; batch: boolean };
 }
 
 export interface ModelDescription {
@@ -263,21 +265,16 @@ export class ServeEndpoint {
     const latencyMs = performance.now() - context.receivedAt;
     const { identity } = answer.model;
     this.options.metrics.predicted(this.name, identity.name, identity.version, rows.length);
-    const sink = this.options.sink;
-    if (sink) {
-      for (let i = 0; i < rows.length; i++) {
-        sink.log({
-          requestId: context.requestId,
-          time: context.time,
-          serve: this.name,
-          model: identity.name,
-          version: identity.version,
-          inputs: rows[i],
-          output: answer.predictions[i],
-          latencyMs,
-        });
-      }
-    }
+    this.options.sink?.log({
+      requestId: context.requestId,
+      time: context.time,
+      serve: this.name,
+      model: identity.name,
+      version: identity.version,
+      latencyMs,
+      ...(context.body ? { body: context.body } : { inputs: rows }),
+      outputs: answer.predictions,
+    });
     return {
       requestId: context.requestId,
       predictions: answer.predictions,

@@ -121,11 +121,17 @@ describe("the prediction log", () => {
       const sink = await openPredictionSink(project.workspace, { mainThread, maxRows: 16, maxDelayMs: 10 });
       expect(sink.where).toBe(mainThread ? "main" : "thread");
       const rows = churnRows(3, 100);
-      rows.forEach((row, i) => sink.log({ requestId: `r${i}`, time: 1_700_000_000_000 + i, serve: "churn_api", model: "churn_mlp", version: 1, inputs: row, output: { score: i }, latencyMs: 0.5 }));
+      // one request of 10 rows, then one row per request
+      sink.log({ requestId: "batch", time: 1_700_000_000_000, serve: "churn_api", model: "churn_mlp", version: 1, latencyMs: 2, inputs: rows.slice(0, 10), outputs: rows.slice(0, 10).map((_, i) => ({ score: i })) });
+      rows.slice(10).forEach((row, k) => {
+        const i = k + 10;
+        sink.log({ requestId: `r${i}`, time: 1_700_000_000_000 + i, serve: "churn_api", model: "churn_mlp", version: 1, inputs: [row], outputs: [{ score: i }], latencyMs: 0.5 });
+      });
       expect(await sink.close()).toBe(0);
       const logged = project.workspace.registry.readPredictions({ serve: "churn_api" });
-      expect(logged.map((p) => p.requestId)).toEqual(rows.map((_, i) => `r${i}`));
-      expect(logged[7]).toMatchObject({ inputs: rows[7], output: { score: 7 }, model: "churn_mlp", version: 1, time: 1_700_000_000_007 });
+      expect(logged.map((p) => p.requestId)).toEqual(rows.map((_, i) => (i < 10 ? "batch" : `r${i}`)));
+      expect(logged[7]).toMatchObject({ inputs: rows[7], output: { score: 7 }, model: "churn_mlp", version: 1, time: 1_700_000_000_000, latencyMs: 2 });
+      expect(logged[17]).toMatchObject({ inputs: rows[17], output: { score: 17 }, time: 1_700_000_000_017, latencyMs: 0.5 });
     });
   }
 });

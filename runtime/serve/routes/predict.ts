@@ -7,7 +7,7 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { PredictionUnavailableError, RequestError } from "../errors.js";
-import type { RowPrediction } from "../loaded-model.js";
+import type { ClassLabel, RowPrediction } from "../loaded-model.js";
 import type { ServeMetrics } from "../metrics.js";
 import type { PredictResult, ServeEndpoint } from "../serve-endpoint.js";
 
@@ -23,6 +23,8 @@ declare module "fastify" {
     mlspecReceivedAt: number;
     /** The version that answered (for the request metric). */
     mlspecAnsweredBy: { name: string; version: number } | null;
+    /** The JSON body's text (set by the app's JSON parser). */
+    mlspecRawBody: string | null;
   }
 }
 
@@ -35,11 +37,51 @@ const errorSchema = {
   },
 } as const;
 
-function answer(result: PredictResult, batch: boolean): Record<string, unknown> {
-  const model = result.model;
-  const rows = result.predictions.map((p: RowPrediction) => ({ ...p, model }));
-  if (!batch) return { requestId: result.requestId, ...rows[0], ...(result.fallback ? { fallback: result.fallback } : {}) };
-  return { requestId: result.requestId, predictions: rows, model, ...(result.fallback ? { fallback: result.fallback } : {}) };
+// Answers are written by hand: a batch answer is hundreds of small objects, and
+// JSON.stringify over copies of them was the largest cost of an instances request.
+const keyCache = new Map<string, string>();
+function jsonKey(key: string): string {
+  let text = keyCache.get(key);
+  if (text === undefined) {
+    text = JSON.stringify(key);
+    if (keyCache.size < 10_000) keyCache.set(key, text);
+  }
+  return text;
+}
+
+/** A number as JSON writes it (NaN and infinities become null). */
+function jsonNumber(value: number): string {
+  return Number.isFinite(value) ? String(value) : "null";
+}
+
+function jsonLabel(value: ClassLabel): string {
+  return typeof value === "string" ? jsonKey(value) : String(value);
+}
+
+function rowJson(p: RowPrediction, model: string): string {
+  if ("score" in p) return `{"score":${jsonNumber(p.score)},"model":${model}}`;
+  let text = `{"prediction":${typeof p.prediction === "number" ? jsonNumber(p.prediction) : jsonLabel(p.prediction)}`;
+  if ("probabilities" in p) {
+    text += ',"probabilities":{';
+    let first = true;
+    for (const key in p.probabilities) {
+      text += `${first ? "" : ","}${jsonKey(key)}:${jsonNumber(p.probabilities[key]!)}`;
+      first = false;
+    }
+    text += "}";
+  }
+  return `${text},"model":${model}}`;
+}
+
+/** The answer's JSON: one row's fields at the top, or a list under `predictions`. */
+export function answerJson(result: PredictResult, batch: boolean): string {
+  const model = `{"name":${jsonKey(result.model.name)},"version":${result.model.version}}`;
+  const fallback = result.fallback ? `,"fallback":${JSON.stringify(result.fallback)}` : "";
+  const id = `"requestId":${JSON.stringify(result.requestId)}`;
+  if (!batch) return `{${id},${rowJson(result.predictions[0]!, model).slice(1, -1)}${fallback}}`;
+  const rows = new Array<string>(result.predictions.length);
+  for (let i = 0; i < rows.length; i++) rows[i] = rowJson(result.predictions[i]!, model);
+  return `{${id},"predictions":[${rows.join(",")}],"model":${model}${fallback}}`;
 }
 
 export async function predictRoutes(app: FastifyInstance, options: PredictRoutesOptions): Promise<void> {
@@ -77,11 +119,17 @@ export async function predictRoutes(app: FastifyInstance, options: PredictRoutes
           throw error;
         }
         try {
-          const result = await endpoint.predict(parsed.rows, { requestId: request.id, receivedAt: request.mlspecReceivedAt, time: Date.now() });
+          const text = request.mlspecRawBody;
+          const result = await endpoint.predict(parsed.rows, {
+            requestId: request.id,
+            receivedAt: request.mlspecReceivedAt,
+            time: Date.now(),
+            ...(text !== null ? { body: { text, batch: parsed.batch } } : {}),
+          });
           request.mlspecAnsweredBy = result.model;
           if (result.fallback) reply.header("x-mlspec-fallback", result.fallback.reason);
           reply.type("application/json; charset=utf-8");
-          return JSON.stringify(answer(result, parsed.batch));
+          return answerJson(result, parsed.batch);
         } catch (error) {
           if (error instanceof PredictionUnavailableError) {
             reply.code(error.statusCode);
