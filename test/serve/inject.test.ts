@@ -8,7 +8,20 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createServeApp } from "../../runtime/serve/http-server.js";
 import { loadServing, type Serving } from "../../runtime/serve/load-serving.js";
 import { ortOutput } from "./expected.js";
-import { churnModel, churnRows, churnSpecText, flowerModel, flowerRows, flowerSpecText, makeProject, singleRowOnlyModel, slowModel, type TestProject } from "./models.js";
+import {
+  churnModel,
+  churnRows,
+  churnSpecText,
+  flowerModel,
+  flowerRows,
+  flowerSpecText,
+  makeProject,
+  ratingModel,
+  ratingSpecText,
+  singleRowOnlyModel,
+  slowModel,
+  type TestProject,
+} from "./models.js";
 
 const PREDICT = "/v1/churn_api/predict";
 const json = (body: string) => JSON.parse(body) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -280,6 +293,29 @@ describe("other tasks, several serve blocks on one server", () => {
         // the label is not part of a request
         const withLabel = await app.inject({ method: "POST", url: "/v1/species_api/predict", payload: { ...rows[0]!, species: "setosa" } });
         expect(withLabel.statusCode).toBe(400);
+      } finally {
+        await app.close();
+        await serving.close();
+      }
+    } finally {
+      project.cleanup();
+    }
+  });
+
+  it("a recommender answers a score; an id never seen in training is fine", async () => {
+    const project = makeProject(ratingSpecText());
+    try {
+      const model = ratingModel(5);
+      project.register("movie_mf", model.bytes);
+      const serving = await loadServing(project.specPath, { pollMs: 0, predictionLog: false });
+      const app = await createServeApp(serving);
+      try {
+        const rows = [{ user_id: "u1", movie_id: "m3" }, { user_id: "someone new", movie_id: "m3" }];
+        const res = json((await app.inject({ method: "POST", url: "/v1/movie_api/predict", payload: { instances: rows } })).body);
+        const expected = await ortOutput(model.bytes, rows, "score");
+        expect(res.predictions.map((p: { score: number }) => Math.fround(p.score))).toEqual([expected[0], expected[1]]);
+        expect(Object.keys(res.predictions[0])).toEqual(["score", "model"]);
+        expect(serving.describe()).toMatchObject({ task: "recommendation", inputSchema: { required: ["user_id", "movie_id"] } });
       } finally {
         await app.close();
         await serving.close();

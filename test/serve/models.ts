@@ -335,3 +335,69 @@ serve petal_api {
 }
 `;
 }
+
+// ------------------------------------------------------------------ ratings
+// A recommender: matrix factorisation over two index features.
+
+export const RATING_COLUMNS: RawColumn[] = [
+  { name: "user_id", type: { kind: "string" } },
+  { name: "movie_id", type: { kind: "string" } },
+  { name: "rating", type: { kind: "float" } },
+];
+
+export function ratingModel(seed: number): BuiltModel {
+  const rng = new Rng(seed);
+  const train: ChurnRow[] = Array.from({ length: 60 }, (_, i) => ({ user_id: `u${i % 7}`, movie_id: `m${i % 11}` }));
+  const pipeline = fitPipeline(
+    [
+      { name: "user_ix", inputs: ["user_id"], stages: [{ fn: "embed_index", args: {} }] },
+      { name: "movie_ix", inputs: ["movie_id"], stages: [{ fn: "embed_index", args: {} }] },
+    ],
+    RATING_COLUMNS,
+    toColumns(train, RATING_COLUMNS),
+  );
+  const count = (name: string) => pipeline.indexFeatures.find((f) => f.name === name)!.cardinality;
+  const table = (rows: number, dim: number) => Float32Array.from({ length: rows * dim }, () => rng.normal(0, 0.5));
+  const dim = 4;
+  const network: Network = {
+    kind: "matrix_factorization",
+    user: { count: count("user_ix"), dim, table: table(count("user_ix"), dim) },
+    item: { count: count("movie_ix"), dim, table: table(count("movie_ix"), dim) },
+    userBias: table(count("user_ix"), 1),
+    itemBias: table(count("movie_ix"), 1),
+    globalBias: 3.5,
+    head: "identity",
+  };
+  const bytes = exportOnnx({ pipeline, network, task: "recommendation", columns: RATING_COLUMNS, metadata: { specHash: "test", modelName: "movie_mf", modelVersion: seed } });
+  return { bytes, pipeline, network };
+}
+
+export function ratingSpecText(): string {
+  return `mlspec 1
+
+dataset ratings {
+  source = csv("ratings.csv")
+  contract {
+    user_id  : string
+    movie_id : string
+    rating   : float range 0.5..5
+  }
+}
+
+features rating_features from ratings {
+  user_ix  = embed_index(user_id)
+  movie_ix = embed_index(movie_id)
+}
+
+model movie_mf {
+  task   = recommendation(user = user_id, item = movie_id, target = rating)
+  inputs = rating_features
+  arch   = matrix_factorization(dim = 4)
+}
+
+serve movie_api {
+  model = movie_mf@champion
+  http(port = 0)
+}
+`;
+}
