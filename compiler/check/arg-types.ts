@@ -4,7 +4,7 @@
  */
 import type * as A from "../language/ast.js";
 import type { ParamType } from "../../stdlib/signature.js";
-import { KIND_WORDS, literalKind, numericValue } from "./values.js";
+import { hasError, KIND_WORDS, literalKind, numericValue } from "./values.js";
 
 export type Fit = { ok: true } | { ok: false; code: "E0301" | "E0401"; message: string; help: string; span: A.Expr["span"] };
 
@@ -41,7 +41,7 @@ export function fits(e: A.Expr, t: ParamType): Fit {
     help,
     span: e.span,
   });
-  if (e.kind === "error") return { ok: true };
+  if (hasError(e)) return { ok: true };
   if (typeof t === "object" && "list" in t) {
     if (e.kind !== "list") return fail("E0301", `write a list in brackets: [${describeType(t.list)}, ...]`);
     for (const item of e.items) {

@@ -57,6 +57,19 @@ export interface CheckResult {
   hasErrors: boolean;
 }
 
+/**
+ * A block with a syntax error was parsed only in part (the error is reported):
+ * what else seems wrong inside it is likely a consequence, so it waits until the
+ * syntax error is fixed. The block's region runs to the next block, since a
+ * missing `}` lets a block swallow what follows it.
+ */
+function insideRecoveredBlock(program: Program, d: Diagnostic): boolean {
+  if (d.code.startsWith("E000")) return false;
+  const file = program.files.find((f) => f.source === d.source);
+  if (!file) return false;
+  return file.blocks.some((b, i) => b.recovered && d.span.start >= b.span.start && d.span.start < (file.blocks[i + 1]?.span.start ?? Infinity));
+}
+
 export function checkProgram(program: Program, rules: readonly Rule[] = specifiedRules): CheckResult {
   const bag = new DiagnosticBag();
   bag.items.push(...program.diagnostics.items);
@@ -71,6 +84,6 @@ export function checkProgram(program: Program, rules: readonly Rule[] = specifie
     seen.add(key);
     return true;
   });
-  const diagnostics = sortDiagnostics(unique);
+  const diagnostics = sortDiagnostics(unique.filter((d) => !insideRecoveredBlock(program, d)));
   return { sem, diagnostics, hasErrors: diagnostics.some((d) => d.severity === "error") };
 }

@@ -68,6 +68,31 @@ export function numericValue(e: A.Expr): number | undefined {
   }
 }
 
+/**
+ * Does an expression hold a piece the parser could not read? That mistake is
+ * reported already (E0003), so rules judging the expression's shape stay quiet.
+ */
+export function hasError(e: A.Expr): boolean {
+  switch (e.kind) {
+    case "error":
+      return true;
+    case "list":
+      return e.items.some(hasError);
+    case "range":
+      return hasError(e.low) || hasError(e.high);
+    case "call":
+      return e.args.some((a) => hasError(a.value));
+    case "binary":
+      return hasError(e.left) || hasError(e.right);
+    case "unary":
+      return hasError(e.operand);
+    case "pipe":
+      return hasError(e.input) || hasError(e.stage);
+    default:
+      return false;
+  }
+}
+
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
 export function refName(e: A.Expr): string | undefined {

@@ -24,6 +24,14 @@ function isToken(e: CstElement | undefined): e is IToken {
   return e !== undefined && (e as IToken).image !== undefined;
 }
 
+/**
+ * From the start of `a` to the end of `b`. A node that recovery left without any
+ * token has the empty span 0..0; it must not pull the end back to the file's start.
+ */
+function cover(a: Span, b: Span): Span {
+  return { start: a.start, end: Math.max(a.end, b.end) };
+}
+
 function tokenSpan(t: IToken): Span {
   return { start: t.startOffset, end: t.startOffset + t.image.length };
 }
@@ -37,8 +45,6 @@ export class AstBuilder {
     private readonly diagnostics: DiagnosticBag,
     /** Offsets of characters the lexer could not read (E0001); stray tokens join them. */
     private readonly unreadable: number[] = [],
-    /** Lines that already have a syntax error: a stray token there is not reported again. */
-    private readonly errorLines = new Set<number>(),
     /** Offsets of the syntax errors the parser met (E0003), to mark blocks as recovered. */
     private readonly syntaxErrors: number[] = [],
   ) {}
@@ -49,22 +55,15 @@ export class AstBuilder {
     return this.unreadable.some((o) => o < span.start && this.source.position(o).line === line);
   }
 
-  /** `metrics = , auc`: the parser skipped a stray token where a statement should start. */
+  /** Tokens the parser skipped where a statement should start (`metrics = , auc`), for parse() to report. */
+  readonly strays: IToken[] = [];
+
   private stray(n: CstNode): void {
     const tok = this.token(n, "token");
     if (!tok) return;
+    this.strays.push(tok);
     this.unreadable.push(tok.startOffset);
     this.droppedDebris = true;
-    const line = this.source.position(tok.startOffset).line;
-    if (this.errorLines.has(line)) return;
-    this.errorLines.add(line);
-    this.diagnostics.error("E0003", this.source, tokenSpan(tok), `unexpected \`${tok.image}\``, {
-      label: "a statement cannot start here",
-      help:
-        tok.image === ")" || tok.image === "]"
-          ? "nothing is open here for it to close: remove it"
-          : "a statement starts with a name: `name = value`, `name ~ distribution`, `name : type`, `name(args)` or `name { ... }`",
-    });
   }
 
   private nodes(n: CstNode, key: string): CstNode[] {
@@ -91,7 +90,7 @@ export class AstBuilder {
   private span(n: CstNode): Span {
     const loc = n.location;
     // tracked by the parser, except around tokens that recovery inserted (NaN)
-    if (loc && Number.isFinite(loc.startOffset) && Number.isFinite(loc.endOffset) && !n.recoveredNode) {
+    if (loc && Number.isFinite(loc.startOffset) && Number.isFinite(loc.endOffset) && loc.endOffset! >= loc.startOffset && !n.recoveredNode) {
       return { start: loc.startOffset, end: loc.endOffset! + 1 };
     }
     let start = Infinity;
@@ -141,7 +140,8 @@ export class AstBuilder {
     const errors = [...this.syntaxErrors, ...this.unreadable];
     file.blocks.forEach((b, i) => {
       const end = file.blocks[i + 1]?.span.start ?? Infinity;
-      if (errors.some((o) => o >= b.span.start && o < end)) b.recovered = true;
+      // `<= end`: a missing `}` is met at the next block's keyword
+      if (errors.some((o) => o >= b.span.start && o <= end)) b.recovered = true;
     });
     return file;
   }
@@ -203,6 +203,15 @@ export class AstBuilder {
     if (ps) return this.pathStmt(ps);
     const stray = this.node(n, "stray");
     if (stray) this.stray(stray);
+    const unnamed = this.node(n, "unnamedBody");
+    const open = unnamed && this.token(unnamed, "LCurly");
+    if (open) {
+      this.diagnostics.error("E0003", this.source, tokenSpan(open), "a nested block needs its name", {
+        label: "no name before this `{`",
+        help: "write the block's name first, e.g. `contract { ... }`, `train { ... }`, `slo { ... }` or `guard { ... }`",
+      });
+      this.droppedDebris = true;
+    }
     return undefined;
   }
 
@@ -247,6 +256,7 @@ export class AstBuilder {
     const opTok = this.token(n, "Equals") ?? this.token(n, "Tilde");
     if (opTok && !this.node(n, "assign") && !this.node(n, "sample") && !n.recoveredNode) {
       const at = { start: opTok.startOffset + 1, end: opTok.startOffset + 1 };
+      this.droppedDebris = true;
       this.diagnostics.error("E0003", this.source, at, `expected a value after \`${opTok.image}\``, {
         label: "expected here",
         help: "a value starts on the line of its `=` or `~`",
@@ -312,7 +322,7 @@ export class AstBuilder {
     for (const stageNode of this.nodes(n, "stage")) {
       const stage = this.reference(stageNode);
       if (stage.kind !== "ref" && stage.kind !== "call") continue;
-      result = { kind: "pipe", input: result, stage, span: { start: result.span.start, end: stage.span.end } };
+      result = { kind: "pipe", input: result, stage, span: cover(result.span, stage.span) };
     }
     return result;
   }
@@ -331,7 +341,7 @@ export class AstBuilder {
     for (let i = 1; i < operands.length; i++) {
       const right = operands[i]!;
       const op = (ops[i - 1]?.image ?? "+") as A.BinaryOp;
-      acc = { kind: "binary", op, left: acc, right, span: { start: acc.span.start, end: right.span.end } };
+      acc = { kind: "binary", op, left: acc, right, span: cover(acc.span, right.span) };
     }
     return acc;
   }

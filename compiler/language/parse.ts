@@ -106,6 +106,12 @@ function describe(e: IRecognitionException, source: Source): { message: string; 
   if (CLOSER_NAMES.has(tok.tokenType.name) && !expectedNames.has(tok.tokenType.name)) {
     return { message: `unexpected ${found(tok)}`, help: "nothing is open here for it to close: remove it", span: atToken };
   }
+  if (rule === "header") {
+    return { message: "expected the language version after `mlspec`", help: "write `mlspec 1`", span: afterPrev ?? atToken };
+  }
+  if (rule === "file" && tok.tokenType.name === "NumberLit") {
+    return { message: `unexpected ${found(tok)} at the top level`, help: "a spec starts with its version header: `mlspec 1`", span: atToken };
+  }
   if (rule === "file") {
     return {
       message: `unexpected ${found(tok)} at the top level`,
@@ -178,23 +184,60 @@ export function parse(text: string, fileName = "<input>"): ParseResult {
     afterUnterminated.add(next ? next.startOffset : text.length);
   });
   const { cst, errors } = parseTokens(lexed.tokens);
-  // Recovery can report the same mistake more than once; one mistake, one message.
-  for (const e of errors) {
-    const tok = e.token;
-    const offset = Number.isNaN(tok.startOffset) ? text.length : tok.startOffset;
-    if (afterUnterminated.has(offset)) continue;
-    const line = source.position(offset).line;
+  const syntaxErrors = errors.map((e) => (Number.isNaN(e.token.startOffset) ? text.length : e.token.startOffset));
+  const builder = new AstBuilder(source, diagnostics, lexed.errors.map((e) => e.offset), [...syntaxErrors, ...afterUnterminated]);
+  const file = builder.file(cst, lexed.groups["comments"] ?? []);
+
+  // Parse errors and stray tokens, in source order. Recovery can meet one mistake
+  // more than once: one mistake, one message.
+  const tokenBefore = (offset: number): IToken | undefined => {
+    let lo = 0;
+    let hi = lexed.tokens.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (lexed.tokens[mid]!.startOffset < offset) lo = mid + 1;
+      else hi = mid;
+    }
+    return lexed.tokens[lo - 1];
+  };
+  const events = [
+    ...errors.map((e) => ({
+      offset: Number.isNaN(e.token.startOffset) ? text.length : e.token.startOffset,
+      prev: (e as IRecognitionException & { previousToken?: IToken }).previousToken,
+      topLevel: (e.context?.ruleStack ?? []).at(-1) === "file",
+      report: () => {
+        const { message, help, span } = describe(e, source);
+        diagnostics.error("E0003", source, span, message, { help, label: span.start === span.end ? "expected here" : undefined });
+      },
+    })),
+    ...builder.strays.map((tok) => ({
+      offset: tok.startOffset,
+      prev: tokenBefore(tok.startOffset),
+      topLevel: false,
+      report: () =>
+        diagnostics.error("E0003", source, { start: tok.startOffset, end: tok.startOffset + tok.image.length }, `unexpected \`${tok.image}\``, {
+          label: "a statement cannot start here",
+          help:
+            tok.image === ")" || tok.image === "]"
+              ? "nothing is open here for it to close: remove it"
+              : "a statement starts with a name: `name = value`, `name ~ distribution`, `name : type`, `name(args)` or `name { ... }`",
+        }),
+    })),
+  ].sort((a, b) => a.offset - b.offset);
+  let reported = diagnostics.items.length;
+  for (const ev of events) {
+    if (afterUnterminated.has(ev.offset)) continue;
+    const line = source.position(ev.offset).line;
     if (seenLines.has(line)) continue;
     // failing again before getting past a line that already failed: a cascade
-    const prev = (e as IRecognitionException & { previousToken?: IToken }).previousToken;
-    if (prev && !Number.isNaN(prev.startOffset) && seenLines.has(source.position(prev.startOffset).line)) continue;
+    if (ev.prev && !Number.isNaN(ev.prev.startOffset) && seenLines.has(source.position(ev.prev.startOffset).line)) continue;
+    // junk at the top level after an earlier mistake is that mistake's: braces that
+    // no longer pair up leave a block's last lines (or its `}`) outside it
+    if (ev.topLevel && reported > 0) continue;
     seenLines.add(line);
-    const { message, help, span } = describe(e, source);
-    diagnostics.error("E0003", source, span, message, { help, label: span.start === span.end ? "expected here" : undefined });
+    reported++;
+    ev.report();
   }
-  const syntaxErrors = errors.map((e) => (Number.isNaN(e.token.startOffset) ? text.length : e.token.startOffset));
-  const builder = new AstBuilder(source, diagnostics, lexed.errors.map((e) => e.offset), seenLines, [...syntaxErrors, ...afterUnterminated]);
-  const file = builder.file(cst, lexed.groups["comments"] ?? []);
   return { file, diagnostics };
 }
 

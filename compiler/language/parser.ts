@@ -88,7 +88,8 @@ class MlspecParser extends CstParser {
   canRecoverWithSingleTokenInsertion(expected: TokenType, follows: TokenType[]): boolean {
     const next = this.internals.LA(1);
     const atLineEnd = next.tokenType === EOF || next.startLine !== this.internals.LA(0).startLine;
-    if (!atLineEnd && !CLOSERS.includes(next.tokenType)) return false;
+    // before `{`: a block missing its name (`serve {`) still gets its body
+    if (!atLineEnd && !CLOSERS.includes(next.tokenType) && next.tokenType !== T.LCurly) return false;
     return recoverable.canRecoverWithSingleTokenInsertion.call(this, expected, follows);
   }
 
@@ -169,6 +170,9 @@ class MlspecParser extends CstParser {
       { ALT: () => this.SUBRULE(this.pathStmt) },
       { ALT: () => this.CONSUME(T.Semicolon) },
       { ALT: () => this.SUBRULE(this.stray) },
+      // `{ ... }` with its name missing (`contract` deleted): parsed as a nested block
+      // so that the braces still pair up; the AST builder reports it
+      { ALT: () => this.SUBRULE2(this.body, { LABEL: "unnamedBody" }) },
     ]));
   });
 

@@ -119,6 +119,37 @@ describe("never throws", () => {
   });
 });
 
+describe("never throws on any one-token deletion", () => {
+  // exhaustive where random mutations of the big examples may miss a case: every
+  // statement form, each token deleted in turn (the `|> (0, 12)` crash was one)
+  const text = readFileSync(new URL("./fixtures/every-form.mlspec", import.meta.url), "utf8");
+  const LIB = { "lib.mlspec": "" };
+  const source = (offset: number) => {
+    const p = parse(text).file.source.position(offset);
+    return `${p.line}:${p.column}`;
+  };
+  const SILENT_DELETIONS = [
+    '7:62 "b"', // enum("a", ): a one-valued enum is still an enum
+    "16:27 4", // hidden = [8, ]: one hidden layer, trailing comma
+  ];
+
+  it("the fixture checks clean", () => {
+    expect(checkProgram(programFromText(text, "spec.mlspec", LIB)).diagnostics).toEqual([]);
+  });
+
+  it("each token of the fixture deleted", () => {
+    const silent: string[] = [];
+    for (const t of MlspecLexer.tokenize(text).tokens) {
+      const mutated = text.slice(0, t.startOffset) + text.slice(t.startOffset + t.image.length);
+      const ds = checkProgram(programFromText(mutated, "spec.mlspec", LIB)).diagnostics;
+      if (ds.length === 0) silent.push(`${source(t.startOffset)} ${t.image}`);
+      printFile(parse(mutated).file);
+    }
+    // the deletions that leave a valid spec, and only those
+    expect(silent).toEqual(SILENT_DELETIONS);
+  });
+});
+
 describe("the formatter on the examples", () => {
   describe.each(EXAMPLES)("$name", ({ text }) => {
     it("checks clean", () => {

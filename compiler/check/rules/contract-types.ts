@@ -1,7 +1,7 @@
 import type { ColumnKind } from "../../../stdlib/signature.js";
 import type { Rule } from "../context.js";
 import { describeColumnType } from "../context.js";
-import { literalKind, numericValue } from "../values.js";
+import { hasError, literalKind, numericValue } from "../values.js";
 import { CONSTRAINT_WORDS } from "../../language/parser.js";
 import { pathName } from "../semantic.js";
 import { didYouMean } from "../suggest.js";
@@ -52,6 +52,7 @@ export const contractTypes: Rule = {
         const kind = info?.type?.kind;
         for (const c of col.constraints) {
           const word = c.word.name;
+          if (c.value && hasError(c.value)) continue;
           if (!CONSTRAINT_WORDS.has(word)) continue;
           const mismatch = (what: string) =>
             ctx.report("E0305", ds.decl, c.span, `\`${word}\` does not apply to a ${info?.type ? describeColumnType(info.type) : t} column`, { help: what });
@@ -73,6 +74,7 @@ export const contractTypes: Rule = {
         }
       }
       for (const cond of ds.contract.conditions) {
+        if (hasError(cond.right)) continue;
         const left = pathName(cond.left);
         if (left !== "rows") {
           ctx.report("E0304", ds.decl, cond.left.span, `unknown dataset rule \`${left}\``, {

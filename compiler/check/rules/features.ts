@@ -3,6 +3,7 @@ import { builtins } from "../../../stdlib/index.js";
 import type { Rule } from "../context.js";
 import { aColumn, describeColumnType } from "../context.js";
 import type { FeaturesInfo } from "../semantic.js";
+import { hasError } from "../values.js";
 
 /** What flows between pipeline stages, as far as the checker can tell. */
 type Flow = { kind: "column"; column: ColumnKind; label: string } | { kind: "numeric" } | { kind: "index" } | { kind: "unknown" };
@@ -72,6 +73,7 @@ export const features: Rule = {
           ctx.report("E0212", fs.decl, f.name.span, `feature \`${f.name.name}\` is defined twice`, { help: "rename one of them" });
         }
         names.set(f.name.name, f.stmt.span.start);
+        if (f.malformed && hasError(f.malformed)) continue;
         if (f.malformed) {
           ctx.report("E0311", fs.decl, f.malformed.span, `feature \`${f.name.name}\` is not a column or a transform of one`, {
             help: "write a column, a transform call such as standardize(tenure), or a pipeline: log1p(monthly) |> clip(0, 12)",

@@ -2,12 +2,15 @@ import type { Expr, RefExpr } from "../../language/ast.js";
 import type { CheckContext, Rule } from "../context.js";
 import type { Decl } from "../program.js";
 import type { ModelInfo } from "../semantic.js";
+import { hasError } from "../values.js";
 import { checkMetricForTask, metricParts, producedMetrics, SPLITS } from "./model-metrics.js";
 
 const ALIASES_OK = ["champion", "challenger"];
 
 /** Every metric a model-side expression names must be one the model produces. */
 export function checkMetricRefs(ctx: CheckContext, decl: Decl, m: ModelInfo, e: Expr, where: string, opts: { allowQualifiers: string[] }): void {
+  // a model cut short by a syntax error may have lost its metrics list
+  if (m.decl.block.recovered) return;
   const visit = (x: Expr) => {
     switch (x.kind) {
       case "ref":
@@ -62,6 +65,7 @@ export const gates: Rule = {
     for (const m of ctx.sem.models.values()) {
       for (const req of m.settings.requires) {
         const e = req.expr;
+        if (hasError(e)) continue;
         if (e.kind !== "binary" || !["<", "<=", ">", ">="].includes(e.op)) {
           ctx.report("E0324", m.decl, e.span, "a gate compares a metric with a bound", { help: "write `require auc >= 0.80` or `require auc >= champion.auc - 0.01`" });
           continue;

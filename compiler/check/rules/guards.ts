@@ -29,6 +29,8 @@ export const guards: Rule = {
       }
       const metric = cond.left.parts[cond.left.parts.length - 1]!.name;
       const isMetric = metric === "loss" || builtins.metrics.has(metric);
+      // the served model unresolved (reported): its metrics cannot be checked
+      if (allowModel && !model && isMetric) return;
       if (allowModel && model && isMetric) {
         const ref = { kind: "ref" as const, path: cond.left.parts as never, span: cond.left.span };
         checkMetricRefs(ctx, decl, model, ref, where, { allowQualifiers: ["champion", "challenger"] });

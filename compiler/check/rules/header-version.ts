@@ -11,7 +11,9 @@ export const headerVersion: Rule = {
   check(ctx) {
     for (const file of ctx.sem.program.files) {
       if (!file.version) {
-        if (file === ctx.sem.program.main) {
+        // `mlspec` or its number garbled: the syntax error on line 1 says so already
+        const garbled = ctx.sem.program.diagnostics.items.some((d) => d.source === file.source && d.code.startsWith("E000") && d.source.position(d.span.start).line === 1);
+        if (file === ctx.sem.program.main && !garbled) {
           ctx.warn("W0101", file.source, { start: 0, end: 0 }, "missing version header", {
             help: "start the file with `mlspec 1` so that later language versions can read it unchanged",
           });

@@ -4,7 +4,7 @@ import type { Rule } from "../context.js";
 import { fits } from "../arg-types.js";
 import { calleeName } from "../semantic.js";
 import { didYouMean } from "../suggest.js";
-import { literalKind } from "../values.js";
+import { hasError, literalKind } from "../values.js";
 import { checkMetricRefs } from "./gates.js";
 
 const DRIFT_ARGS = ["features", "test", "threshold", "window", "p_value", "min_samples"];
@@ -24,7 +24,7 @@ export const monitor: Rule = {
   check(ctx) {
     for (const mon of ctx.sem.monitors.values()) {
       const model = mon.serve?.model;
-      const ds = model?.dataset;
+      const ds = model?.dataset?.decl.block.recovered ? undefined : model?.dataset;
       const signals = new Set<string>();
       for (const c of mon.settings.calls) {
         const name = calleeName(c.call);
@@ -34,6 +34,7 @@ export const monitor: Rule = {
           const cols: Expr[] = [];
           for (const a of c.call.args) {
             const key = a.name?.name;
+            if (hasError(a.value)) continue;
             if (!key) {
               if (a.value.kind === "ref" && a.value.path.length === 1 && a.value.path[0]!.name === "prediction") continue;
               else if (a.value.kind === "binary" && a.value.left.kind === "ref" && a.value.left.path[0]!.name === "p_value") continue;
@@ -93,6 +94,7 @@ export const monitor: Rule = {
         } else if (name === "performance") {
           signals.add("performance");
           for (const a of c.call.args) {
+            if (hasError(a.value)) continue;
             if (!a.name) {
               if (model && a.value.kind === "binary") checkMetricRefs(ctx, mon.decl, model, a.value, "this performance rule", { allowQualifiers: [] });
               else if (a.value.kind !== "binary") {
@@ -108,6 +110,7 @@ export const monitor: Rule = {
         }
       }
       for (const rt of mon.settings.retrains) {
+        if (hasError(rt.when)) continue;
         const visit = (e: Expr) => {
           if (e.kind === "binary" && (e.op === "or" || e.op === "and")) {
             visit(e.left);

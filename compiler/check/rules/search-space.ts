@@ -7,7 +7,7 @@ import { describeType, fits } from "../arg-types.js";
 import { hyperparameters } from "../hyperparameters.js";
 import { calleeName, pathName } from "../semantic.js";
 import { didYouMean } from "../suggest.js";
-import { numericValue } from "../values.js";
+import { hasError, numericValue } from "../values.js";
 import { checkMetricRefs } from "./gates.js";
 
 function numericKind(t: ParamType): "int" | "float" | undefined {
@@ -28,7 +28,8 @@ export const searchSpace: Rule = {
   check(ctx) {
     for (const s of ctx.sem.searches.values()) {
       const m = s.model;
-      if (!m) continue;
+      // a model cut short by a syntax error may have lost its arch or metrics
+      if (!m || m.decl.block.recovered) continue;
       const space = hyperparameters(m);
       const sampled = new Map<string, Expr>();
       for (const smp of s.settings.samples) {
@@ -45,6 +46,7 @@ export const searchSpace: Rule = {
           continue;
         }
         sampled.set(path, smp.dist);
+        if (hasError(smp.dist)) continue;
         if (smp.dist.kind !== "call") {
           ctx.report("E0502", s.decl, smp.dist.span, "a search parameter is drawn from a distribution", {
             help: "write uniform(a, b), loguniform(a, b), int(a, b) or choice(x, y, ...)",
@@ -90,7 +92,7 @@ export const searchSpace: Rule = {
       }
       for (const smp of s.settings.samples) {
         const w = smp.when;
-        if (!w) continue;
+        if (!w || hasError(w)) continue;
         const ok = w.kind === "binary" && w.op === "==" && w.left.kind === "ref" && sampled.has(w.left.path.map((p) => p.name).join("."));
         if (!ok) {
           ctx.report("E0504", s.decl, w.span, "a condition compares another sampled choice with one of its options", {
@@ -111,7 +113,9 @@ export const searchSpace: Rule = {
         }
       }
       const objective = s.settings.assigns.get("objective")?.value;
-      if (objective && objective.kind !== "objective") {
+      if (objective && hasError(objective)) {
+        // a syntax error, reported already
+      } else if (objective && objective.kind !== "objective") {
         ctx.report("E0504", s.decl, objective.span, "the objective is `maximize METRIC` or `minimize METRIC`", { help: "write `objective = maximize val.auc`" });
       } else if (objective?.kind === "objective") {
         const before = ctx.diagnostics.items.length;

@@ -2,9 +2,22 @@ import type { Rule } from "../context.js";
 import { fits, outOfBounds } from "../arg-types.js";
 import { blockSettings } from "../settings-signatures.js";
 import type { Settings } from "../semantic.js";
+import { hasError, KIND_WORDS, literalKind } from "../values.js";
 
 /** Settings whose value is a call of a built-in family; their names are checked elsewhere. */
 const CALL_SETTINGS = new Set(["source", "split", "task", "arch", "import", "optimizer", "sampler", "prune", "objective", "inputs"]);
+
+const EXAMPLE_CALLS: Record<string, string> = {
+  source: 'source = csv("data/customers.csv")',
+  split: "split = holdout(test = 20%)",
+  task: "task = binary_classification(target = churned)",
+  inputs: "inputs = churn_features",
+  arch: "arch = mlp(hidden = [32])",
+  import: 'import = onnx("models/churn.onnx")',
+  optimizer: "optimizer = adam(lr = 1e-3)",
+  sampler: "sampler = tpe(trials = 20)",
+  prune: "prune = median(warmup = 3)",
+};
 
 /**
  * Plain settings (`epochs = 30`, `timeout = 250ms`, `model = m@champion`) have the
@@ -19,7 +32,17 @@ export const settingTypes: Rule = {
       if (!settings) return;
       for (const [key, stmt] of settings.assigns) {
         const sig = blockSettings[table]?.[key];
-        if (!sig || CALL_SETTINGS.has(key)) continue;
+        if (!sig) continue;
+        if (CALL_SETTINGS.has(key)) {
+          // what the call is, is checked elsewhere; here only that it is one (not `source = "d.csv"`)
+          const v = stmt.value;
+          if (key !== "objective" && v.kind !== "call" && v.kind !== "ref" && !hasError(v)) {
+            ctx.report("E0301", decl, v.span, `\`${key}\`: expected ${sig.doc}, found ${KIND_WORDS[literalKind(v)]}`, {
+              help: `write a call, e.g. ${EXAMPLE_CALLS[key] ?? sig.doc}`,
+            });
+          }
+          continue;
+        }
         const f = fits(stmt.value, sig.type);
         if (!f.ok) {
           ctx.report(f.code, decl, f.span, `\`${key}\`: ${f.message}`, { help: f.help });

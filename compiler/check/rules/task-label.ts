@@ -21,7 +21,7 @@ export const taskLabel: Rule = {
   section: "spec/language.md#model",
   check(ctx) {
     for (const m of ctx.sem.models.values()) {
-      if (!m.taskCall || !m.task || !m.dataset) continue;
+      if (!m.taskCall || !m.task || !m.dataset || m.dataset.decl.block.recovered) continue;
       const sig = builtins.tasks.get(m.taskCall.callee.path.map((p) => p.name).join("."))!;
       const targetArg = m.taskColumns.get("target");
       const target = targetArg && refName(targetArg.value);

@@ -38,8 +38,10 @@ export const unusedDeclarations: Rule = {
         if (n) unresolved.push(n);
       }
     }
-    // any unresolved reference (E0202) might have meant any block: no guessing
+    // any unresolved reference (E0202) might have meant any block: no guessing;
+    // nor while a model or features block cut short by a syntax error may have lost its references
     if (unresolved.some((n) => !ctx.sem.program.decls.has(n))) return;
+    if (ctx.sem.program.files.some((f) => f.blocks.some((b) => b.recovered && (b.kind === "model" || b.kind === "features")))) return;
     const hasModels = ctx.sem.models.size > 0;
     for (const d of ctx.sem.program.decls.values()) {
       if (d.kind !== "dataset" && d.kind !== "features") continue;
