@@ -62,6 +62,8 @@ export interface Serving {
   readonly ready: boolean;
   /** close() has been called. */
   readonly closed: boolean;
+  /** Where predictions are logged: by a writer thread, on the main thread, or not at all. */
+  readonly predictionLog: "thread" | "main" | "off";
   /** Finish accepted requests, release models, flush the prediction log, close the workspace. Idempotent. */
   close(): Promise<void>;
 }
@@ -182,6 +184,7 @@ export async function loadServing(specPath: string, options: LoadServingOptions 
     get closed() {
       return closing !== undefined;
     },
+    predictionLog: sink?.where ?? "off",
     close() {
       closing ??= (async () => {
         if (poller) clearTimeout(poller);

@@ -57,14 +57,36 @@ export async function runServeCommand(file: string, options: ServeCommandOptions
     throw new ServeError("BAD_PORT", `--port must be an integer from 0 to 65535, got ${options.port}`);
   }
 
-  const serving = await loadServing(file, {
-    ...(options.plan ? { plan: options.plan } : {}),
-    ...(options.workspace !== undefined ? { workspace: options.workspace } : {}),
-    ...(options.executor ? { executor: options.executor } : {}),
-    ...(options.pollMs !== undefined ? { pollMs: options.pollMs } : {}),
-    predictionLog: !options.noPredictionLog,
-    onEvent: (event) => err(describeEvent(event)),
-  });
+  // a stop asked for while models load is honoured once they have (nothing is in flight yet)
+  let stopAsked: string | undefined;
+  const askTerm = () => (stopAsked ??= "SIGTERM");
+  const askInt = () => (stopAsked ??= "SIGINT");
+  signals.on("SIGTERM", askTerm);
+  signals.on("SIGINT", askInt);
+  const stopListeningEarly = () => {
+    signals.off("SIGTERM", askTerm);
+    signals.off("SIGINT", askInt);
+  };
+  let serving;
+  try {
+    serving = await loadServing(file, {
+      ...(options.plan ? { plan: options.plan } : {}),
+      ...(options.workspace !== undefined ? { workspace: options.workspace } : {}),
+      ...(options.executor ? { executor: options.executor } : {}),
+      ...(options.pollMs !== undefined ? { pollMs: options.pollMs } : {}),
+      predictionLog: !options.noPredictionLog,
+      onEvent: (event) => err(describeEvent(event)),
+    });
+  } catch (error) {
+    stopListeningEarly();
+    throw error;
+  }
+  if (stopAsked) {
+    stopListeningEarly();
+    err(`${stopAsked}: stopped before serving`);
+    await serving.close();
+    return 0;
+  }
   let closing = false;
   let servers: ListeningServer[];
   try {
@@ -75,6 +97,7 @@ export async function runServeCommand(file: string, options: ServeCommandOptions
       onError: (error, route) => err(`error in ${route}: ${error.stack ?? error.message}`),
     });
   } catch (error) {
+    stopListeningEarly();
     await serving.close();
     throw error;
   }
@@ -82,6 +105,8 @@ export async function runServeCommand(file: string, options: ServeCommandOptions
     out(`listening on ${server.url}`);
     for (const name of server.serves) out(`  ${name}: POST ${server.url}/v1/${name}/predict`);
   }
+  const log = serving.predictionLog;
+  err(log === "off" ? "prediction log: off" : `prediction log: ${serving.workspace.databasePath} (${log === "thread" ? "writer thread" : "main thread"})`);
 
   return new Promise<number>((resolve) => {
     const onHangup = () => {
@@ -117,5 +142,7 @@ export async function runServeCommand(file: string, options: ServeCommandOptions
     signals.on("SIGHUP", onHangup);
     signals.on("SIGTERM", onTerm);
     signals.on("SIGINT", onInt);
+    stopListeningEarly();
+    if (stopAsked) shutdown(stopAsked);
   });
 }
