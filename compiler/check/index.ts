@@ -16,6 +16,7 @@ import { guards } from "./rules/guards.js";
 import { headerVersion } from "./rules/header-version.js";
 import { knownReferences } from "./rules/known-references.js";
 import { knownStatements } from "./rules/known-statements.js";
+import { labelLeakage } from "./rules/label-leakage.js";
 import { modelMetrics } from "./rules/model-metrics.js";
 import { monitor } from "./rules/monitor.js";
 import { rolloutStrategy } from "./rules/rollout-strategy.js";
@@ -40,6 +41,7 @@ export const specifiedRules: readonly Rule[] = [
   unknownColumn,
   dataPaths,
   features,
+  labelLeakage,
   taskLabel,
   modelMetrics,
   gates,

@@ -87,7 +87,8 @@ function describe(e: IRecognitionException, source: Source): { message: string; 
           : "a statement";
   const atToken: Span = valid(tok) ? { start: tok.startOffset, end: tok.startOffset + tok.image.length } : { start: source.text.length, end: source.text.length };
   const ruleStack = (e.context?.ruleStack ?? []) as string[];
-  const rule = ruleStack.at(-1);
+  // input left over after the last block is met outside any rule
+  const rule = e.name === "NotAllInputParsedException" ? "file" : ruleStack.at(-1);
   const isEof = !valid(tok);
   const prevLine = valid(prev) ? source.position(prev.startOffset).line : undefined;
   const lineEnded = isEof || (prevLine !== undefined && source.position(tok.startOffset).line > prevLine);
@@ -105,6 +106,10 @@ function describe(e: IRecognitionException, source: Source): { message: string; 
   }
   if (CLOSER_NAMES.has(tok.tokenType.name) && !expectedNames.has(tok.tokenType.name)) {
     return { message: `unexpected ${found(tok)}`, help: "nothing is open here for it to close: remove it", span: atToken };
+  }
+  if (tok.tokenType.name === "MlspecKw" && (rule === "file" || rule === "block")) {
+    const after = { start: tok.startOffset + tok.image.length, end: tok.startOffset + tok.image.length };
+    return { message: "expected the language version after `mlspec`", help: "write `mlspec 1`", span: after };
   }
   if (rule === "header") {
     return { message: "expected the language version after `mlspec`", help: "write `mlspec 1`", span: afterPrev ?? atToken };

@@ -111,7 +111,8 @@ export const knownStatements: Rule = {
           help: `add \`${p.name} = ...\`: ${p.doc}`,
         });
       }
-      if (kind === "model" && model && !model.arch && !model.importCall && settings.assigns.has("task")) {
+      // an `arch` or `import` of the wrong form is setting-types' to report
+      if (kind === "model" && model && !settings.assigns.has("arch") && !settings.assigns.has("import") && settings.assigns.has("task")) {
         ctx.report("E0106", decl, decl.block.name.span, `model \`${decl.name}\` has neither \`arch\` nor \`import\``, {
           help: "add `arch = mlp(hidden = [32])` to train one, or `import = onnx(\"model.onnx\")` to import one",
         });

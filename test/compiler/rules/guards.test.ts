@@ -27,4 +27,9 @@ describe("guards (E0604, E0401, E0323)", () => {
   it("fails E0323: a guard on a metric the served model does not compute", () => {
     expect(diagnose(withGuard("f1 >= champion.f1"))).toEqual(["E0323 27:11", "E0323 27:17"]);
   });
+
+  it("names no model metric as unmeasured while the served model is unknown (E0202 says why)", () => {
+    const bad = withGuard("auc >= champion.auc").replace("model = churn@champion", "model = churm@champion");
+    expect(diagnose(bad)).toEqual(["E0202 23:11"]);
+  });
 });

@@ -22,4 +22,9 @@ describe("header-version (W0101, E0102)", () => {
     expect(diagnose(DATA.replace("mlspec 1", "mlspec 2"))).toEqual(["E0102 1:1"]);
     expect(diagnose(`mlspec 1\nimport "shared.mlspec"\n`, { "shared.mlspec": DATA.replace("mlspec 1", "mlspec 3") })).toEqual(["E0102 shared.mlspec:1:1"]);
   });
+
+  it("reports a garbled header once, as a syntax error", () => {
+    expect(diagnose(DATA.replace("mlspec 1", "1"))).toEqual(["E0003 1:1"]);
+    expect(diagnose(DATA.replace("mlspec 1", "mlspec"))).toEqual(["E0003 1:7"]);
+  });
 });

@@ -58,4 +58,8 @@ search s for churn {
     // only the unclosed brace is reported, not the dataset's missing contract
     expect(diagnose('mlspec 1\n\ndataset d {\n  source = csv("d.csv")\n')).toEqual(["E0003 4:24"]);
   });
+
+  it("reports a nested block without its name once", () => {
+    expect(diagnose(DATA.replace("  contract {", "  {") + MODEL)).toEqual(["E0003 6:3"]);
+  });
 });

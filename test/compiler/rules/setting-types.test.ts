@@ -32,4 +32,10 @@ describe("setting-types (E0301, E0302, E0401)", () => {
     expect(diagnose(bad)).toEqual(["E0301 27:13"]);
     expect(diagnose(bad.replace("explode", "pause"))).toEqual([]);
   });
+
+  it("fails E0301: a setting that takes a call given a plain value", () => {
+    const bad = DATA.replace('source = csv("customers.csv")', 'source = "customers.csv"') + MODEL;
+    expect(diagnose(bad)).toEqual(["E0301 4:12"]);
+    expect(diagnose(DATA + MODEL.replace("arch    = mlp(hidden = [16])", "arch    = 16"))).toEqual(["E0301 18:13"]);
+  });
 });
