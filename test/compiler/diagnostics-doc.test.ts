@@ -6,6 +6,7 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
+import { diagnosticTitles } from "../../compiler/check/diagnostic-titles.js";
 import { specifiedRules } from "../../compiler/check/index.js";
 import { COMPILER_DIR, compileExample, loadDiagnosticsDoc, renderExample } from "./diagnostics-doc.js";
 
@@ -45,6 +46,10 @@ describe("spec/diagnostics.md", () => {
     const emitted = [...codesInSources().keys()].sort();
     const documented = sections.map((s) => s.code).sort();
     expect(documented).toEqual(emitted);
+  });
+
+  it("has a short title for every code (SARIF rule descriptions)", () => {
+    expect(Object.keys(diagnosticTitles).sort()).toEqual(sections.map((s) => s.code).sort());
   });
 
   it("lists every code a rule reports in that rule's `codes`", () => {

@@ -7,6 +7,7 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+import { diagnosticTitle } from "../../compiler/check/diagnostic-titles.js";
 import { checkProgram } from "../../compiler/check/index.js";
 import { programFromText } from "../../compiler/check/program.js";
 import { renderJson, renderSarif, renderText } from "../../compiler/diagnostics/render.js";
@@ -82,8 +83,7 @@ describe("renderJson", () => {
 });
 
 describe("renderSarif", () => {
-  const titles: Record<string, string> = { E0201: "duplicate block name" };
-  const text = renderSarif(diagnostics, "0.1.0", (code) => titles[code]);
+  const text = renderSarif(diagnostics, "0.1.0", diagnosticTitle);
   const sarif = JSON.parse(text) as {
     version: string;
     $schema: string;
@@ -110,8 +110,9 @@ describe("renderSarif", () => {
     const { rules } = sarif.runs[0]!.tool.driver;
     const results = sarif.runs[0]!.results;
     expect(rules.map((r) => r.id)).toEqual(["E0003", "E0104", "E0201", "E0401", "W0001"]);
-    expect(rules.find((r) => r.id === "E0201")!.shortDescription.text).toBe("duplicate block name");
-    expect(rules.find((r) => r.id === "E0003")!.shortDescription.text).toBe("E0003");
+    expect(rules.find((r) => r.id === "E0201")!.shortDescription.text).toBe("block name declared twice");
+    expect(rules.find((r) => r.id === "E0003")!.shortDescription.text).toBe("syntax error");
+    expect(JSON.parse(renderSarif(diagnostics, "0.1.0", () => undefined)).runs[0].tool.driver.rules[0].shortDescription.text).toBe("E0003");
     for (const r of rules) expect(r.helpUri).toMatch(new RegExp(`diagnostics\\.md#${r.id.toLowerCase()}$`));
     expect(results).toHaveLength(diagnostics.length);
     for (const r of results) expect(rules[r.ruleIndex]!.id).toBe(r.ruleId);

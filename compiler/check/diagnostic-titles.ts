@@ -1,0 +1,67 @@
+/**
+ * A short title for every diagnostic code, for tools that list rules apart from
+ * their results (SARIF's `shortDescription`). spec/diagnostics.md explains each
+ * code at length; test/compiler/diagnostics-doc.test.ts keeps the two in step.
+ */
+export const diagnosticTitles: Readonly<Record<string, string>> = {
+  E0001: "unexpected character",
+  E0002: "unterminated string",
+  E0003: "syntax error",
+  E0004: "unknown unit",
+  E0005: "invalid escape in a string",
+  E0102: "unsupported language version",
+  E0103: "wrong or missing block relation",
+  E0104: "statement not allowed in this block",
+  E0105: "unknown setting or call",
+  E0106: "block lacks a required part",
+  E0107: "setting given twice",
+  E0108: "imported file cannot be read",
+  E0109: "import cycle",
+  E0110: "import outside the project",
+  E0111: "data or model path outside the project",
+  E0201: "block name declared twice",
+  E0202: "unknown block name",
+  E0203: "block of the wrong kind",
+  E0204: "unknown built-in",
+  E0205: "unknown parameter",
+  E0206: "missing required argument",
+  E0207: "argument given twice",
+  E0208: "too many arguments",
+  E0210: "unknown column",
+  E0211: "column declared twice",
+  E0212: "feature defined twice",
+  E0301: "value of the wrong type",
+  E0302: "number out of bounds",
+  E0303: "unknown column type",
+  E0304: "malformed contract rule",
+  E0305: "constraint does not fit the column type",
+  E0310: "transform cannot take its input",
+  E0311: "malformed feature",
+  E0312: "feature computed from the model's target",
+  E0320: "task does not fit the label's type",
+  E0321: "target is not the dataset's label",
+  E0322: "metric does not fit the task",
+  E0323: "metric not computed by the model",
+  E0324: "malformed gate",
+  E0401: "wrong unit",
+  E0501: "not a hyperparameter of the model",
+  E0502: "distribution cannot produce the parameter's type",
+  E0503: "bad distribution bounds",
+  E0504: "malformed objective or condition",
+  E0505: "parameter sampled twice",
+  E0601: "canary steps do not increase",
+  E0602: "canary steps do not end at 100%",
+  E0603: "rollout needs exactly one strategy",
+  E0604: "bound on a measurement nobody takes",
+  E0605: "malformed drift or performance rule",
+  E0606: "drift test does not fit its rule",
+  E0607: "retrain rule cannot work",
+  E0701: "features depend on each other in a cycle",
+  W0001: "unused dataset or features block",
+  W0101: "missing version header",
+};
+
+/** The title of a code, e.g. for `renderSarif(ds, version, diagnosticTitle)`. */
+export function diagnosticTitle(code: string): string | undefined {
+  return diagnosticTitles[code];
+}
