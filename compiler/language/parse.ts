@@ -48,14 +48,19 @@ function found(t: IToken): string {
   return t.tokenType.name === "EOF" ? "the end of the file" : `\`${t.image}\``;
 }
 
-/** Operators from other languages, and the mlspec word for each. */
-const LOGIC_WORDS: Record<string, string> = {
+/** Characters from other languages, and what to write instead. */
+const CHARACTER_HELP: Record<string, string> = {
   "&&": "write `and`",
   "||": "write `or`",
   "!": "write `not`",
   "&": "write `and`",
   "|": "write `or`",
+  "'": 'strings use double quotes: "..."',
+  "%": "write a percentage without a space: 20%",
 };
+
+/** Words that cannot be names (spec/language.md#lexical-structure). */
+const RESERVED = new Set(["from", "for", "and", "or", "not", "true", "false", "require", "retrain", "when", "maximize", "minimize"]);
 
 const CLOSER_NAMES = new Set(["RParen", "RBracket", "RCurly"]);
 const BLOCK_KINDS = new Set(["dataset", "features", "model", "search", "serve", "rollout", "monitor"]);
@@ -117,7 +122,8 @@ function describe(e: IRecognitionException, source: Source): { message: string; 
   if (rule === "file" && tok.tokenType.name === "NumberLit") {
     return { message: `unexpected ${found(tok)} at the top level`, help: "a spec starts with its version header: `mlspec 1`", span: atToken };
   }
-  if (rule === "file") {
+  // (a name followed by a name looks like a block with a misspelt kind: `block` fails at its kind)
+  if (rule === "file" || (rule === "block" && e.name === "NoViableAltException")) {
     return {
       message: `unexpected ${found(tok)} at the top level`,
       help: 'the top level holds `import "file.mlspec"` and blocks: dataset, features, model, search, serve, rollout, monitor',
@@ -149,6 +155,9 @@ function describe(e: IRecognitionException, source: Source): { message: string; 
       span: atToken,
     };
   }
+  if (list.length === 1 && list[0] === "a name" && RESERVED.has(tok.image)) {
+    return { message: `expected a name, found \`${tok.image}\``, help: `\`${tok.image}\` is a reserved word; choose another name`, span: atToken };
+  }
   if (lineEnded && afterPrev && list.length > 0 && list.length <= 4) {
     const closing: Record<string, string> = { RParen: "every `(` needs its `)`", RBracket: "every `[` needs its `]`", RCurly: "every `{` needs its `}`" };
     const help = expectedNames.size === 1 ? closing[[...expectedNames][0]!] : undefined;
@@ -171,9 +180,11 @@ export function parse(text: string, fileName = "<input>"): ParseResult {
   const seenLines = new Set<number>();
   for (const err of lexed.errors) {
     const chars = text.slice(err.offset, err.offset + err.length);
-    seenLines.add(source.position(err.offset).line);
+    const line = source.position(err.offset).line;
+    if (seenLines.has(line)) continue; // `'a.csv'`: one mistake, two quotes
+    seenLines.add(line);
     diagnostics.error("E0001", source, { start: err.offset, end: err.offset + err.length }, `unexpected character${chars.length > 1 ? "s" : ""} \`${chars}\``, {
-      help: LOGIC_WORDS[chars] ?? "comments start with `#`; names are letters, digits and `_`",
+      help: CHARACTER_HELP[chars] ?? "comments start with `#`; names are letters, digits and `_`",
     });
   }
   // The token after an unterminated string is out of place only because of the

@@ -133,6 +133,12 @@ describe("one typo, one diagnostic", () => {
     ["a misspelt setting", "fallback = churn_logreg@champion", "fallbak = churn_logreg@champion", "E0105 65:3"],
     ["a misspelt column", "standardize(tenure)", "standardize(tenur)", "E0210 22:28"],
     ["a missing value", "timeout  = 250ms", "timeout  =", "E0003 68:13"],
+    ["single quotes", 'csv("data/customers.csv")', "csv('data/customers.csv')", "E0001 5:16"],
+    ["a space before `%`", "test = 20%", "test = 20 %", "E0001 7:30"],
+    ["a reserved word as a name", "model churn_logreg {", "model for {", "E0003 45:7"],
+    ["a block without `{`", "model churn_logreg {", "model churn_logreg", "E0003 45:19"],
+    ["text after a block", "  on_fail = rollback\n}", "  on_fail = rollback\n} extra", "E0003 76:3"],
+    ["a list without commas", "[5%, 25%, 50%, 100%]", "[5% 25% 50% 100%]", "E0003 73:22"],
   ];
   for (const [what, from, to, expected] of cases) {
     it(what, () => {
