@@ -6,7 +6,7 @@
  * a client sent wrong, never a stack trace.
  */
 import { randomUUID } from "node:crypto";
-import Fastify, { type FastifyError, type FastifyInstance } from "fastify";
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
 import { ServeError } from "./errors.js";
 import type { Serving } from "./load-serving.js";
 import { endpointListRoutes } from "./routes/endpoints.js";
@@ -72,18 +72,24 @@ export async function createServeApp(serving: Serving, options: ServeAppOptions 
   });
 
   const closing = options.closing ?? (() => serving.closed);
-  app.addHook("onSend", (request, reply, payload, done) => {
+  const stamp = (request: FastifyRequest, reply: FastifyReply) => {
     reply.header("x-request-id", request.id);
     // shutting down: a kept-alive connection would hold the server open after its last answer
     if (closing()) reply.header("connection", "close");
-    done(null, payload);
-  });
+  };
 
+  const byName = new Map(endpoints.map((e) => [e.name, e]));
   app.setErrorHandler((error: FastifyError, request, reply) => {
+    stamp(request, reply);
     const status = error.statusCode;
+    // a predict route's request refused before its handler ran (body too large, not JSON, …)
+    const endpoint = byName.get((request.routeOptions.url ?? "").split("/")[2] ?? "");
     if (status !== undefined && status >= 400 && status < 500) {
-      const limit = bodyLimits[(request.routeOptions.url ?? "").split("/")[2] ?? ""] ?? bodyLimit;
-      const client = clientMessage(error, limit);
+      const client = clientMessage(error, endpoint ? bodyLimits[endpoint.name]! : bodyLimit);
+      if (endpoint) {
+        serving.metrics.request(endpoint.name, endpoint.primaryModel.ref, client.status);
+        serving.metrics.duration(endpoint.name, reply.elapsedTime / 1000);
+      }
       reply.code(client.status).send({ error: client.message, requestId: request.id });
       return;
     }
@@ -92,14 +98,22 @@ export async function createServeApp(serving: Serving, options: ServeAppOptions 
   });
 
   app.setNotFoundHandler((request, reply) => {
+    stamp(request, reply);
     reply.code(404).send({ error: `no route ${request.method} ${request.url.split("?")[0]}; GET / lists the endpoints`, requestId: request.id });
   });
 
-  await app.register(predictRoutes, { endpoints, metrics: serving.metrics, bodyLimits });
-  await app.register(metadataRoutes, { endpoints });
-  await app.register(healthRoutes, { endpoints, closing });
-  await app.register(metricsRoutes, { metrics: serving.metrics });
-  await app.register(endpointListRoutes, { endpoints });
+  await app.register(predictRoutes, { endpoints, metrics: serving.metrics, bodyLimits, stamp });
+  await app.register(async (scope) => {
+    // the other routes are not on the hot path: a hook stamps their answers
+    scope.addHook("onSend", (request, reply, payload, done) => {
+      stamp(request, reply);
+      done(null, payload);
+    });
+    await scope.register(metadataRoutes, { endpoints });
+    await scope.register(healthRoutes, { endpoints, closing });
+    await scope.register(metricsRoutes, { metrics: serving.metrics });
+    await scope.register(endpointListRoutes, { endpoints });
+  });
   await app.ready();
   return app;
 }

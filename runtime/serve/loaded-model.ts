@@ -87,6 +87,8 @@ function chooseClasses(task: TaskKind, units: number, hint: TaskHint | undefined
 }
 
 export class LoadedModel {
+  /** `{name, version}`, one object for every answer of this version. */
+  readonly ref: { readonly name: string; readonly version: number };
   readonly inputs: ModelInput[];
   readonly task: TaskKind;
   readonly classes: ClassLabel[] | undefined;
@@ -101,6 +103,7 @@ export class LoadedModel {
     hint: TaskHint | undefined,
   ) {
     const label = `${identity.name} version ${identity.version}`;
+    this.ref = Object.freeze({ name: identity.name, version: identity.version });
     this.inputs = executor.inputs.map((input) => {
       if (input.type === "float32") return { name: input.name, tensor: "float" as const };
       if (input.type === "string") return { name: input.name, tensor: "string" as const };

@@ -24,7 +24,8 @@ export class ServeMetrics {
   private readonly fallbacks: Counter<"serve" | "reason">;
   private readonly swaps: Counter<"serve" | "model">;
   private readonly loadFailures: Counter<"serve" | "model">;
-  private readonly requestChildren = new Map<string, { inc(): void }>();
+  /** Label children by model version object, then status: no key built per request. */
+  private readonly requestChildren = new Map<string, WeakMap<object, Map<number, { inc(): void }>>>();
   private readonly latencyChildren = new Map<string, { observe(v: number): void }>();
   private sources: () => ModelGaugeSource[] = () => [];
 
@@ -103,12 +104,16 @@ export class ServeMetrics {
     this.sources = read;
   }
 
-  request(serve: string, model: string, version: number | string, status: number): void {
-    const key = `${serve}\u0000${model}\u0000${version}\u0000${status}`;
-    let child = this.requestChildren.get(key);
+  /** One answered request; `by` is the version's `{name, version}` (the same object for each of its answers). */
+  request(serve: string, by: { readonly name: string; readonly version: number }, status: number): void {
+    let byModel = this.requestChildren.get(serve);
+    if (!byModel) this.requestChildren.set(serve, (byModel = new WeakMap()));
+    let byStatus = byModel.get(by);
+    if (!byStatus) byModel.set(by, (byStatus = new Map()));
+    let child = byStatus.get(status);
     if (!child) {
-      child = this.requests.labels(serve, model, String(version), String(status));
-      this.requestChildren.set(key, child);
+      child = this.requests.labels(serve, by.name, String(by.version), String(status));
+      byStatus.set(status, child);
     }
     child.inc();
   }

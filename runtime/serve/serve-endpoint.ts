@@ -38,8 +38,8 @@ export interface EndpointOptions {
 }
 
 export interface ModelRef {
-  name: string;
-  version: number;
+  readonly name: string;
+  readonly version: number;
 }
 
 export interface PredictResult {
@@ -278,7 +278,7 @@ export class ServeEndpoint {
     return {
       requestId: context.requestId,
       predictions: answer.predictions,
-      model: { name: identity.name, version: identity.version },
+      model: answer.model.ref,
       ...(fallback ? { fallback } : {}),
       latencyMs,
     };
@@ -287,7 +287,8 @@ export class ServeEndpoint {
   /** Resolves with the promise's value if it comes before `deadline`; DeadlineError otherwise. */
   private withDeadline<T>(promise: Promise<T>, deadline: number): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new DeadlineError(this.timeoutMs)), Math.max(0, deadline - performance.now()));
+      // whole milliseconds: Node keeps one timer list per distinct delay, and fractional delays would make one per request
+      const timer = setTimeout(() => reject(new DeadlineError(this.timeoutMs)), Math.max(1, Math.ceil(deadline - performance.now())));
       promise.then(
         (value) => {
           clearTimeout(timer);

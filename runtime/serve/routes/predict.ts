@@ -15,14 +15,12 @@ export interface PredictRoutesOptions {
   endpoints: readonly ServeEndpoint[];
   metrics: ServeMetrics;
   bodyLimits: Record<string, number>;
+  /** Headers every answer carries (request id; `Connection: close` while shutting down). */
+  stamp: (request: FastifyRequest, reply: FastifyReply) => void;
 }
 
 declare module "fastify" {
   interface FastifyRequest {
-    /** performance.now() when the request arrived; deadlines count from here. */
-    mlspecReceivedAt: number;
-    /** The version that answered (for the request metric). */
-    mlspecAnsweredBy: { name: string; version: number } | null;
     /** The JSON body's text (set by the app's JSON parser). */
     mlspecRawBody: string | null;
   }
@@ -85,34 +83,31 @@ export function answerJson(result: PredictResult, batch: boolean): string {
 }
 
 export async function predictRoutes(app: FastifyInstance, options: PredictRoutesOptions): Promise<void> {
-  const { metrics } = options;
-  app.decorateRequest("mlspecReceivedAt", 0);
-  app.decorateRequest("mlspecAnsweredBy", null);
+  const { metrics, stamp } = options;
 
   for (const endpoint of options.endpoints) {
     const name = endpoint.name;
+    // metrics are counted here rather than in hooks: each hook is a step on every request's path
+    const count = (status: number, by: { readonly name: string; readonly version: number }, receivedAt: number) => {
+      metrics.request(name, by, status);
+      metrics.duration(name, (performance.now() - receivedAt) / 1000);
+    };
     app.route({
       method: "POST",
       url: `/v1/${name}/predict`,
       bodyLimit: options.bodyLimits[name]!,
       // answers are serialized here (their shape depends on the task); errors by fastify from the schema
       schema: { response: { "4xx": errorSchema, "5xx": errorSchema } },
-      onRequest: (request: FastifyRequest, _reply: FastifyReply, done: () => void) => {
-        request.mlspecReceivedAt = performance.now();
-        done();
-      },
-      onResponse: (request: FastifyRequest, reply: FastifyReply, done: () => void) => {
-        const by = request.mlspecAnsweredBy ?? endpoint.primaryModel.identity;
-        metrics.request(name, by.name, by.version, reply.statusCode);
-        metrics.duration(name, (performance.now() - request.mlspecReceivedAt) / 1000);
-        done();
-      },
       handler: async (request, reply) => {
+        // the deadline counts from the request's arrival, before its body was read
+        const receivedAt = performance.now() - reply.elapsedTime;
+        stamp(request, reply);
         let parsed;
         try {
           parsed = endpoint.parse(request.body);
         } catch (error) {
           if (error instanceof RequestError) {
+            count(error.statusCode, endpoint.primaryModel.ref, receivedAt);
             reply.code(error.statusCode);
             return { error: error.message, requestId: request.id, ...(error.problems.length ? { problems: error.problems } : {}) };
           }
@@ -122,16 +117,17 @@ export async function predictRoutes(app: FastifyInstance, options: PredictRoutes
           const text = request.mlspecRawBody;
           const result = await endpoint.predict(parsed.rows, {
             requestId: request.id,
-            receivedAt: request.mlspecReceivedAt,
+            receivedAt,
             time: Date.now(),
             ...(text !== null ? { body: { text, batch: parsed.batch } } : {}),
           });
-          request.mlspecAnsweredBy = result.model;
+          count(200, result.model, receivedAt);
           if (result.fallback) reply.header("x-mlspec-fallback", result.fallback.reason);
           reply.type("application/json; charset=utf-8");
           return answerJson(result, parsed.batch);
         } catch (error) {
           if (error instanceof PredictionUnavailableError) {
+            count(error.statusCode, endpoint.primaryModel.ref, receivedAt);
             reply.code(error.statusCode);
             return { error: error.message, requestId: request.id };
           }
