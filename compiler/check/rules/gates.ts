@@ -3,6 +3,8 @@ import type { CheckContext, Rule } from "../context.js";
 import type { Decl } from "../program.js";
 import type { ModelInfo } from "../semantic.js";
 import { hasError } from "../values.js";
+import { boundProblem } from "../bound-shape.js";
+import { printExpr } from "../../language/printer.js";
 import { checkMetricForTask, metricParts, producedMetrics, SPLITS } from "./model-metrics.js";
 
 const ALIASES_OK = ["champion", "challenger"];
@@ -52,6 +54,15 @@ export function checkMetricRefs(ctx: CheckContext, decl: Decl, m: ModelInfo, e: 
   visit(e);
 }
 
+/** A gate's or guard's right side is a number, or an alias's metric plus or minus one. */
+export function checkBound(ctx: CheckContext, decl: Decl, bound: Expr, where: string): void {
+  const why = boundProblem(bound, { relative: true });
+  if (!why) return;
+  ctx.report("E0324", decl, bound.span, `${where} cannot compare with \`${printExpr(bound)}\`: ${why}`, {
+    help: "a bound is a number (`0.8`, `0.7 + 0.05`) or an alias's metric plus or minus a number (`champion.auc - 0.02`)",
+  });
+}
+
 /**
  * `require` gates compare a metric the model produces with a number or with the
  * champion's value; early stopping watches a produced validation metric
@@ -74,7 +85,9 @@ export const gates: Rule = {
           ctx.report("E0324", m.decl, e.left.span, "a gate's left side is a metric", { help: "write `require auc >= 0.80`" });
           continue;
         }
+        const before = ctx.diagnostics.items.length;
         checkMetricRefs(ctx, m.decl, m, e, "this gate", { allowQualifiers: ["test", "val", ...ALIASES_OK] });
+        if (ctx.diagnostics.items.length === before) checkBound(ctx, m.decl, e.right, "this gate");
       }
       for (const c of m.train?.calls ?? []) {
         const first = c.call.args.find((a) => !a.name || a.name.name === "metric");

@@ -5,7 +5,7 @@ import { fits } from "../arg-types.js";
 import { servingMetrics } from "../settings-signatures.js";
 import { didYouMean } from "../suggest.js";
 import { builtins } from "../../../stdlib/index.js";
-import { checkMetricRefs } from "./gates.js";
+import { checkBound, checkMetricRefs } from "./gates.js";
 import { producedMetrics } from "./model-metrics.js";
 
 /**
@@ -16,7 +16,7 @@ import { producedMetrics } from "./model-metrics.js";
  */
 export const guards: Rule = {
   name: "guards",
-  codes: ["E0604", "E0301", "E0401", "E0204", "E0322", "E0323"],
+  codes: ["E0604", "E0301", "E0401", "E0204", "E0322", "E0323", "E0324"],
   section: "spec/language.md#rollout",
   check(ctx) {
     const checkCondition = (decl: Decl, cond: { left: { parts: { name: string }[]; span: Expr["span"] }; right: Expr }, where: string, model: import("../semantic.js").ModelInfo | undefined, allowModel: boolean) => {
@@ -33,8 +33,10 @@ export const guards: Rule = {
       if (allowModel && !model && isMetric) return;
       if (allowModel && model && isMetric) {
         const ref = { kind: "ref" as const, path: cond.left.parts as never, span: cond.left.span };
+        const before = ctx.diagnostics.items.length;
         checkMetricRefs(ctx, decl, model, ref, where, { allowQualifiers: ["champion", "challenger"] });
         checkMetricRefs(ctx, decl, model, cond.right, where, { allowQualifiers: ["champion", "challenger"] });
+        if (ctx.diagnostics.items.length === before) checkBound(ctx, decl, cond.right, where);
         return;
       }
       if (!allowModel && isMetric) {

@@ -6,6 +6,7 @@ import { calleeName } from "../semantic.js";
 import { didYouMean } from "../suggest.js";
 import { hasError, literalKind } from "../values.js";
 import { checkMetricRefs } from "./gates.js";
+import { boundProblem } from "../bound-shape.js";
 
 const DRIFT_ARGS = ["features", "test", "threshold", "window", "p_value", "min_samples"];
 const PERF_ARGS = ["window", "labels", "min_samples", "key"];
@@ -23,6 +24,16 @@ export const monitor: Rule = {
   section: "spec/language.md#monitor",
   check(ctx) {
     for (const mon of ctx.sem.monitors.values()) {
+      /** A number the plan holds as is: a literal of the right kind, or constant arithmetic. */
+      const checkConstant = (e: Expr, what: string, kind: "float" | "int") => {
+        if (literalKind(e) === "expr") {
+          const why = boundProblem(e, { relative: false });
+          if (why) ctx.report("E0605", mon.decl, e.span, `${what} must be a number: ${why}`, { help: kind === "int" ? "write a whole number such as 500" : "write a number such as 0.2" });
+          return;
+        }
+        const f = fits(e, kind);
+        if (!f.ok) ctx.report(f.code, mon.decl, f.span, `${what}: ${f.message}`, { help: f.help });
+      };
       const model = mon.serve?.model;
       const ds = model?.dataset?.decl.block.recovered ? undefined : model?.dataset;
       const signals = new Set<string>();
@@ -57,10 +68,23 @@ export const monitor: Rule = {
               else if (!(a.value.kind === "ref" && a.value.path[0]!.name === "all")) {
                 ctx.report("E0605", mon.decl, a.value.span, "`features` is `all` or a list of columns", { help: "write features = all or features = [tenure, monthly]" });
               }
+            } else if (key === "test") {
+              ctx.report("E0301", mon.decl, a.value.span, "`test` is the name of a drift test", { help: `write test = psi; drift tests are ${[...builtins.driftTests.keys()].join(", ")}` });
             } else if (key === "window") {
               const f = fits(a.value, "duration");
               if (!f.ok) ctx.report(f.code, mon.decl, f.span, `\`window\`: ${f.message}`, { help: f.help });
+            } else if (key === "threshold" || key === "p_value") {
+              checkConstant(a.value, key, "float");
+            } else if (key === "min_samples") {
+              checkConstant(a.value, key, "int");
             }
+          }
+          // `p_value < 0.01`: an upper bound on a number
+          for (const a of c.call.args) {
+            if (a.name || a.value.kind !== "binary" || a.value.left.kind !== "ref" || a.value.left.path[0]!.name !== "p_value" || hasError(a.value)) continue;
+            if (a.value.op !== "<" && a.value.op !== "<=") {
+              ctx.report("E0605", mon.decl, a.value.span, "`p_value` takes an upper bound", { help: "write p_value < 0.01: drift is flagged when the p-value falls below it" });
+            } else checkConstant(a.value.right, "p_value", "float");
           }
           const test = builtins.driftTests.get(testName);
           const hasThreshold = c.call.args.some((a) => a.name?.name === "threshold");
@@ -93,19 +117,34 @@ export const monitor: Rule = {
           }
         } else if (name === "performance") {
           signals.add("performance");
+          const perfHelp = 'write performance(auc >= 0.78, window = 1d, labels = csv("feedback.csv"))';
           for (const a of c.call.args) {
             if (hasError(a.value)) continue;
             if (!a.name) {
-              if (model && a.value.kind === "binary") checkMetricRefs(ctx, mon.decl, model, a.value, "this performance rule", { allowQualifiers: [] });
-              else if (a.value.kind !== "binary") {
-                ctx.report("E0605", mon.decl, a.span, "performance takes a metric bound such as auc >= 0.78", { help: "write performance(auc >= 0.78, window = 1d, labels = csv(\"feedback.csv\"))" });
+              const v = a.value;
+              if (v.kind !== "binary" || v.left.kind !== "ref" || !["<", "<=", ">", ">="].includes(v.op)) {
+                ctx.report("E0605", mon.decl, a.span, "performance takes a metric bound such as auc >= 0.78", { help: perfHelp });
+                continue;
               }
+              const before = ctx.diagnostics.items.length;
+              if (model) checkMetricRefs(ctx, mon.decl, model, v.left, "this performance rule", { allowQualifiers: [] });
+              if (ctx.diagnostics.items.length === before) checkConstant(v.right, "the bound", "float");
             } else if (!PERF_ARGS.includes(a.name.name)) {
               ctx.report("E0205", mon.decl, a.name.span, `performance has no parameter \`${a.name.name}\``, { help: didYouMean(a.name.name, PERF_ARGS, "its parameters are {list}") });
             } else if (a.name.name === "window" && literalKind(a.value) !== "duration") {
               const f = fits(a.value, "duration");
               if (!f.ok) ctx.report(f.code, mon.decl, f.span, `\`window\`: ${f.message}`, { help: f.help });
+            } else if (a.name.name === "min_samples") {
+              checkConstant(a.value, "min_samples", "int");
+            } else if (a.name.name === "key") {
+              const f = fits(a.value, "column");
+              if (!f.ok) ctx.report(f.code, mon.decl, f.span, `\`key\`: ${f.message}`, { help: "name the column that joins a prediction to its label, e.g. key = customer_id" });
+            } else if (a.name.name === "labels" && a.value.kind !== "call") {
+              ctx.report("E0301", mon.decl, a.value.span, "`labels` is a data source", { help: 'write labels = csv("data/feedback.csv")' });
             }
+          }
+          if (!c.call.args.some((a) => !a.name)) {
+            ctx.report("E0605", mon.decl, c.call.callee.span, "performance needs a metric bound such as auc >= 0.78", { help: perfHelp });
           }
         }
       }

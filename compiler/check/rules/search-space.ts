@@ -23,13 +23,29 @@ function numericKind(t: ParamType): "int" | "float" | undefined {
  */
 export const searchSpace: Rule = {
   name: "search-space",
-  codes: ["E0501", "E0502", "E0503", "E0504", "E0505", "E0204", "E0301", "E0322", "E0323"],
+  codes: ["E0501", "E0502", "E0503", "E0504", "E0505", "E0506", "E0204", "E0301", "E0322", "E0323"],
   section: "spec/language.md#search",
   check(ctx) {
+    const tunedBy = new Map<string, string>();
     for (const s of ctx.sem.searches.values()) {
       const m = s.model;
       // a model cut short by a syntax error may have lost its arch or metrics
       if (!m || m.decl.block.recovered) continue;
+      const target = s.decl.block.relation!.target;
+      const first = tunedBy.get(m.decl.name);
+      if (first) {
+        ctx.report("E0506", s.decl, target.span, `model \`${m.decl.name}\` is already tuned by search \`${first}\``, {
+          help: "a model is tuned by one search: merge the two search blocks into one",
+        });
+        continue;
+      }
+      tunedBy.set(m.decl.name, s.decl.name);
+      if (m.importCall && !m.arch) {
+        ctx.report("E0501", s.decl, target.span, `model \`${m.decl.name}\` is imported, not trained: it has no hyperparameters to tune`, {
+          help: "search a model that has an `arch`",
+        });
+        continue;
+      }
       const space = hyperparameters(m);
       const sampled = new Map<string, Expr>();
       for (const smp of s.settings.samples) {

@@ -32,4 +32,15 @@ describe("gates (E0323, E0324)", () => {
     expect(diagnose(bad)).toEqual(["E0323 19:22"]);
     expect(diagnose(bad.replace("test.auc", "val.auc"))).toEqual([]);
   });
+
+  it("passes: constant arithmetic in a bound", () => {
+    expect(diagnose(withGate("require auc >= 0.7 + 0.05"))).toEqual([]);
+    expect(diagnose(withGate("require auc >= (champion.auc - 0.02) * 1"))).toEqual([]);
+  });
+
+  it("fails E0324: a bound that is another metric, or a scaled alias metric", () => {
+    expect(diagnose(withGate("require auc >= accuracy"))).toEqual(["E0324 20:18"]);
+    expect(diagnose(withGate("require auc >= champion.auc * 0.9"))).toEqual(["E0324 20:18"]);
+    expect(diagnose(withGate("require auc >= champion.auc - challenger.auc"))).toEqual(["E0324 20:18"]);
+  });
 });

@@ -32,4 +32,8 @@ describe("guards (E0604, E0401, E0323)", () => {
     const bad = withGuard("auc >= champion.auc").replace("model = churn@champion", "model = churm@champion");
     expect(diagnose(bad)).toEqual(["E0202 23:11"]);
   });
+
+  it("fails E0324: a guard bound that cannot be planned", () => {
+    expect(diagnose(withGuard("auc >= champion.auc / 2"))).toEqual(["E0324 27:18"]);
+  });
 });

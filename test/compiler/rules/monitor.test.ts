@@ -74,4 +74,27 @@ serve api`);
   it("parses a retrain rule followed by another statement on the next line", () => {
     expect(diagnose(withMonitor("  drift(features = all, test = psi, threshold = 0.2)\n  retrain when drift, using churn\n  schedule = 10m"))).toEqual([]);
   });
+
+  it("fails E0605: thresholds and bounds that are not numbers", () => {
+    expect(diagnose(withMonitor("  drift(features = all, test = psi, threshold = champion.auc - 0.1)"))).toEqual(["E0605 26:49"]);
+    expect(diagnose(withMonitor("  drift(features = all, test = psi, threshold = champion.auc)"))).toEqual(["E0301 26:49"]);
+    expect(diagnose(withMonitor('  performance(auc >= champion.auc - 0.05, window = 1d, labels = csv("f.csv"))'))).toEqual(["E0605 26:22"]);
+    expect(diagnose(withMonitor('  performance(auc >= champion.auc, window = 1d, labels = csv("f.csv"))'))).toEqual(["E0301 26:22"]);
+    expect(diagnose(withMonitor("  drift(prediction, test = ks, p_value > 0.01)"))).toEqual(["E0605 26:32"]);
+  });
+
+  it("fails E0605: performance without a bound, or with the bound reversed", () => {
+    expect(diagnose(withMonitor('  performance(window = 1d, labels = csv("f.csv"))'))).toEqual(["E0605 26:3"]);
+    expect(diagnose(withMonitor('  performance(0.7 <= auc, labels = csv("f.csv"))'))).toEqual(["E0605 26:15"]);
+  });
+
+  it("fails E0301: a test named by a string, labels that are no source, a key that is no column name", () => {
+    expect(diagnose(withMonitor('  drift(features = all, test = "psi", threshold = 0.2)'))).toEqual(["E0301 26:32"]);
+    expect(diagnose(withMonitor('  performance(auc >= 0.7, labels = "f.csv")'))).toEqual(["E0301 26:36"]);
+    expect(diagnose(withMonitor('  performance(auc >= 0.7, labels = csv("f.csv"), key = "id")'))).toEqual(["E0301 26:56"]);
+  });
+
+  it("fails E0301: a sample count that is not a whole number", () => {
+    expect(diagnose(withMonitor("  drift(features = all, test = psi, threshold = 0.2, min_samples = 0.5)"))).toEqual(["E0301 26:68"]);
+  });
 });

@@ -66,4 +66,15 @@ describe("search-space (E0501–E0505)", () => {
   it("fails E0323: an objective on the test split", () => {
     expect(diagnose(withSearch("  arch.dropout ~ uniform(0.0, 0.5)", "maximize test.auc"))).toEqual(["E0323 24:24"]);
   });
+
+  it("fails E0501: a search of an imported model, at its target", () => {
+    const spec = DATA + MODEL.replace("arch    = mlp(hidden = [16])", 'import  = onnx("churn.onnx")') + "search s for churn {\n  train.epochs ~ int(1, 5)\n  sampler   = random(trials = 2)\n  objective = maximize val.auc\n}\n";
+    expect(diagnose(spec)).toEqual(["E0501 21:14"]);
+  });
+
+  it("fails E0506: a second search of the same model, at its target", () => {
+    const search = (name: string) => `search ${name} for churn {\n  arch.dropout ~ uniform(0.0, 0.5)\n  sampler   = random(trials = 2)\n  objective = maximize val.auc\n}\n`;
+    expect(diagnose(DATA + MODEL + search("a") + search("b"))).toEqual(["E0506 26:14"]);
+    expect(diagnose(DATA + MODEL + search("a"))).toEqual([]);
+  });
 });
