@@ -52,6 +52,8 @@ export class ModelSlot {
   private active!: Active;
   private refreshing: Promise<RefreshOutcome> | null = null;
   private failedVersion: number | null = null;
+  /** The last lookup problem reported, so that a poll every few seconds does not repeat it. */
+  private lastProblem: string | null = null;
   private closed = false;
 
   private constructor(private readonly options: SlotOptions) {}
@@ -109,9 +111,12 @@ export class ModelSlot {
       version = this.resolve();
     } catch (error) {
       // the alias was removed or the registry is busy: keep serving what is loaded
-      onEvent({ kind: "warning", serve, message: `${this.ref}: ${(error as Error).message}; still serving version ${this.active.model.identity.version}` });
+      const message = `${(error as Error).message}; still serving version ${this.active.model.identity.version}`;
+      if (message !== this.lastProblem) onEvent({ kind: "warning", serve, message });
+      this.lastProblem = message;
       return "failed";
     }
+    this.lastProblem = null;
     const current = this.active.model;
     if (version.version === current.identity.version && current.healthy) return "unchanged";
     if (version.version === this.failedVersion && !retryFailed) return "failed";

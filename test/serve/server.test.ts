@@ -146,5 +146,14 @@ describe("the server over HTTP", () => {
     expect(res.body.model).toEqual({ name: "churn_mlp", version: 1 });
     expect((await fetch(`${server.url}/readyz`)).status).toBe(200);
     expect(await serving.metrics.text()).toMatch(/mlspec_model_load_failures_total\{serve="churn_api",model="churn_mlp"\} 1/);
+
+    // the alias removed: said once, and the loaded version goes on answering
+    p.workspace.registry.removeAlias("churn_mlp", "champion");
+    await serving.refresh();
+    await serving.refresh();
+    const warnings = events.filter((e) => e.kind === "warning");
+    expect(warnings).toHaveLength(1);
+    expect((warnings[0] as { message: string }).message).toMatch(/nothing to serve for churn_mlp@champion: model churn_mlp has no alias "champion".*still serving version 1$/);
+    expect((await post(`${server.url}/v1/churn_api/predict`, churnRows(15, 1)[0])).status).toBe(200);
   });
 });
