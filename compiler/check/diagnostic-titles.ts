@@ -27,6 +27,7 @@ export const diagnosticTitles: Readonly<Record<string, string>> = {
   E0206: "missing required argument",
   E0207: "argument given twice",
   E0208: "too many arguments",
+  E0209: "arguments that need or exclude each other",
   E0210: "unknown column",
   E0211: "column declared twice",
   E0212: "feature defined twice",

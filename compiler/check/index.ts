@@ -23,6 +23,7 @@ import { rolloutStrategy } from "./rules/rollout-strategy.js";
 import { searchSpace } from "./rules/search-space.js";
 import { settingTypes } from "./rules/setting-types.js";
 import { taskLabel } from "./rules/task-label.js";
+import { transformArguments } from "./rules/transform-arguments.js";
 import { uniqueDeclarations } from "./rules/unique-declarations.js";
 import { unknownBuiltin } from "./rules/unknown-builtin.js";
 import { unknownColumn } from "./rules/unknown-column.js";
@@ -36,6 +37,7 @@ export const specifiedRules: readonly Rule[] = [
   knownReferences,
   unknownBuiltin,
   callArguments,
+  transformArguments,
   settingTypes,
   contractTypes,
   unknownColumn,

@@ -43,6 +43,8 @@ export const callArguments: Rule = {
           }
           continue;
         }
+        // impute's value has its input column's type: transform-arguments checks it
+        if (c.family === "transform" && c.name === "impute" && p.name === "value") continue;
         const f = fits(a.value, p.type);
         if (!f.ok) {
           ctx.report(f.code, c.decl, f.span, `\`${p.name}\` of ${c.name}: ${f.message}`, { help: f.help });
