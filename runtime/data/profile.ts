@@ -16,6 +16,7 @@
 import { ROW_COLUMN } from "./read.js";
 import type { ValidatedDataset } from "./contract.js";
 import { DataSpecError } from "./errors.js";
+import { estimateDistinct } from "./distinct-estimate.js";
 import { assertSplitExists } from "./split.js";
 import { numberLiteral, quoteIdent, quoteString } from "./sql.js";
 import { tableStatistics } from "./stats.js";
@@ -46,7 +47,10 @@ export interface ColumnProfile {
   std: number | null;
   min: number | string | null;
   max: number | string | null;
+  /** Distinct non-null values: exact, unless `distinctApprox` (see ProfileOptions.exactDistinctUpTo). */
   distinct: number;
+  /** Present (true) when `distinct` is a HyperLogLog estimate (standard error about 0.8%). */
+  distinctApprox?: true;
   histogram: NumericHistogram | CategoricalHistogram;
 }
 
@@ -65,11 +69,23 @@ export interface ProfileOptions {
   topK?: number;
   /** Profile only this part of the split made by splitDataset in the same session. */
   part?: SplitPart;
+  /**
+   * Distinct counts are exact for every column with at most this many distinct values
+   * (default 100,000) and for every string, enum, bool and `unique` column. An int, float or
+   * timestamp column with more (judged by a HyperLogLog estimate, or the int range) reports
+   * the estimate, flagged `distinctApprox`: counting a million distinct values exactly costs
+   * more than the rest of its profile. Infinity: always exact.
+   */
+  exactDistinctUpTo?: number;
 }
+
+const EXACT_DISTINCT_UP_TO = 100_000;
 
 export async function profileDataset(data: ValidatedDataset, options: ProfileOptions = {}): Promise<DatasetProfile> {
   const bins = options.bins ?? 20;
   const topK = options.topK ?? 20;
+  const exactUpTo = options.exactDistinctUpTo ?? EXACT_DISTINCT_UP_TO;
+  if (!(exactUpTo >= 0)) throw new DataSpecError(`exactDistinctUpTo must be a non-negative number, got ${exactUpTo}`);
   if (!Number.isInteger(bins) || bins < 1) throw new DataSpecError(`histogram bins must be a positive integer, got ${bins}`);
   if (!Number.isInteger(topK) || topK < 1) throw new DataSpecError(`topK must be a positive integer, got ${topK}`);
   const { session } = data;
@@ -80,13 +96,31 @@ export async function profileDataset(data: ValidatedDataset, options: ProfileOpt
     ? data.statistics
     : await tableStatistics(session, from, columns);
 
-  // Pass 2: every histogram in one query (one branch per column, each reading one column).
+  // Numeric columns that may hold more distinct values than are worth counting exactly: a
+  // HyperLogLog estimate decides (and is reported where it is over the limit).
+  const estimated = await estimateDistinct(session, from, columns.filter((c, i) => {
+    const stats = statistics.columns[i]!;
+    const kind = c.type.kind;
+    if (!(kind === "int" || kind === "float" || kind === "timestamp") || stats.distinct !== null) return false;
+    if (stats.count - stats.nulls <= exactUpTo || stats.min === null || stats.max === null) return false;
+    return !(kind === "int" && Number(stats.max) - Number(stats.min) < exactUpTo);
+  }).map((c) => c.name));
+  const approximate = new Map([...estimated].filter(([, estimate]) => estimate > exactUpTo));
+
+  // Pass 2: one query groups every column's values (one branch per column, each reading one
+  // column): histogram counts, exact distinct counts (the number of groups, so no separate
+  // DISTINCT pass), and the min and max of string columns.
+  const ctes: string[] = [];
   const branches: string[] = [];
   const numericEdges = new Map<number, number[]>();
+  const branch = (i: number, tag: string, fields: { bin?: string; value?: string; n?: string; d?: string; lo?: string; hi?: string }) =>
+    `SELECT ${i} AS col, '${tag}' AS tag, ${fields.bin ?? "NULL"}::BIGINT AS bin, ${fields.value ?? "NULL"}::VARCHAR AS value, ` +
+    `${fields.n ?? "NULL"}::BIGINT AS n, ${fields.d ?? "NULL"}::BIGINT AS d, ${fields.lo ?? "NULL"}::VARCHAR AS lo, ${fields.hi ?? "NULL"}::VARCHAR AS hi`;
   columns.forEach((c, i) => {
     const kind = c.type.kind;
     const col = quoteIdent(c.name);
     const stats = statistics.columns[i]!;
+    const nonNull = stats.count - stats.nulls;
     if (kind === "int" || kind === "float" || kind === "timestamp") {
       if (stats.min === null || stats.max === null) {
         numericEdges.set(i, []);
@@ -96,34 +130,43 @@ export async function profileDataset(data: ValidatedDataset, options: ProfileOpt
       const max = Number(stats.max);
       const edges = histogramEdges(min, max, bins);
       numericEdges.set(i, edges);
-      const value = kind === "timestamp" ? `epoch_ms(${col})::DOUBLE` : `${col}::DOUBLE`;
       const count = edges.length - 1;
       const width = count === 1 ? 1 : (max - min) / count;
-      branches.push(`
-        SELECT ${i} AS col, least(floor((${value} - ${numberLiteral(min)}) / ${numberLiteral(width)}), ${count - 1})::BIGINT AS bin,
-               NULL::VARCHAR AS value, count(*) AS n
-        FROM ${from} WHERE ${col} IS NOT NULL GROUP BY bin`);
-    } else {
-      const value = kind === "bool" ? `CASE WHEN ${col} THEN 'true' ELSE 'false' END` : col;
-      if (kind === "string" && stats.distinct === stats.count - stats.nulls) {
+      const bin = (v: string) =>
+        `least(floor((${kind === "timestamp" ? `epoch_ms(${v})` : v}::DOUBLE - ${numberLiteral(min)}) / ${numberLiteral(width)}), ${count - 1})`;
+      if (stats.distinct !== null || approximate.has(c.name)) {
+        // Distinct already counted (a unique column) or estimated: bin the rows directly.
+        branches.push(`${branch(i, "bin", { bin: "bin_", n: "count(*)" })} FROM (SELECT ${bin(col)} AS bin_ FROM ${from} WHERE ${col} IS NOT NULL) GROUP BY bin_`);
+      } else {
+        // Group equal values first: the groups give the distinct count, and binning them
+        // (weighted by their counts) costs one hash table instead of two.
+        branches.push(`${branch(i, "bin", { bin: "bin_", n: "sum(n_)", d: "count(*)" })} FROM (
+          SELECT ${bin("v_")} AS bin_, n_ FROM (SELECT ${col} AS v_, count(*) AS n_ FROM ${from} WHERE ${col} IS NOT NULL GROUP BY ${col}))
+          GROUP BY bin_`);
+      }
+    } else if (kind === "string") {
+      if (stats.distinct !== null && stats.distinct === nonNull) {
         // Every value occurs once (an id column): the top values are the smallest, no grouping needed.
-        branches.push(`
-          SELECT * FROM (
-            SELECT ${i} AS col, NULL::BIGINT AS bin, ${col} AS value, 1::BIGINT AS n
-            FROM ${from} WHERE ${col} IS NOT NULL ORDER BY ${col} LIMIT ${topK})`);
+        branches.push(`SELECT * FROM (${branch(i, "value", { value: col, n: "1" })} FROM ${from} WHERE ${col} IS NOT NULL ORDER BY ${col} LIMIT ${topK})`);
+        branches.push(`SELECT * FROM (${branch(i, "min", { lo: col })} FROM ${from} WHERE ${col} IS NOT NULL ORDER BY ${col} LIMIT 1)`);
+        branches.push(`SELECT * FROM (${branch(i, "max", { hi: col })} FROM ${from} WHERE ${col} IS NOT NULL ORDER BY ${col} DESC LIMIT 1)`);
         return;
       }
-      // Enum and bool list every value; a string lists its most frequent (top-N, no full sort).
-      const limit = kind === "string" ? `ORDER BY n DESC, value LIMIT ${topK}` : "";
-      branches.push(`
-        SELECT * FROM (
-          SELECT ${i} AS col, NULL::BIGINT AS bin, ${value} AS value, count(*) AS n
-          FROM ${from} WHERE ${col} IS NOT NULL GROUP BY value ${limit})`);
+      const groups = `values_${i}`;
+      ctes.push(`${groups} AS MATERIALIZED (SELECT ${col} AS v_, count(*) AS n_ FROM ${from} WHERE ${col} IS NOT NULL GROUP BY ${col})`);
+      branches.push(`${branch(i, "summary", { d: "count(*)", lo: "min(v_)", hi: "max(v_)" })} FROM ${groups}`);
+      // The most frequent values (top-N, no full sort).
+      branches.push(`SELECT * FROM (${branch(i, "value", { value: "v_", n: "n_" })} FROM ${groups} ORDER BY n_ DESC, v_ LIMIT ${topK})`);
+    } else {
+      // Enum and bool list every value.
+      const value = kind === "bool" ? `CASE WHEN ${col} THEN 'true' ELSE 'false' END` : col;
+      branches.push(`${branch(i, "value", { value: "v_", n: "count(*)" })} FROM (SELECT ${value} AS v_ FROM ${from} WHERE ${col} IS NOT NULL) GROUP BY v_`);
     }
   });
-  const histogramRows = branches.length > 0 ? await session.rows(branches.join("\nUNION ALL\n")) : [];
-  const byColumn = new Map<number, typeof histogramRows>();
-  for (const r of histogramRows) {
+  const query = (ctes.length > 0 ? `WITH ${ctes.join(",\n")}\n` : "") + branches.join("\nUNION ALL\n");
+  const groupRows = branches.length > 0 ? await session.rows(query) : [];
+  const byColumn = new Map<number, typeof groupRows>();
+  for (const r of groupRows) {
     const i = Number(r["col"]);
     byColumn.set(i, [...(byColumn.get(i) ?? []), r]);
   }
@@ -132,20 +175,41 @@ export async function profileDataset(data: ValidatedDataset, options: ProfileOpt
     const stats = statistics.columns[i]!;
     const kind = c.type.kind;
     const got = byColumn.get(i) ?? [];
+    const tagged = (tag: string) => got.filter((r) => r["tag"] === tag);
     let histogram: NumericHistogram | CategoricalHistogram;
     let min = stats.min;
     let max = stats.max;
+    let distinct: number;
     if (kind === "int" || kind === "float" || kind === "timestamp") {
       const edges = numericEdges.get(i) ?? [];
       const counts = new Array<number>(Math.max(edges.length - 1, 0)).fill(0);
-      for (const r of got) counts[Number(r["bin"])] = Number(r["n"]);
+      for (const r of tagged("bin")) counts[Number(r["bin"])] = Number(r["n"]);
       histogram = { kind: "numeric", edges, counts };
+      distinct = stats.distinct ?? approximate.get(c.name) ?? tagged("bin").reduce((sum, r) => sum + Number(r["d"]), 0);
       if (kind === "timestamp") {
         min = min === null ? null : new Date(Number(min)).toISOString();
         max = max === null ? null : new Date(Number(max)).toISOString();
       }
     } else {
-      histogram = categoricalHistogram(c, got, stats.count - stats.nulls);
+      const values = tagged("value");
+      histogram = categoricalHistogram(c, values, stats.count - stats.nulls);
+      const summary = tagged("summary")[0];
+      if (kind === "string") {
+        if (summary) {
+          distinct = Number(summary["d"]);
+          min = summary["lo"] === null ? null : String(summary["lo"]);
+          max = summary["hi"] === null ? null : String(summary["hi"]);
+        } else {
+          // All-distinct column: the listed values are the smallest.
+          distinct = stats.distinct ?? 0;
+          const lowest = tagged("min")[0];
+          const highest = tagged("max")[0];
+          min = lowest ? String(lowest["lo"]) : null;
+          max = highest ? String(highest["hi"]) : null;
+        }
+      } else {
+        distinct = values.length;
+      }
     }
     return {
       name: c.name,
@@ -156,7 +220,8 @@ export async function profileDataset(data: ValidatedDataset, options: ProfileOpt
       std: stats.std,
       min,
       max,
-      distinct: stats.distinct,
+      distinct,
+      ...(stats.distinct === null && approximate.has(c.name) ? { distinctApprox: true as const } : {}),
       histogram,
     };
   });

@@ -1,12 +1,16 @@
 /**
- * Per-column summary statistics in one aggregate query. The contract's dataset rules and
- * the profile both read them, so validation followed by profiling scans the data once.
+ * Per-column summary statistics in one aggregate query. The contract's dataset rules and the
+ * profile both read them; validation also folds the data hash into the same query, so that
+ * validation scans the accepted rows once for all of them.
  *
  * For int and float: mean, std (sample, n-1), min, max as numbers. For timestamp: min and
- * max in epoch milliseconds. For bool: mean is the fraction true. For string: min and max
- * (lexicographic). Distinct counts are exact.
+ * max in epoch milliseconds. For bool: mean is the fraction true. String and enum columns get
+ * counts only here: their min, max and value counts come from the profile's grouping of
+ * values (profile.ts), which sees every distinct value anyway. Distinct counts are exact and
+ * computed only for the columns asked for (validation asks for `unique` columns); the profile
+ * counts the others while grouping values for its histograms.
  */
-import type { DataSession } from "./session.js";
+import type { DataSession, SqlRow } from "./session.js";
 import { numberLiteral, quoteIdent } from "./sql.js";
 import type { ColumnContract, ColumnKind } from "./types.js";
 
@@ -16,9 +20,11 @@ export interface ColumnStatistics {
   /** Rows (nulls included). */
   count: number;
   nulls: number;
-  distinct: number;
+  /** Exact count of distinct non-null values, or null where not computed (see StatisticsOptions). */
+  distinct: number | null;
   mean: number | null;
   std: number | null;
+  /** int, float: number; timestamp: epoch milliseconds; string, enum, bool: null (see profile.ts). */
   min: number | string | null;
   max: number | string | null;
 }
@@ -26,29 +32,41 @@ export interface ColumnStatistics {
 export interface TableStatistics {
   rows: number;
   columns: ColumnStatistics[];
+  /** The values of StatisticsOptions.aggregates, by alias. */
+  extra: SqlRow;
+}
+
+export interface StatisticsOptions {
+  /** Columns whose exact distinct count is wanted (default: none). */
+  distinct?: (column: ColumnContract) => boolean;
+  /** Further aggregates over `relation` (`expression AS alias`), computed in the same scan. */
+  aggregates?: readonly string[];
 }
 
 export async function tableStatistics(
   session: DataSession,
   relation: string,
   columns: readonly ColumnContract[],
+  options: StatisticsOptions = {},
 ): Promise<TableStatistics> {
-  let row: Record<string, unknown>;
+  const extra = options.aggregates ?? [];
+  let row: SqlRow;
   try {
-    row = await session.one(statisticsQuery(relation, columns, new Map()));
+    row = await session.one(statisticsQuery(relation, columns, new Map(), extra));
   } catch (error) {
     // DuckDB's variance raises on overflow (values beyond ~1e154). Dividing each column by its
     // largest magnitude first keeps the sums in range; only such data pays the extra pass.
     if (!/out of range/i.test(String(error))) throw error;
-    row = await session.one(statisticsQuery(relation, columns, await largestMagnitudes(session, relation, columns)));
+    row = await session.one(statisticsQuery(relation, columns, await largestMagnitudes(session, relation, columns), extra));
   }
-  // Distinct counts as one query per column (UNION ALL): measured faster than many DISTINCT
-  // aggregates in the query above.
-  if (columns.length > 0) {
-    const distinct = await session.rows(columns
-      .map((c, i) => `SELECT ${i} AS i, count(DISTINCT ${quoteIdent(c.name)}) AS d FROM ${relation}`)
+  const distinct = new Map<number, number>();
+  const wanted = columns.flatMap((c, i) => (options.distinct?.(c) ? [i] : []));
+  if (wanted.length > 0) {
+    // One query per column (UNION ALL): measured faster than DISTINCT aggregates in the query above.
+    const counted = await session.rows(wanted
+      .map((i) => `SELECT ${i} AS i, count(DISTINCT ${quoteIdent(columns[i]!.name)}) AS d FROM ${relation}`)
       .join(" UNION ALL "));
-    for (const d of distinct) row[`d_${Number(d["i"])}`] = d["d"];
+    for (const d of counted) distinct.set(Number(d["i"]), Number(d["d"]));
   }
   const rows = Number(row["n"]);
   // Non-finite results (a mean that overflowed) are reported as null: the profile is JSON.
@@ -56,24 +74,24 @@ export async function tableStatistics(
     const value = row[key] === null || row[key] === undefined ? null : Number(row[key]);
     return value !== null && Number.isFinite(value) ? value : null;
   };
-  const text = (key: string) => (row[key] === null || row[key] === undefined ? null : String(row[key]));
   return {
     rows,
-    columns: columns.map((c, i) => {
-      const kind = c.type.kind;
-      const numeric = kind === "int" || kind === "float" || kind === "timestamp";
-      return {
-        name: c.name,
-        kind,
-        count: rows,
-        nulls: rows - Number(row[`nn_${i}`]),
-        distinct: Number(row[`d_${i}`]),
-        mean: number(`mean_${i}`),
-        std: number(`std_${i}`),
-        min: numeric ? number(`min_${i}`) : text(`min_${i}`),
-        max: numeric ? number(`max_${i}`) : text(`max_${i}`),
-      };
-    }),
+    columns: columns.map((c, i) => ({
+      name: c.name,
+      kind: c.type.kind,
+      count: rows,
+      nulls: rows - Number(row[`nn_${i}`]),
+      distinct: distinct.get(i) ?? null,
+      mean: number(`mean_${i}`),
+      std: number(`std_${i}`),
+      min: number(`min_${i}`),
+      max: number(`max_${i}`),
+    })),
+    extra: Object.fromEntries(extra.map((a) => {
+      const alias = /\bAS\s+(\w+)\s*$/i.exec(a)?.[1];
+      if (alias === undefined) throw new Error(`internal error: aggregate without alias: ${a}`);
+      return [alias, row[alias]];
+    })),
   };
 }
 
@@ -94,7 +112,12 @@ async function largestMagnitudes(
 }
 
 /** One aggregate query; `scales` divides a column before its variance (see tableStatistics). */
-function statisticsQuery(relation: string, columns: readonly ColumnContract[], scales: Map<number, number>): string {
+function statisticsQuery(
+  relation: string,
+  columns: readonly ColumnContract[],
+  scales: Map<number, number>,
+  extra: readonly string[],
+): string {
   const aggregates = ["count(*) AS n"];
   columns.forEach((c, i) => {
     const col = quoteIdent(c.name);
@@ -117,11 +140,9 @@ function statisticsQuery(relation: string, columns: readonly ColumnContract[], s
         aggregates.push(`epoch_ms(min(${col}))::DOUBLE AS min_${i}`, `epoch_ms(max(${col}))::DOUBLE AS max_${i}`);
         break;
       case "string":
-        aggregates.push(`min(${col}) AS min_${i}`, `max(${col}) AS max_${i}`);
-        break;
       case "enum":
         break;
     }
   });
-  return `SELECT ${aggregates.join(", ")} FROM ${relation}`;
+  return `SELECT ${[...aggregates, ...extra].join(", ")} FROM ${relation}`;
 }
