@@ -44,6 +44,7 @@ export const diagnosticTitles: Readonly<Record<string, string>> = {
   E0322: "metric does not fit the task",
   E0323: "metric not computed by the model",
   E0324: "malformed gate or guard",
+  E0325: "architecture cannot learn the task",
   E0401: "wrong unit",
   E0501: "not a hyperparameter of the model",
   E0502: "distribution cannot produce the parameter's type",

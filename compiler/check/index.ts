@@ -5,6 +5,7 @@ import { DiagnosticBag, sortDiagnostics, type Diagnostic } from "../diagnostics/
 import { makeContext, type Rule } from "./context.js";
 import type { Program } from "./program.js";
 import { analyze, type Semantic } from "./semantic.js";
+import { archTask } from "./rules/arch-task.js";
 import { blockRelation } from "./rules/block-relation.js";
 import { callArguments } from "./rules/call-arguments.js";
 import { canarySteps } from "./rules/canary-steps.js";
@@ -45,6 +46,7 @@ export const specifiedRules: readonly Rule[] = [
   features,
   labelLeakage,
   taskLabel,
+  archTask,
   modelMetrics,
   gates,
   searchSpace,
