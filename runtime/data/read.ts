@@ -19,7 +19,7 @@
  */
 import { open, stat } from "node:fs/promises";
 import { DataSourceError } from "./errors.js";
-import type { DataSession } from "./session.js";
+import type { DataSession, SqlRow } from "./session.js";
 import { quoteIdent, quoteString } from "./sql.js";
 import type { SourceSpec } from "./types.js";
 
@@ -183,30 +183,44 @@ async function readCsv(
   if (delimiter.length === 0 || delimiter === '"' || /[\r\n]/.test(delimiter)) {
     throw new DataSourceError(`invalid CSV delimiter ${JSON.stringify(delimiter)} for ${source.path}`);
   }
-  const args = [
+  const dialect = [
     quoteString(source.path),
-    "all_varchar = true",
     `header = ${header}`,
     `delim = ${quoteString(delimiter)}`,
     `quote = '"'`,
     `escape = '"'`,
     // An empty unquoted field is null; a quoted empty field ("") is the empty string.
     "allow_quoted_nulls = false",
+  ];
+  if (!header && options.columnNames && options.columnNames.length > 0) {
+    dialect.push(`names = [${options.columnNames.map(quoteString).join(", ")}]`);
+  }
+  // The file is sniffed once (column names, line ending, comment lines, junk lines to skip),
+  // and the read then takes exactly those settings, so that it does not sniff again.
+  let sniffed: SqlRow;
+  try {
+    sniffed = await session.one(`
+      SELECT Columns AS columns, NewLineDelimiter AS new_line, Comment AS comment, SkipRows AS skip
+      FROM sniff_csv(${[...dialect, "all_varchar = true", "ignore_errors = true"].join(", ")})`);
+  } catch (error) {
+    throw new DataSourceError(`cannot read ${source.path} as CSV: ${readerMessage(error)}`);
+  }
+  const columns = (sniffed["columns"] as { name: string }[]).map((c) => String(c.name));
+  const comment = String(sniffed["comment"]);
+  const args = [
+    ...dialect.filter((a) => !a.startsWith("names =")),
+    `columns = {${columns.map((c) => `${quoteString(c)}: 'VARCHAR'`).join(", ")}}`,
+    "auto_detect = false",
+    `new_line = ${quoteString(String(sniffed["new_line"]))}`,
+    `skip = ${Number(sniffed["skip"])}`,
+    // sniff_csv shows "no comment character" as "(empty)".
+    `comment = ${quoteString(comment === "(empty)" ? "" : comment)}`,
     // Rows the reader cannot split are recorded, not dropped and not fatal.
     "store_rejects = true",
     "rejects_table = 'raw_reject_errors'",
     "rejects_scan = 'raw_reject_scans'",
   ];
-  if (!header && options.columnNames && options.columnNames.length > 0) {
-    args.push(`names = [${options.columnNames.map(quoteString).join(", ")}]`);
-  }
   const scan = `read_csv(${args.join(", ")})`;
-  let columns: string[];
-  try {
-    columns = (await session.describe(scan)).map((c) => c.name);
-  } catch (error) {
-    throw new DataSourceError(`cannot read ${source.path} as CSV: ${readerMessage(error)}`);
-  }
   assertNoReservedColumn(columns, source.path);
   try {
     await session.run(`CREATE TABLE ${options.table} AS ${projectedQuery(scan, project(columns), [])}`);
