@@ -6,6 +6,7 @@ import { makeContext, type Rule } from "./context.js";
 import type { Program } from "./program.js";
 import { analyze, type Semantic } from "./semantic.js";
 import { archTask } from "./rules/arch-task.js";
+import { argumentCombinations } from "./rules/argument-combinations.js";
 import { blockRelation } from "./rules/block-relation.js";
 import { callArguments } from "./rules/call-arguments.js";
 import { canarySteps } from "./rules/canary-steps.js";
@@ -39,6 +40,7 @@ export const specifiedRules: readonly Rule[] = [
   unknownBuiltin,
   callArguments,
   transformArguments,
+  argumentCombinations,
   settingTypes,
   contractTypes,
   unknownColumn,

@@ -4,10 +4,12 @@ import { DATA, diagnose, MODEL, only, SERVED } from "./harness.js";
 describe("unknown-column (E0210)", () => {
   it("passes: label, split keys, task target, except list and sticky_by name columns", () => {
     const spec =
-      DATA.replace("  label  = churned\n", "  label  = churned\n  split  = holdout(stratify = churned, group = customer_id)\n") +
+      DATA.replace("  label  = churned\n", "  label  = churned\n  split  = holdout(stratify = churned)\n") +
       MODEL +
       SERVE_AB;
     expect(diagnose(spec)).toEqual([]);
+    expect(diagnose(spec.replace("stratify = churned", "group = customer_id"))).toEqual([]);
+    expect(diagnose(spec.replace("stratify = churned", "order_by = tenure"))).toEqual([]);
   });
 
   it("fails: a misspelt label, with a did-you-mean", () => {

@@ -1,0 +1,47 @@
+import type { Rule } from "../context.js";
+import { signedCalls } from "../calls.js";
+import { bindCall } from "../semantic.js";
+import { numericValue } from "../values.js";
+
+/**
+ * Arguments of a split or an optimizer that depend on each other, which a
+ * signature alone cannot say (spec/language.md#split, spec/language.md#training):
+ * a holdout split is stratified, grouped or time-ordered (one of them), and leaves
+ * rows to train on; Nesterov momentum needs momentum. The data layer and the
+ * trainer would reject these when they run; the checker says so first.
+ */
+export const argumentCombinations: Rule = {
+  name: "argument-combinations",
+  codes: ["E0209", "E0302"],
+  section: "spec/language.md#split",
+  check(ctx) {
+    for (const c of signedCalls(ctx.sem)) {
+      if (!c.params || c.call.kind !== "call") continue;
+      const args = bindCall(c.call, c.params).args;
+      if (c.family === "split" && c.name === "holdout") {
+        const keyed = ["stratify", "group", "order_by"].filter((k) => args.has(k));
+        if (keyed.length > 1) {
+          ctx.report("E0209", c.decl, args.get(keyed[1]!)!.span, `a holdout split is by one of \`stratify\`, \`group\` or \`order_by\`, not ${keyed.map((k) => `\`${k}\``).join(" and ")}`, {
+            help: "stratify keeps class shares, group keeps a key's rows together, order_by holds out the latest rows: keep the one you need",
+          });
+        }
+        const test = args.get("test");
+        const validation = args.get("validation");
+        const t = test ? numericValue(test.value) : 0.2;
+        const v = validation ? numericValue(validation.value) : 0.1;
+        if (t !== undefined && v !== undefined && t + v >= 1 && (test || validation)) {
+          const at = (validation ?? test)!;
+          ctx.report("E0302", c.decl, at.value.span, `test (${Math.round(t * 100)}%) and validation (${Math.round(v * 100)}%) leave no rows to train on`, {
+            help: "keep test + validation well below 100%, e.g. test = 20%, validation = 10%",
+          });
+        }
+      } else if (c.family === "optimizer" && c.name === "sgd") {
+        const nesterov = args.get("nesterov");
+        const momentum = args.get("momentum");
+        if (nesterov?.value.kind === "bool" && nesterov.value.value && (!momentum || numericValue(momentum.value) === 0)) {
+          ctx.report("E0209", c.decl, nesterov.span, "Nesterov momentum needs `momentum` above 0", { help: "write sgd(lr = 0.01, momentum = 0.9, nesterov = true)" });
+        }
+      }
+    }
+  },
+};
