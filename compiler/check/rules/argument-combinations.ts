@@ -6,9 +6,10 @@ import { numericValue } from "../values.js";
 /**
  * Arguments of a split or an optimizer that depend on each other, which a
  * signature alone cannot say (spec/language.md#split, spec/language.md#training):
- * a holdout split is stratified, grouped or time-ordered (one of them), and leaves
- * rows to train on; Nesterov momentum needs momentum. The data layer and the
- * trainer would reject these when they run; the checker says so first.
+ * a holdout split leaves rows to train on; Nesterov momentum needs momentum. The
+ * data layer and the trainer would reject these when they run; the checker says
+ * so first. (Several split keys are fine: `group` wins, then `order_by`, then
+ * `stratify`, as the spec says.)
  */
 export const argumentCombinations: Rule = {
   name: "argument-combinations",
@@ -19,12 +20,6 @@ export const argumentCombinations: Rule = {
       if (!c.params || c.call.kind !== "call") continue;
       const args = bindCall(c.call, c.params).args;
       if (c.family === "split" && c.name === "holdout") {
-        const keyed = ["stratify", "group", "order_by"].filter((k) => args.has(k));
-        if (keyed.length > 1) {
-          ctx.report("E0209", c.decl, args.get(keyed[1]!)!.span, `a holdout split is by one of \`stratify\`, \`group\` or \`order_by\`, not ${keyed.map((k) => `\`${k}\``).join(" and ")}`, {
-            help: "stratify keeps class shares, group keeps a key's rows together, order_by holds out the latest rows: keep the one you need",
-          });
-        }
         const test = args.get("test");
         const validation = args.get("validation");
         const t = test ? numericValue(test.value) : 0.2;
