@@ -10,3 +10,17 @@ export { PlanSchema, planJsonSchema, type Plan, type Step } from "./compiler/pla
 export { renderText, renderJson, renderSarif } from "./compiler/diagnostics/render.js";
 export type { Diagnostic } from "./compiler/diagnostics/diagnostic.js";
 export { runSpec, type RunSpecOptions } from "./runtime/run/run-spec.js";
+
+// Serving loads onnxruntime and fastify: import them only when asked for.
+import type { LoadServingOptions, Serving } from "./runtime/serve/index.js";
+export type { LoadServingOptions, Serving, PredictResult, ModelDescription, RowPrediction } from "./runtime/serve/index.js";
+
+/** Loads the models behind a spec's serve blocks, warm, for in-process `predict(rows)`. */
+export async function loadServing(specPath: string, options?: LoadServingOptions): Promise<Serving> {
+  return (await import("./runtime/serve/load-serving.js")).loadServing(specPath, options);
+}
+
+/** Serves a loaded `Serving` over HTTP, as `mlspec serve` does. */
+export async function listenServing(...args: Parameters<typeof import("./runtime/serve/index.js").listenServing>) {
+  return (await import("./runtime/serve/index.js")).listenServing(...args);
+}

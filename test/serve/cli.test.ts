@@ -12,7 +12,8 @@ import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
 import { churnModel, churnRows, churnSpecText, makeProject, slowModel, type TestProject } from "./models.js";
 
-const ENTRY = fileURLToPath(new URL("./cli-entry.ts", import.meta.url));
+// the real CLI entry, from the TypeScript sources
+const ENTRY = fileURLToPath(new URL("../../bin/mlspec.ts", import.meta.url));
 
 interface Cli {
   child: ChildProcess;
