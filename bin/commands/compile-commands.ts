@@ -6,6 +6,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { compileFile, nodeHost } from "../../compiler/compile.js";
 import type { Diagnostic } from "../../compiler/diagnostics/diagnostic.js";
+import { diagnosticTitle } from "../../compiler/check/diagnostic-titles.js";
 import { renderJson, renderSarif, renderText } from "../../compiler/diagnostics/render.js";
 import { parse } from "../../compiler/language/parse.js";
 import { printFile } from "../../compiler/language/printer.js";
@@ -37,7 +38,7 @@ function summary(ds: Diagnostic[]): string {
 
 export function printDiagnostics(ds: Diagnostic[], format: DiagnosticFormat, out: NodeJS.WritableStream, version: string): void {
   if (format === "json") out.write(renderJson(ds) + "\n");
-  else if (format === "sarif") out.write(renderSarif(ds, version, () => undefined) + "\n");
+  else if (format === "sarif") out.write(renderSarif(ds, version, diagnosticTitle) + "\n");
   else {
     const color = (out as NodeJS.WriteStream).isTTY === true && !process.env.NO_COLOR;
     for (const d of ds) out.write(renderText(d, { color }) + "\n\n");

@@ -3,23 +3,16 @@
  * options)` has trainNetwork's shape, so a trial runs the same code in a worker
  * as a single training run does in process.
  */
-import * as fs from "node:fs";
-import * as path from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
-import { Worker } from "node:worker_threads";
+import type { Worker } from "node:worker_threads";
+import { startModuleWorker } from "../module-worker.js";
 import type { TrainConfig, TrainData, TrainOptions, TrainResult } from "../train/fit.js";
 import { decodeNetwork } from "./network-codec.js";
 import type { FromWorker, ToWorker } from "./trial-worker.js";
 
-/** Starts a worker: the bundle's entry in dist/, or the TypeScript source through tsx (tests, development). */
 function spawnWorker(): Worker {
-  const here = path.dirname(fileURLToPath(import.meta.url));
-  for (const candidate of [path.join(here, "trial-worker.mjs"), path.join(here, "..", "trial-worker.mjs")]) {
-    if (fs.existsSync(candidate)) return new Worker(candidate);
-  }
-  const source = pathToFileURL(path.join(here, "trial-worker.ts")).href;
-  const bootstrap = `import("tsx/esm/api").then((api) => { api.register(); return import(${JSON.stringify(source)}); })`;
-  return new Worker(bootstrap, { eval: true });
+  const w = startModuleWorker(import.meta.url, "trial-worker");
+  if (!w) throw new Error("cannot start a trial worker: neither the bundled dist/trial-worker.mjs nor tsx for the sources was found");
+  return w;
 }
 
 export class TrialWorkerError extends Error {

@@ -8,7 +8,7 @@
  */
 import type { Worker } from "node:worker_threads";
 import type { Workspace } from "../workspace/workspace.js";
-import { startModuleWorker } from "./module-worker.js";
+import { startModuleWorker } from "../module-worker.js";
 import type { PredictionLogThreadData } from "./prediction-log-thread.js";
 
 /** One answered request: its rows and their predictions, logged as one prediction each. */
@@ -186,7 +186,7 @@ async function startThread(workspace: Workspace, options: PredictionSinkOptions)
     maxRows: options.maxRows ?? 256,
     maxDelayMs: options.maxDelayMs ?? 500,
   };
-  const worker = startModuleWorker("prediction-log-thread", data);
+  const worker = startModuleWorker(import.meta.url, "prediction-log-thread", data);
   if (!worker) return undefined;
   let onMessage!: (msg: ThreadMessage) => void;
   let onError!: (error: Error) => void;

@@ -10,9 +10,12 @@ import { createRequire } from "node:module";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
 
-/** `name` is the module's file name without extension, in runtime/serve/ (sources) or dist/ (bundle). */
-export function startModuleWorker(name: string, workerData: unknown): Worker | undefined {
-  const here = import.meta.url;
+/**
+ * `name` is the module's file name without extension, next to the caller (`from`,
+ * its import.meta.url) in the sources, or an entry of its own in dist/ when bundled.
+ */
+export function startModuleWorker(from: string, name: string, workerData?: unknown): Worker | undefined {
+  const here = from;
   if (here.endsWith(".ts")) {
     const source = new URL(`./${name}.ts`, here);
     let tsxApi: string;
