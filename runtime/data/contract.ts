@@ -127,9 +127,12 @@ export async function validateDataset(
 
     // One scan gives the statistics the dataset rules need and the data hash; exact distinct
     // counts only for `unique` columns (the profile counts the others while grouping values).
+    const inFile = new Set(raw.columns);
     const statistics = await tableStatistics(session, hashedRelation("accepted", contract), contract.columns, {
       distinct: (c) => c.unique === true,
       aggregates: HASH_AGGREGATES,
+      // The row rules leave no null in a non-nullable column (one missing from the file is all null).
+      nonNull: (c) => !c.nulls.allowed && inFile.has(c.name),
     });
     const version = String((await session.one("SELECT version() AS v"))["v"]);
     const dataHash = finishHash(contract, statistics.rows, statistics.extra, version);

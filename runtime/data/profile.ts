@@ -19,7 +19,8 @@ import { DataSpecError } from "./errors.js";
 import { estimateDistinct } from "./distinct-estimate.js";
 import { assertSplitExists } from "./split.js";
 import { numberLiteral, quoteIdent, quoteString } from "./sql.js";
-import { tableStatistics } from "./stats.js";
+import type { DataSession } from "./session.js";
+import { tableStatistics, type TableStatistics } from "./stats.js";
 import type { ColumnContract, ColumnKind, SplitPart } from "./types.js";
 
 export interface NumericHistogram {
@@ -96,16 +97,7 @@ export async function profileDataset(data: ValidatedDataset, options: ProfileOpt
     ? data.statistics
     : await tableStatistics(session, from, columns);
 
-  // Numeric columns that may hold more distinct values than are worth counting exactly: a
-  // HyperLogLog estimate decides (and is reported where it is over the limit).
-  const estimated = await estimateDistinct(session, from, columns.filter((c, i) => {
-    const stats = statistics.columns[i]!;
-    const kind = c.type.kind;
-    if (!(kind === "int" || kind === "float" || kind === "timestamp") || stats.distinct !== null) return false;
-    if (stats.count - stats.nulls <= exactUpTo || stats.min === null || stats.max === null) return false;
-    return !(kind === "int" && Number(stats.max) - Number(stats.min) < exactUpTo);
-  }).map((c) => c.name));
-  const approximate = new Map([...estimated].filter(([, estimate]) => estimate > exactUpTo));
+  const approximate = await estimatedDistinctCounts(session, from, columns, statistics, exactUpTo);
 
   // Pass 2: one query groups every column's values (one branch per column, each reading one
   // column): histogram counts, exact distinct counts (the number of groups, so no separate
@@ -157,10 +149,9 @@ export async function profileDataset(data: ValidatedDataset, options: ProfileOpt
       branches.push(`${branch(i, "summary", { d: "count(*)", lo: "min(v_)", hi: "max(v_)" })} FROM ${groups}`);
       // The most frequent values (top-N, no full sort).
       branches.push(`SELECT * FROM (${branch(i, "value", { value: "v_", n: "n_" })} FROM ${groups} ORDER BY n_ DESC, v_ LIMIT ${topK})`);
-    } else {
-      // Enum and bool list every value.
-      const value = kind === "bool" ? `CASE WHEN ${col} THEN 'true' ELSE 'false' END` : col;
-      branches.push(`${branch(i, "value", { value: "v_", n: "count(*)" })} FROM (SELECT ${value} AS v_ FROM ${from} WHERE ${col} IS NOT NULL) GROUP BY v_`);
+    } else if (kind === "enum") {
+      // Enum lists every declared value (bool's two counts come with the statistics).
+      branches.push(`${branch(i, "value", { value: col, n: "count(*)" })} FROM ${from} WHERE ${col} IS NOT NULL GROUP BY ${col}`);
     }
   });
   const query = (ctes.length > 0 ? `WITH ${ctes.join(",\n")}\n` : "") + branches.join("\nUNION ALL\n");
@@ -191,7 +182,9 @@ export async function profileDataset(data: ValidatedDataset, options: ProfileOpt
         max = max === null ? null : new Date(Number(max)).toISOString();
       }
     } else {
-      const values = tagged("value");
+      const values = kind === "bool"
+        ? [{ value: "false", n: stats.count - stats.nulls - (stats.trues ?? 0) }, { value: "true", n: stats.trues ?? 0 }].filter((v) => v.n > 0)
+        : tagged("value");
       histogram = categoricalHistogram(c, values, stats.count - stats.nulls);
       const summary = tagged("summary")[0];
       if (kind === "string") {
@@ -226,6 +219,46 @@ export async function profileDataset(data: ValidatedDataset, options: ProfileOpt
     };
   });
   return { format: "mlspec-profile-v1", rows: statistics.rows, part: options.part ?? null, columns: profiles };
+}
+
+/** Rows looked at to judge whether a column has many distinct values. */
+const PREFIX_ROWS = 65_536;
+
+/**
+ * The int, float and timestamp columns whose distinct count is estimated rather than counted
+ * (estimate by column name): those a HyperLogLog estimate puts over `exactUpTo`. Only columns
+ * that may be that large are estimated at all: more than `exactUpTo` non-null values, an int
+ * range wider than `exactUpTo`, and mostly distinct values among the first PREFIX_ROWS rows
+ * (a look that costs a few milliseconds, where an estimate costs a scan that hashes every value).
+ * Rows keep file order, so the look and hence the profile are the same on every run.
+ */
+async function estimatedDistinctCounts(
+  session: DataSession,
+  from: string,
+  columns: readonly ColumnContract[],
+  statistics: TableStatistics,
+  exactUpTo: number,
+): Promise<Map<string, number>> {
+  const candidates = columns.filter((c, i) => {
+    const stats = statistics.columns[i]!;
+    const kind = c.type.kind;
+    if (!(kind === "int" || kind === "float" || kind === "timestamp") || stats.distinct !== null) return false;
+    if (stats.count - stats.nulls <= exactUpTo || stats.min === null || stats.max === null) return false;
+    return !(kind === "int" && Number(stats.max) - Number(stats.min) < exactUpTo);
+  });
+  if (candidates.length === 0) return new Map();
+  const names = candidates.map((c) => quoteIdent(c.name));
+  const prefix = await session.one(`
+    SELECT ${names.map((n, k) => `count(${n}) AS n${k}, count(DISTINCT ${n}) AS d${k}`).join(", ")}
+    FROM (SELECT ${names.join(", ")} FROM ${from} LIMIT ${PREFIX_ROWS})`);
+  // A column with D distinct values spread evenly shows D(1 - e^(-65536/D)) of them in the
+  // prefix: over 60% of the prefix's values for D above about 60,000.
+  const suspects = candidates.filter((_, k) => {
+    const distinct = Number(prefix[`d${k}`]);
+    return distinct > Math.min(exactUpTo, 0.6 * Number(prefix[`n${k}`]));
+  });
+  const estimates = await estimateDistinct(session, from, suspects.map((c) => c.name));
+  return new Map([...estimates].filter(([, estimate]) => estimate > exactUpTo));
 }
 
 /**

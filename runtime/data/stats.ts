@@ -4,7 +4,8 @@
  * validation scans the accepted rows once for all of them.
  *
  * For int and float: mean, std (sample, n-1), min, max as numbers. For timestamp: min and
- * max in epoch milliseconds. For bool: mean is the fraction true. String and enum columns get
+ * max in epoch milliseconds. For bool: mean is the fraction true, and the count of trues.
+ * String and enum columns get
  * counts only here: their min, max and value counts come from the profile's grouping of
  * values (profile.ts), which sees every distinct value anyway. Distinct counts are exact and
  * computed only for the columns asked for (validation asks for `unique` columns); the profile
@@ -27,6 +28,8 @@ export interface ColumnStatistics {
   /** int, float: number; timestamp: epoch milliseconds; string, enum, bool: null (see profile.ts). */
   min: number | string | null;
   max: number | string | null;
+  /** bool: how many values are true; null for other kinds. */
+  trues: number | null;
 }
 
 export interface TableStatistics {
@@ -41,6 +44,8 @@ export interface StatisticsOptions {
   distinct?: (column: ColumnContract) => boolean;
   /** Further aggregates over `relation` (`expression AS alias`), computed in the same scan. */
   aggregates?: readonly string[];
+  /** Columns known to hold no null (not counted; validation knows which). */
+  nonNull?: (column: ColumnContract) => boolean;
 }
 
 export async function tableStatistics(
@@ -52,12 +57,13 @@ export async function tableStatistics(
   const extra = options.aggregates ?? [];
   let row: SqlRow;
   try {
-    row = await session.one(statisticsQuery(relation, columns, new Map(), extra));
+    row = await session.one(statisticsQuery(relation, columns, new Map(), extra, options.nonNull));
   } catch (error) {
     // DuckDB's variance raises on overflow (values beyond ~1e154). Dividing each column by its
     // largest magnitude first keeps the sums in range; only such data pays the extra pass.
     if (!/out of range/i.test(String(error))) throw error;
-    row = await session.one(statisticsQuery(relation, columns, await largestMagnitudes(session, relation, columns), extra));
+    const scales = await largestMagnitudes(session, relation, columns);
+    row = await session.one(statisticsQuery(relation, columns, scales, extra, options.nonNull));
   }
   const distinct = new Map<number, number>();
   const wanted = columns.flatMap((c, i) => (options.distinct?.(c) ? [i] : []));
@@ -80,12 +86,13 @@ export async function tableStatistics(
       name: c.name,
       kind: c.type.kind,
       count: rows,
-      nulls: rows - Number(row[`nn_${i}`]),
+      nulls: row[`nn_${i}`] === undefined ? 0 : rows - Number(row[`nn_${i}`]),
       distinct: distinct.get(i) ?? null,
       mean: number(`mean_${i}`),
       std: number(`std_${i}`),
       min: number(`min_${i}`),
       max: number(`max_${i}`),
+      trues: c.type.kind === "bool" ? Number(row[`true_${i}`]) : null,
     })),
     extra: Object.fromEntries(extra.map((a) => {
       const alias = /\bAS\s+(\w+)\s*$/i.exec(a)?.[1];
@@ -117,11 +124,12 @@ function statisticsQuery(
   columns: readonly ColumnContract[],
   scales: Map<number, number>,
   extra: readonly string[],
+  nonNull: StatisticsOptions["nonNull"],
 ): string {
   const aggregates = ["count(*) AS n"];
   columns.forEach((c, i) => {
     const col = quoteIdent(c.name);
-    aggregates.push(`count(${col}) AS nn_${i}`);
+    if (!nonNull?.(c)) aggregates.push(`count(${col}) AS nn_${i}`);
     switch (c.type.kind) {
       case "int":
       case "float": {
@@ -134,7 +142,7 @@ function statisticsQuery(
         break;
       }
       case "bool":
-        aggregates.push(`avg(${col}::INTEGER) AS mean_${i}`);
+        aggregates.push(`avg(${col}::INTEGER) AS mean_${i}`, `count_if(${col}) AS true_${i}`);
         break;
       case "timestamp":
         aggregates.push(`epoch_ms(min(${col}))::DOUBLE AS min_${i}`, `epoch_ms(max(${col}))::DOUBLE AS max_${i}`);
