@@ -1,10 +1,11 @@
 /**
  * Text → AST with syntax diagnostics (E0001–E0005, spec/diagnostics.md#syntax).
  */
-import type { IRecognitionException, IToken, TokenType } from "chevrotain";
+import type { ILexingResult, IRecognitionException, IToken, TokenType } from "chevrotain";
 import { DiagnosticBag } from "../diagnostics/diagnostic.js";
 import type { SpecFile } from "./ast.js";
 import { AstBuilder } from "./build-ast.js";
+import { parseClean } from "./clean-parser.js";
 import { parseTokens } from "./parser.js";
 import { Source, type Span } from "./source.js";
 import { MlspecLexer, UnterminatedString } from "./tokens.js";
@@ -173,8 +174,24 @@ export interface ParseResult {
 
 export function parse(text: string, fileName = "<input>"): ParseResult {
   const source = new Source(fileName, text);
-  const diagnostics = new DiagnosticBag();
   const lexed = MlspecLexer.tokenize(text);
+  // Clean input takes the fast path (no CST, no recovery); at the first mistake it
+  // gives up and the recovering parser below words the diagnostics.
+  if (lexed.errors.length === 0) {
+    const file = parseClean(lexed.tokens, source, lexed.groups["comments"] ?? []);
+    if (file) return { file, diagnostics: new DiagnosticBag() };
+  }
+  return recoveringParse(source, lexed);
+}
+
+/** parse() without its fast path, for the tests that hold both paths to the same ASTs. */
+export function parseRecovering(text: string, fileName = "<input>"): ParseResult {
+  return recoveringParse(new Source(fileName, text), MlspecLexer.tokenize(text));
+}
+
+function recoveringParse(source: Source, lexed: ILexingResult): ParseResult {
+  const text = source.text;
+  const diagnostics = new DiagnosticBag();
   // Tokens that follow an unreadable character on its line fail to parse only
   // because of it: that line's mistake is reported once, as E0001.
   const seenLines = new Set<number>();
