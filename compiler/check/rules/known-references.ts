@@ -6,6 +6,8 @@ import { didYouMean } from "../suggest.js";
 /** Looks a name up as a block of one of the wanted kinds. */
 export function resolveBlock(ctx: CheckContext, from: Decl, name: Ident, want: BlockKind[], role: string): Decl | undefined {
   const found = ctx.sem.program.decls.get(name.name);
+  if (found && want.includes(found.kind)) return found;
+  // only a name that does not resolve needs the list of names it could have meant
   const candidates = [...ctx.sem.program.decls.values()].filter((d) => want.includes(d.kind)).map((d) => d.name);
   const wanted = want.join(" or ");
   if (!found) {
@@ -15,13 +17,10 @@ export function resolveBlock(ctx: CheckContext, from: Decl, name: Ident, want: B
     });
     return undefined;
   }
-  if (!want.includes(found.kind)) {
-    ctx.report("E0203", from, name.span, `\`${name.name}\` is a ${found.kind}, but ${role} must be a ${wanted}`, {
-      help: didYouMean(name.name, candidates, `declared ${wanted} blocks: {list}`),
-    });
-    return undefined;
-  }
-  return found;
+  ctx.report("E0203", from, name.span, `\`${name.name}\` is a ${found.kind}, but ${role} must be a ${wanted}`, {
+    help: didYouMean(name.name, candidates, `declared ${wanted} blocks: {list}`),
+  });
+  return undefined;
 }
 
 /**
