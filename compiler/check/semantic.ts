@@ -68,26 +68,34 @@ export function calleeName(c: A.CallExpr): string {
   return c.callee.path.map((p) => p.name).join(".");
 }
 
-/** A call's arguments matched to a signature's parameters. */
+/** A call's arguments matched to a signature's parameters. Shared between callers: read only. */
 export interface BoundCall {
-  call: A.CallExpr;
-  args: Map<string, A.Arg>;
+  readonly call: A.CallExpr;
+  readonly args: ReadonlyMap<string, A.Arg>;
   /** Positional arguments beyond the parameters. */
-  extra: A.Arg[];
+  readonly extra: readonly A.Arg[];
   /** Named arguments that are no parameter. */
-  unknown: A.Arg[];
+  readonly unknown: readonly A.Arg[];
   /** Named twice, or given positionally and by name. */
-  repeated: A.Arg[];
+  readonly repeated: readonly A.Arg[];
 }
 
+/** Bindings already made, by call: several rules and the planner bind the same calls. */
+const bindings = new WeakMap<A.CallExpr, Array<{ params: ParamSig[]; skip: number; bound: BoundCall }>>();
+
 export function bindCall(call: A.CallExpr, params: ParamSig[], opts: { skipPositional?: number } = {}): BoundCall {
-  const bound: BoundCall = { call, args: new Map(), extra: [], unknown: [], repeated: [] };
-  const names = new Set(params.map((p) => p.name));
+  const skipPositional = opts.skipPositional ?? 0;
+  let made = bindings.get(call);
+  if (!made) bindings.set(call, (made = []));
+  for (const m of made) if (m.params === params && m.skip === skipPositional) return m.bound;
+  const bound = { call, args: new Map<string, A.Arg>(), extra: [] as A.Arg[], unknown: [] as A.Arg[], repeated: [] as A.Arg[] };
+  made.push({ params, skip: skipPositional, bound });
   let position = 0;
-  let skip = opts.skipPositional ?? 0;
+  let skip = skipPositional;
   for (const a of call.args) {
     if (a.name) {
-      if (!names.has(a.name.name)) bound.unknown.push(a);
+      const name = a.name.name;
+      if (!params.some((p) => p.name === name)) bound.unknown.push(a);
       else if (bound.args.has(a.name.name)) bound.repeated.push(a);
       else bound.args.set(a.name.name, a);
       continue;
@@ -152,7 +160,7 @@ export interface ModelInfo {
   taskCall?: A.CallExpr;
   task?: TaskKind;
   /** Column names by task parameter (target, user, item). */
-  taskColumns: Map<string, A.Arg>;
+  taskColumns: ReadonlyMap<string, A.Arg>;
   inputsExpr?: A.Expr;
   /** The feature block or dataset behind `inputs`. */
   features?: FeaturesInfo;
