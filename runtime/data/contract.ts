@@ -214,11 +214,17 @@ interface ColumnSql {
   /** Expression for the typed value over `__v<i>`, NULL when null or invalid. */
   typed: string;
   /**
-   * "Some rule fails" over `__v<i>` and `__t<i>`, as cheap as it can be: it runs on every row
-   * while reading. It may be NULL where no rule fails (the caller coalesces to false).
+   * Expression for the value kept in `accepted`, over `__v<i>`: the typed value where every rule
+   * of this column holds, else NULL. It runs on every row while reading, so the rules are folded
+   * into one CASE (its conditions are evaluated as a filter, rule after rule on the rows left).
+   */
+  kept: string;
+  /**
+   * "Some rule of this column fails" over `__v<i>` and the kept value `__t<i>`; never NULL.
+   * Null when no rule can fail (a nullable string).
    */
   bad: string | null;
-  /** Expression for "this value is null" over `__v<i>` and `__t<i>`. */
+  /** Expression for "this value is null" over `__v<i>` and `__t<i>` (the typed value). */
   isNull: string;
   /** Per-row violations: [condition, reason text], over `__v<i>`, `__t<i>`, `__n<i>`. */
   rules: [string, string][];
@@ -247,11 +253,12 @@ export function compileRowRules(contract: DatasetContract, fileColumns: readonly
   ];
   const rules = compiled.flatMap((c) => c?.rules ?? []);
   const badParts = compiled.flatMap((c) => (c?.bad ? [c.bad] : []));
-  const bad = badParts.length === 0 ? "false" : `coalesce(${badParts.join(" OR ")}, false)`;
-  const [values, typed] = typedLevels((i) => quoteIdent(contract.columns[i]!.name));
+  const bad = badParts.length === 0 ? "false" : badParts.join(" OR ");
+  const values = each((_, i) => `${quoteIdent(contract.columns[i]!.name)} AS __v${i}`);
+  const typed = each((c, i) => `${c.kept} AS __t${i}`);
 
   const projection: ReadProjection = {
-    levels: [values!, typed!, [`${bad} AS __bad`]],
+    levels: [values, typed, [`${bad} AS __bad`]],
     select: [
       ...contract.columns.map((c, i) => `${compiled[i] ? `__t${i}` : `NULL::${SQL_TYPES[c.type.kind]}`} AS ${quoteIdent(c.name)}`),
       "__bad",
@@ -312,16 +319,8 @@ function compileColumn(column: ColumnContract, index: number): ColumnSql {
       break;
   }
   const textual = kind === "string" || kind === "enum";
-  const badParts: string[] = [];
-  if (textual) {
-    if (!column.nulls.allowed) badParts.push(`${v} IS NULL`);
-  } else {
-    // Non-nullable: a null, a blank and an invalid value all leave the typed value NULL.
-    // Nullable: only a value that failed to cast needs the (costly) blank test, hence the CASE.
-    badParts.push(column.nulls.allowed
-      ? `CASE WHEN ${t} IS NULL AND ${v} IS NOT NULL THEN trim(${v}) <> '' ELSE false END`
-      : `${t} IS NULL`);
-  }
+  // Conditions a present value must meet to be kept, besides typing.
+  const keep: string[] = [];
   const isNull = textual ? `${v} IS NULL` : `(${v} IS NULL OR (${t} IS NULL AND trim(${v}) = ''))`;
   const rules: [string, string][] = [];
   if (!column.nulls.allowed) rules.push([n, quoteString(`${column.name}: missing value (nulls are not allowed)`)]);
@@ -337,15 +336,50 @@ function compileColumn(column: ColumnContract, index: number): ColumnSql {
       max !== undefined ? `${t} > ${bound(max)}` : null,
     ].filter((x): x is string => x !== null).join(" OR ");
     rules.push([`(${outside})`, `${prefix} || trim(${v}) || ${quoteString(` is outside range ${formatRange(column.range)}`)}`]);
-    badParts.push(outside);
+    const typedValue = typedCast(kind, v);
+    keep.push(min !== undefined && max !== undefined
+      ? `${typedValue} BETWEEN ${bound(min)} AND ${bound(max)}`
+      : min !== undefined ? `${typedValue} >= ${bound(min)}` : `${typedValue} <= ${bound(max!)}`);
   }
   if (column.type.kind === "enum") {
     const list = column.type.values.map(quoteString).join(", ");
     const shown = column.type.values.map((x) => JSON.stringify(x)).join(", ");
     rules.push([`${v} NOT IN (${list})`, `${prefix} || to_json(${v})::VARCHAR || ${quoteString(` is not one of ${shown}`)}`]);
-    badParts.push(`${v} NOT IN (${list})`);
+    keep.push(`${v} IN (${list})`);
   }
-  return { typed, isNull, rules, bad: badParts.length > 0 ? badParts.join(" OR ") : null };
+  const kept = keepWhere(kind, v, typed, keep, column.range);
+  // The kept value is NULL for a null, an invalid value and a value breaking a rule alike; a
+  // nullable column tells a null (allowed) from the others by its text.
+  let bad: string | null;
+  if (!column.nulls.allowed) bad = `${t} IS NULL`;
+  else if (textual) bad = kind === "enum" ? `(${t} IS NULL AND ${v} IS NOT NULL)` : null;
+  else bad = `CASE WHEN ${t} IS NULL AND ${v} IS NOT NULL THEN trim(${v}) <> '' ELSE false END`;
+  return { typed, kept, isNull, rules, bad };
+}
+
+/** The plain cast of text `v` that `typed` is built on, for rule conditions. */
+function typedCast(kind: ColumnKind, v: string): string {
+  return kind === "int" ? `TRY_CAST(${v} AS BIGINT)` : `TRY_CAST(${v} AS DOUBLE)`;
+}
+
+/**
+ * The kept value: `typed` where the conditions in `keep` hold. Int and float fold them into
+ * the CASE their typing already is; a float range with both bounds also excludes NaN and
+ * infinities (NaN sorts above every number), so its finiteness test is dropped.
+ */
+function keepWhere(kind: ColumnKind, v: string, typed: string, keep: string[], range: Bounds | undefined): string {
+  if (keep.length === 0) return typed;
+  const conditions = keep.join(" AND ");
+  switch (kind) {
+    case "int":
+      return `CASE WHEN TRY_CAST(${v} AS DOUBLE) = TRY_CAST(${v} AS BIGINT) AND ${conditions} THEN TRY_CAST(${v} AS BIGINT) END`;
+    case "float": {
+      const bounded = range?.min !== undefined && range.max !== undefined;
+      return `CASE WHEN ${bounded ? "" : `isfinite(TRY_CAST(${v} AS DOUBLE)) AND `}${conditions} THEN TRY_CAST(${v} AS DOUBLE) END`;
+    }
+    default:
+      return `CASE WHEN ${conditions} THEN ${typed} END`;
+  }
 }
 
 /** `0..120`, `>= 0`, `<= 120`. */
