@@ -236,11 +236,12 @@ interface ColumnSql {
  * elsewhere, not per row).
  *
  * While the file is read, each row gains level by level the text value `__v<i>` of contract
- * column i, its typed value `__t<i>`, then `__bad` (some rule fails); the table keeps the typed
- * values, `__bad`, and, for bad rows only, the raw text of every file column (list `__raw`).
- * Accepted and quarantined rows are the two halves of that table, so they never overlap or miss
- * a row. The reasons are worked out afterwards, for the bad rows only, from the kept raw text
- * by the same typing expressions plus the null flags `__n<i>`.
+ * column i, its kept value `__t<i>` (typed, NULL where any rule of the column fails), then
+ * `__bad` (some rule fails: one null test per column); the table keeps the kept values, `__bad`,
+ * and, for bad rows only, the raw text of every file column (list `__raw`). Accepted and
+ * quarantined rows are the two halves of that table, so they never overlap or miss a row. The
+ * reasons are worked out afterwards, for the bad rows only, from the kept raw text by the plain
+ * typing expressions (`__t<i>` there is the typed value), the rules and the null flags `__n<i>`.
  */
 export function compileRowRules(contract: DatasetContract, fileColumns: readonly string[]): CompiledRowRules {
   const fileIndex = new Map(fileColumns.map((name, k) => [name, k]));
