@@ -13,7 +13,7 @@
  *   float      DOUBLE; finite only ("nan"/"inf" are type violations)
  *   bool       BOOLEAN; true/false, t/f, yes/no, y/n, 1/0 (any case)
  *   string     VARCHAR as read; "" is a value, not a null
- *   enum       VARCHAR that must equal one of the declared values exactly
+ *   enum       text that must equal one of the declared values exactly; kept as a DuckDB ENUM
  *   timestamp  TIMESTAMP in UTC; ISO 8601 date or date-time, an explicit offset is converted to UTC
  * For every type but string and enum, a blank value ("" or spaces) counts as null.
  */
@@ -70,15 +70,25 @@ export interface ValidateOptions extends OpenSourceOptions {
   threads?: number;
 }
 
-/** The DuckDB type of each contract kind in `accepted`. */
+/** The DuckDB type of each contract kind in `accepted` (an enum's own values: see sqlType). */
 export const SQL_TYPES: Record<ColumnKind, string> = {
   int: "BIGINT",
   float: "DOUBLE",
   bool: "BOOLEAN",
   string: "VARCHAR",
-  enum: "VARCHAR",
+  enum: "ENUM",
   timestamp: "TIMESTAMP",
 };
+
+/**
+ * The DuckDB type of a column in `accepted`. An enum is a DuckDB ENUM of its declared values (in
+ * declared order, repeats dropped): one byte a value, so grouping, hashing and splitting on it
+ * cost a fraction of what they cost on text. Its values read back as text.
+ */
+export function sqlType(column: ColumnContract): string {
+  if (column.type.kind !== "enum") return SQL_TYPES[column.type.kind];
+  return `ENUM(${[...new Set(column.type.values)].map(quoteString).join(", ")})`;
+}
 
 const NUMERIC_KINDS: ReadonlySet<ColumnKind> = new Set(["int", "float"]);
 
@@ -261,7 +271,7 @@ export function compileRowRules(contract: DatasetContract, fileColumns: readonly
   const projection: ReadProjection = {
     levels: [values, typed, [`${bad} AS __bad`]],
     select: [
-      ...contract.columns.map((c, i) => `${compiled[i] ? `__t${i}` : `NULL::${SQL_TYPES[c.type.kind]}`} AS ${quoteIdent(c.name)}`),
+      ...contract.columns.map((c, i) => `${compiled[i] ? `__t${i}` : `NULL::${sqlType(c)}`} AS ${quoteIdent(c.name)}`),
       "__bad",
       // One list per bad row (NULL for good rows) is cheaper to build than a column per field.
       `CASE WHEN __bad THEN [${fileColumns.map(quoteIdent).join(", ")}]::VARCHAR[] END AS __raw`,
@@ -346,9 +356,9 @@ function compileColumn(column: ColumnContract, index: number): ColumnSql {
     const list = column.type.values.map(quoteString).join(", ");
     const shown = column.type.values.map((x) => JSON.stringify(x)).join(", ");
     rules.push([`${v} NOT IN (${list})`, `${prefix} || to_json(${v})::VARCHAR || ${quoteString(` is not one of ${shown}`)}`]);
-    keep.push(`${v} IN (${list})`);
   }
-  const kept = keepWhere(kind, v, typed, keep, column.range);
+  // An enum value is kept as the ENUM type, whose cast from text is an exact match or NULL.
+  const kept = kind === "enum" ? `TRY_CAST(${v} AS ${sqlType(column)})` : keepWhere(kind, v, typed, keep, column.range);
   // The kept value is NULL for a null, an invalid value and a value breaking a rule alike; a
   // nullable column tells a null (allowed) from the others by its text.
   let bad: string | null;

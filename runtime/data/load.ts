@@ -71,7 +71,7 @@ export async function loadColumns(data: ValidatedDataset, options: LoadOptions =
       for (let k = 0; k < values.length; k++) if (Number.isNaN(values[k])) values[k] = null;
     } else if (c.type.kind === "enum") {
       // Enum values travel as their position in the declared list (-1 for null).
-      const declared = c.type.values;
+      const declared = [...new Set(c.type.values)];
       for (let k = 0; k < values.length; k++) values[k] = (values[k] as number) < 0 ? null : declared[values[k] as number]!;
     }
     out[c.name] = values;
@@ -97,11 +97,10 @@ function exportExpression(column: ColumnContract): string {
       return `coalesce(${col}::DOUBLE, 'NaN'::DOUBLE)`;
     case "timestamp":
       return `coalesce(epoch_ms(${col})::DOUBLE, 'NaN'::DOUBLE)`;
-    case "enum": {
-      // Decoding one small integer per row is much cheaper than one string per row.
-      const cases = column.type.values.map((v, k) => `WHEN ${quoteString(v)} THEN ${k}`).join(" ");
-      return `coalesce(CASE ${col} ${cases} END, -1)::INTEGER`;
-    }
+    case "enum":
+      // Decoding one small integer per row is much cheaper than one string per row; the ENUM's
+      // code is the position among the declared values (repeats dropped).
+      return `coalesce(enum_code(${col}), -1)::INTEGER`;
     default:
       return col;
   }

@@ -284,7 +284,7 @@ export function histogramBin(value: number, min: number, max: number, bins: numb
 function categoricalHistogram(column: ColumnContract, rows: Record<string, unknown>[], nonNull: number): CategoricalHistogram {
   const found = new Map(rows.map((r) => [String(r["value"]), Number(r["n"])]));
   let values: string[];
-  if (column.type.kind === "enum") values = [...column.type.values];
+  if (column.type.kind === "enum") values = [...new Set(column.type.values)];
   else if (column.type.kind === "bool") values = ["false", "true"];
   else {
     values = [...rows]

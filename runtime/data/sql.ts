@@ -10,8 +10,12 @@ export function quoteString(text: string): string {
   return `'${text.replace(/'/g, "''")}'`;
 }
 
-/** A finite number as SQL text (DOUBLE literal), exact to the last bit. */
+/**
+ * A finite number as SQL text (DOUBLE), exact to the last bit. Written as a string cast: a bare
+ * literal such as -0.0009581463939224177 is read as a DECIMAL first, and its cast to DOUBLE can
+ * be one unit in the last place off, while text parsed as DOUBLE is rounded correctly.
+ */
 export function numberLiteral(value: number): string {
   if (!Number.isFinite(value)) throw new RangeError(`not a finite number: ${value}`);
-  return `${String(value)}::DOUBLE`;
+  return `'${String(value)}'::DOUBLE`;
 }
