@@ -12,8 +12,9 @@
  * case it does not know is never wrong, only slower.
  * test/compiler/clean-parser.test.ts holds the two paths to the same ASTs.
  */
-import { EOF, type IToken, type TokenType } from "chevrotain";
+import type { TokenType } from "chevrotain";
 import type * as A from "./ast.js";
+import { K, KIND_TYPES, kindOf, lexClean, type CleanTokens, type Kind } from "./clean-lexer.js";
 import { CONSTRAINT_WORDS } from "./parser.js";
 import type { Source, Span } from "./source.js";
 import * as T from "./tokens.js";
@@ -21,32 +22,33 @@ import * as T from "./tokens.js";
 const UNITS = new Set<string>(["%", "ms", "s", "m", "h", "d"]);
 const NUMBER_PARTS = /^((?:\d+(?:\.\d+)?|\.\d+)(?:[eE][+-]?\d+)?)(.*)$/;
 
-const BLOCK_KINDS = new Map<TokenType, A.BlockKind>([
-  [T.DatasetKw, "dataset"],
-  [T.FeaturesKw, "features"],
-  [T.ModelKw, "model"],
-  [T.SearchKw, "search"],
-  [T.ServeKw, "serve"],
-  [T.RolloutKw, "rollout"],
-  [T.MonitorKw, "monitor"],
+const BLOCK_KINDS: ReadonlyMap<Kind, A.BlockKind> = new Map([
+  [kindOf(T.DatasetKw), "dataset"],
+  [kindOf(T.FeaturesKw), "features"],
+  [kindOf(T.ModelKw), "model"],
+  [kindOf(T.SearchKw), "search"],
+  [kindOf(T.ServeKw), "serve"],
+  [kindOf(T.RolloutKw), "rollout"],
+  [kindOf(T.MonitorKw), "monitor"],
 ]);
 
+/** Kinds as flags, indexed by kind (the end kind included). */
+function kindSet(types: Iterable<TokenType>): Uint8Array {
+  const set = new Uint8Array(K.End + 1);
+  for (const t of types) set[kindOf(t)] = 1;
+  return set;
+}
 /** Tokens that match `Identifier` in the grammar: names and the soft keywords. */
-const NAMES = new Set<TokenType>(T.allTokens.filter((t) => t === T.Identifier || (t.CATEGORIES ?? []).includes(T.Identifier)));
-const COMPARE_OPS = new Set<TokenType>(T.CompareOps);
+const NAMES = kindSet(KIND_TYPES.filter((t) => t === T.Identifier || (t.CATEGORIES ?? []).includes(T.Identifier)));
+const COMPARE_OPS = kindSet(T.CompareOps);
 /** What a range expression (and so a constraint's value) can start with. */
-const RANGE_STARTS = new Set<TokenType>([T.Minus, T.NumberLit, T.StringLit, T.TrueKw, T.FalseKw, T.LBracket, T.LParen, T.MaximizeKw, T.MinimizeKw, ...NAMES]);
-const BLOCK_FOLLOWERS = new Set<TokenType>([T.LCurly, T.FromKw, T.ForKw]);
+const RANGE_STARTS = kindSet([T.Minus, T.NumberLit, T.StringLit, T.TrueKw, T.FalseKw, T.LBracket, T.LParen, T.MaximizeKw, T.MinimizeKw, ...KIND_TYPES.filter((_, k) => NAMES[k] === 1)]);
+const BLOCK_FOLLOWERS = kindSet([T.LCurly, T.FromKw, T.ForKw]);
+const IS_BLOCK_KEYWORD = kindSet(T.BlockKeywords);
 
 /** Thrown at the first thing that is not clean; caught by parseClean. */
 class NotClean {}
 const NOT_CLEAN = new NotClean();
-
-const END_TOKEN = { tokenType: EOF, image: "", startOffset: NaN, startLine: NaN } as unknown as IToken;
-
-function tokenSpan(t: IToken): Span {
-  return { start: t.startOffset, end: t.startOffset + t.image.length };
-}
 
 function cover(a: Span, b: Span): Span {
   return { start: a.start, end: Math.max(a.end, b.end) };
@@ -54,64 +56,81 @@ function cover(a: Span, b: Span): Span {
 
 class CleanParser {
   private pos = 0;
+  private readonly kinds: Uint8Array;
+  private readonly starts: Int32Array;
+  private readonly ends: Int32Array;
+  private readonly lines: Int32Array;
+  /** Index of the end: kinds there and past it read as the end kind. */
+  private readonly count: number;
 
-  constructor(private readonly tokens: IToken[]) {}
-
-  private la(k: number): IToken {
-    return this.tokens[this.pos + k - 1] ?? END_TOKEN;
+  constructor(
+    private readonly text: string,
+    tokens: CleanTokens,
+  ) {
+    this.count = tokens.count;
+    // `kinds[count]` is the end, so `kinds[pos]` needs no bounds check
+    this.kinds = tokens.kinds;
+    this.starts = tokens.starts;
+    this.ends = tokens.ends;
+    this.lines = tokens.lines;
   }
 
-  private next(): TokenType {
-    return (this.tokens[this.pos] ?? END_TOKEN).tokenType;
+  /** The kind of the token k ahead (0: the next one). */
+  private ahead(k: number): Kind {
+    const i = this.pos + k;
+    return i < this.count ? this.kinds[i]! : K.End;
   }
 
-  private consume(type: TokenType): IToken {
-    const t = this.tokens[this.pos];
-    if (t === undefined || t.tokenType !== type) throw NOT_CLEAN;
-    this.pos++;
-    return t;
+  private next(): Kind {
+    return this.kinds[this.pos]!;
   }
 
-  private consumeName(): IToken {
-    const t = this.tokens[this.pos];
-    if (t === undefined || !NAMES.has(t.tokenType)) throw NOT_CLEAN;
-    this.pos++;
-    return t;
+  private image(i: number): string {
+    return this.text.slice(this.starts[i]!, this.ends[i]!);
+  }
+
+  private tokenSpan(i: number): Span {
+    return { start: this.starts[i]!, end: this.ends[i]! };
+  }
+
+  private ident(i: number): A.Ident {
+    return { name: this.image(i), span: this.tokenSpan(i) };
+  }
+
+  private expect(kind: Kind): number {
+    if (this.kinds[this.pos] !== kind) throw NOT_CLEAN;
+    return this.pos++;
+  }
+
+  private expectName(): number {
+    if (NAMES[this.kinds[this.pos]!] !== 1) throw NOT_CLEAN;
+    return this.pos++;
   }
 
   /** From token `first` to the last token consumed: a CST node's span. */
   private spanFrom(first: number): Span {
-    const last = this.tokens[this.pos - 1]!;
-    return { start: this.tokens[first]!.startOffset, end: last.startOffset + last.image.length };
+    return { start: this.starts[first]!, end: this.ends[this.pos - 1]! };
   }
 
   /** The next token starts on the line of the last one consumed. */
   private onSameLine(): boolean {
-    const next = this.tokens[this.pos];
-    return next !== undefined && next.startLine === this.tokens[this.pos - 1]!.startLine;
-  }
-
-  private ident(t: IToken): A.Ident {
-    return { name: t.image, span: tokenSpan(t) };
+    return this.pos < this.count && this.lines[this.pos] === this.lines[this.pos - 1];
   }
 
   file(source: Source, comments: A.Comment[]): A.SpecFile {
     const file: A.SpecFile = { source, imports: [], blocks: [], comments };
-    let version: SpecFileVersion | undefined;
-    if (this.next() === T.MlspecKw && this.la(2).tokenType === T.NumberLit) {
+    if (this.next() === K.MlspecKw && this.ahead(1) === K.NumberLit) {
       this.pos += 2;
-      version = { value: Number(this.tokens[1]!.image), span: this.spanFrom(0) };
+      file.version = { value: Number(this.image(1)), span: this.spanFrom(0) };
     }
-    if (version) file.version = version;
     for (;;) {
-      const type = this.next();
-      if (type === EOF) break;
-      if (type === T.ImportKw && this.la(2).tokenType === T.StringLit) {
+      const kind = this.next();
+      if (kind === K.End) break;
+      if (kind === K.ImportKw && this.ahead(1) === K.StringLit) {
         const first = this.pos;
-        this.pos++;
-        const path = unquote(this.consume(T.StringLit));
-        file.imports.push({ path, span: this.spanFrom(first) });
-      } else if (BLOCK_KINDS.has(type)) {
+        this.pos += 2;
+        file.imports.push({ path: this.unquote(first + 1), span: this.spanFrom(first) });
+      } else if (IS_BLOCK_KEYWORD[kind] === 1) {
         file.blocks.push(this.block());
       } else throw NOT_CLEAN;
     }
@@ -120,36 +139,36 @@ class CleanParser {
 
   /** Inside a body, `model NAME {` starts a block: the body above lacks its `}`. */
   private startsBlock(): boolean {
-    return BLOCK_KINDS.has(this.next()) && NAMES.has(this.la(2).tokenType) && BLOCK_FOLLOWERS.has(this.la(3).tokenType);
+    return IS_BLOCK_KEYWORD[this.next()] === 1 && NAMES[this.ahead(1)] === 1 && BLOCK_FOLLOWERS[this.ahead(2)] === 1;
   }
 
   private block(): A.Block {
     const first = this.pos;
     if (!this.startsBlock()) throw NOT_CLEAN;
-    const kw = this.tokens[this.pos++]!;
-    const name = this.ident(this.consumeName());
+    const kw = this.pos++;
+    const name = this.ident(this.expectName());
     let relation: A.Block["relation"];
-    const relType = this.next();
-    if (relType === T.FromKw || relType === T.ForKw) {
-      const rel = this.tokens[this.pos++]!;
-      const target = this.consumeName();
-      relation = { word: rel.image as "from" | "for", target: this.ident(target), span: { start: rel.startOffset, end: tokenSpan(target).end } };
+    const rel = this.next();
+    if (rel === K.FromKw || rel === K.ForKw) {
+      const relTok = this.pos++;
+      const target = this.expectName();
+      relation = { word: rel === K.FromKw ? "from" : "for", target: this.ident(target), span: { start: this.starts[relTok]!, end: this.ends[target]! } };
     }
     const body = this.body();
-    return { kind: BLOCK_KINDS.get(kw.tokenType)!, keywordSpan: tokenSpan(kw), name, relation, body, span: this.spanFrom(first) };
+    return { kind: BLOCK_KINDS.get(this.kinds[kw]!)!, keywordSpan: this.tokenSpan(kw), name, relation, body, span: this.spanFrom(first) };
   }
 
   private body(): A.Stmt[] {
-    this.consume(T.LCurly);
+    this.expect(K.LCurly);
     const out: A.Stmt[] = [];
     for (;;) {
-      const type = this.next();
-      if (type === T.RCurly) break;
+      const kind = this.next();
+      if (kind === K.RCurly) break;
       if (this.startsBlock()) throw NOT_CLEAN;
-      if (NAMES.has(type)) out.push(this.pathStmt());
-      else if (type === T.RequireKw) out.push(this.requireStmt());
-      else if (type === T.RetrainKw) out.push(this.retrainStmt());
-      else if (type === T.Semicolon) this.pos++;
+      if (NAMES[kind] === 1) out.push(this.pathStmt());
+      else if (kind === K.RequireKw) out.push(this.requireStmt());
+      else if (kind === K.RetrainKw) out.push(this.retrainStmt());
+      else if (kind === K.Semicolon) this.pos++;
       else throw NOT_CLEAN;
     }
     this.pos++;
@@ -164,10 +183,10 @@ class CleanParser {
 
   private retrainStmt(): A.Stmt {
     const first = this.pos++;
-    this.consume(T.WhenKw);
+    this.expect(K.WhenKw);
     const when = this.expression();
     const clauses: A.RetrainClause[] = [];
-    while (this.next() === T.Comma) {
+    while (this.next() === K.Comma) {
       this.pos++;
       clauses.push(this.retrainClause());
     }
@@ -177,28 +196,28 @@ class CleanParser {
   /** `at most N per D` or `using NAME`; other words are left for the checker. */
   private retrainClause(): A.RetrainClause {
     const first = this.pos;
-    const words = [this.ident(this.consumeName())];
-    if (this.next() === T.Identifier && this.la(2).tokenType === T.NumberLit) words.push(this.ident(this.tokens[this.pos++]!));
+    const words = [this.ident(this.expectName())];
+    if (this.next() === K.Identifier && this.ahead(1) === K.NumberLit) words.push(this.ident(this.pos++));
     const value = this.expression();
-    let perWord: IToken | undefined;
+    let perWord = "";
     let per: A.Expr | undefined;
-    if (NAMES.has(this.next()) && this.la(2).tokenType === T.NumberLit) {
-      perWord = this.tokens[this.pos++]!;
+    if (NAMES[this.next()] === 1 && this.ahead(1) === K.NumberLit) {
+      perWord = this.image(this.pos++);
       per = this.expression();
     }
     const span = this.spanFrom(first);
     const text = words.map((w) => w.name).join(" ");
-    if (text === "at most" && per && perWord!.image === "per") return { kind: "at_most", count: value, per, span };
+    if (text === "at most" && per && perWord === "per") return { kind: "at_most", count: value, per, span };
     if (text === "using" && !per) return { kind: "using", target: value, span };
     return { kind: "unknown", words, span };
   }
 
   private path(): A.Path {
     const first = this.pos;
-    const parts = [this.ident(this.consumeName())];
-    while (this.next() === T.Dot) {
+    const parts = [this.ident(this.expectName())];
+    while (this.next() === K.Dot) {
       this.pos++;
-      parts.push(this.ident(this.consumeName()));
+      parts.push(this.ident(this.expectName()));
     }
     return { parts, span: this.spanFrom(first) };
   }
@@ -206,48 +225,48 @@ class CleanParser {
   private pathStmt(): A.Stmt {
     const first = this.pos;
     const target = this.path();
-    const type = this.next();
-    if (type === T.Equals) {
+    const kind = this.next();
+    if (kind === K.Equals) {
       this.pos++;
       // a value starts on the line of its `=`
       if (!this.onSameLine()) throw NOT_CLEAN;
       const value = this.expression();
       return { kind: "assign", target, value, span: this.spanFrom(first) };
     }
-    if (type === T.Tilde) {
+    if (kind === K.Tilde) {
       this.pos++;
       if (!this.onSameLine()) throw NOT_CLEAN;
       const dist = this.expression();
       let when: A.Expr | undefined;
-      if (this.next() === T.WhenKw) {
+      if (this.next() === K.WhenKw) {
         this.pos++;
         when = this.expression();
       }
       return { kind: "sample", target, dist, when, span: this.spanFrom(first) };
     }
-    if (type === T.Colon) {
+    if (kind === K.Colon) {
       this.pos++;
       const typeFirst = this.pos;
-      const typeName = this.ident(this.consumeName());
-      const args = this.next() === T.LParen ? this.parenArgs() : [];
+      const typeName = this.ident(this.expectName());
+      const args = this.next() === K.LParen ? this.parenArgs() : [];
       const columnType = { name: typeName, args, span: this.spanFrom(typeFirst) };
       const constraints: A.Constraint[] = [];
       // `unique` / `range 0..9` follow a type; a word followed by `:` starts the next column
-      while (NAMES.has(this.next()) && CONSTRAINT_WORDS.has(this.la(1).image) && this.la(2).tokenType !== T.Colon) constraints.push(this.constraint());
+      while (NAMES[this.next()] === 1 && this.ahead(1) !== K.Colon && CONSTRAINT_WORDS.has(this.image(this.pos))) constraints.push(this.constraint());
       return { kind: "column", name: target, type: columnType, constraints, span: this.spanFrom(first) };
     }
-    if (type === T.LParen) {
+    if (kind === K.LParen) {
       const args = this.parenArgs();
       const span = this.spanFrom(first);
       const callee: A.RefExpr = { kind: "ref", path: target.parts, span: target.span };
       return { kind: "call", call: { kind: "call", callee, args, span }, span };
     }
-    if (type === T.LCurly) {
+    if (kind === K.LCurly) {
       const body = this.body();
       return { kind: "nested", name: target, body, span: this.spanFrom(first) };
     }
-    if (COMPARE_OPS.has(type)) {
-      const op = this.tokens[this.pos++]!.image as A.CompareOp;
+    if (COMPARE_OPS[kind] === 1) {
+      const op = this.image(this.pos++) as A.CompareOp;
       const right = this.expression();
       return { kind: "condition", left: target, op, right, span: this.spanFrom(first) };
     }
@@ -256,13 +275,13 @@ class CleanParser {
 
   private constraint(): A.Constraint {
     const first = this.pos;
-    const word = this.ident(this.tokens[this.pos++]!);
+    const word = this.ident(this.pos++);
     let op: A.CompareOp | undefined;
     let value: A.Expr | undefined;
     // a value only when no name (the next column) and no `}` follows
-    const type = this.next();
-    if (type !== T.Identifier && !BLOCK_KINDS.has(type) && type !== T.RCurly && (COMPARE_OPS.has(type) || RANGE_STARTS.has(type))) {
-      if (COMPARE_OPS.has(type)) op = this.tokens[this.pos++]!.image as A.CompareOp;
+    const kind = this.next();
+    if (kind !== K.Identifier && IS_BLOCK_KEYWORD[kind] !== 1 && kind !== K.RCurly && (COMPARE_OPS[kind] === 1 || RANGE_STARTS[kind] === 1)) {
+      if (COMPARE_OPS[kind] === 1) op = this.image(this.pos++) as A.CompareOp;
       value = this.rangeExpr();
     }
     return { word, op, value, span: this.spanFrom(first) };
@@ -272,23 +291,23 @@ class CleanParser {
   private parenArgs(): A.Arg[] {
     this.pos++;
     const args: A.Arg[] = [];
-    if (this.next() !== T.RParen) {
+    if (this.next() !== K.RParen) {
       args.push(this.arg());
-      while (this.next() === T.Comma) {
+      while (this.next() === K.Comma) {
         this.pos++;
-        if (this.next() === T.RParen) break; // trailing comma
+        if (this.next() === K.RParen) break; // trailing comma
         args.push(this.arg());
       }
     }
-    this.consume(T.RParen);
+    this.expect(K.RParen);
     return args;
   }
 
   private arg(): A.Arg {
     const first = this.pos;
     let name: A.Ident | undefined;
-    if (NAMES.has(this.next()) && this.la(2).tokenType === T.Equals) {
-      name = this.ident(this.tokens[this.pos]!);
+    if (NAMES[this.next()] === 1 && this.ahead(1) === K.Equals) {
+      name = this.ident(this.pos);
       this.pos += 2;
     }
     const value = this.expression();
@@ -297,7 +316,7 @@ class CleanParser {
 
   expression(): A.Expr {
     let result = this.orExpr();
-    while (this.next() === T.Pipe) {
+    while (this.next() === K.Pipe) {
       this.pos++;
       const stage = this.reference();
       result = { kind: "pipe", input: result, stage, span: cover(result.span, stage.span) };
@@ -307,7 +326,7 @@ class CleanParser {
 
   private orExpr(): A.Expr {
     let acc = this.andExpr();
-    while (this.next() === T.OrKw) {
+    while (this.next() === K.OrKw) {
       this.pos++;
       const right = this.andExpr();
       acc = { kind: "binary", op: "or", left: acc, right, span: cover(acc.span, right.span) };
@@ -317,7 +336,7 @@ class CleanParser {
 
   private andExpr(): A.Expr {
     let acc = this.notExpr();
-    while (this.next() === T.AndKw) {
+    while (this.next() === K.AndKw) {
       this.pos++;
       const right = this.notExpr();
       acc = { kind: "binary", op: "and", left: acc, right, span: cover(acc.span, right.span) };
@@ -326,7 +345,7 @@ class CleanParser {
   }
 
   private notExpr(): A.Expr {
-    if (this.next() !== T.NotKw) return this.comparison();
+    if (this.next() !== K.NotKw) return this.comparison();
     const first = this.pos++;
     const operand = this.notExpr();
     return { kind: "unary", op: "not", operand, span: this.spanFrom(first) };
@@ -335,8 +354,8 @@ class CleanParser {
   private comparison(): A.Expr {
     const first = this.pos;
     const left = this.rangeExpr();
-    if (!COMPARE_OPS.has(this.next())) return left;
-    const op = this.tokens[this.pos++]!.image as A.CompareOp;
+    if (COMPARE_OPS[this.next()] !== 1) return left;
+    const op = this.image(this.pos++) as A.CompareOp;
     const right = this.rangeExpr();
     return { kind: "binary", op, left, right, span: this.spanFrom(first) };
   }
@@ -344,7 +363,7 @@ class CleanParser {
   private rangeExpr(): A.Expr {
     const first = this.pos;
     const low = this.additive();
-    if (this.next() !== T.DotDot) return low;
+    if (this.next() !== K.DotDot) return low;
     this.pos++;
     const high = this.additive();
     return { kind: "range", low, high, span: this.spanFrom(first) };
@@ -352,74 +371,73 @@ class CleanParser {
 
   private additive(): A.Expr {
     let acc = this.multiplicative();
-    for (let type = this.next(); type === T.Plus || type === T.Minus; type = this.next()) {
-      const op = this.tokens[this.pos++]!.image as A.BinaryOp;
+    for (let kind = this.next(); kind === K.Plus || kind === K.Minus; kind = this.next()) {
+      this.pos++;
       const right = this.multiplicative();
-      acc = { kind: "binary", op, left: acc, right, span: cover(acc.span, right.span) };
+      acc = { kind: "binary", op: kind === K.Plus ? "+" : "-", left: acc, right, span: cover(acc.span, right.span) };
     }
     return acc;
   }
 
   private multiplicative(): A.Expr {
     let acc = this.unary();
-    for (let type = this.next(); type === T.Star || type === T.Slash; type = this.next()) {
-      const op = this.tokens[this.pos++]!.image as A.BinaryOp;
+    for (let kind = this.next(); kind === K.Star || kind === K.Slash; kind = this.next()) {
+      this.pos++;
       const right = this.unary();
-      acc = { kind: "binary", op, left: acc, right, span: cover(acc.span, right.span) };
+      acc = { kind: "binary", op: kind === K.Star ? "*" : "/", left: acc, right, span: cover(acc.span, right.span) };
     }
     return acc;
   }
 
   private unary(): A.Expr {
-    if (this.next() !== T.Minus) return this.primary();
+    if (this.next() !== K.Minus) return this.primary();
     const first = this.pos++;
     const operand = this.unary();
     return { kind: "unary", op: "-", operand, span: this.spanFrom(first) };
   }
 
   private primary(): A.Expr {
-    const t = this.tokens[this.pos] ?? END_TOKEN;
-    const type = t.tokenType;
-    if (NAMES.has(type)) return this.reference();
-    if (type === T.NumberLit) {
-      this.pos++;
-      return number(t);
-    }
-    if (type === T.StringLit) {
-      this.pos++;
-      return { kind: "string", value: unquote(t), raw: t.image, span: tokenSpan(t) };
-    }
-    if (type === T.TrueKw || type === T.FalseKw) {
-      this.pos++;
-      return { kind: "bool", value: type === T.TrueKw, span: tokenSpan(t) };
-    }
+    const kind = this.next();
+    if (NAMES[kind] === 1) return this.reference();
     const first = this.pos;
-    if (type === T.LBracket) {
+    if (kind === K.NumberLit) {
+      this.pos++;
+      return this.number(first);
+    }
+    if (kind === K.StringLit) {
+      this.pos++;
+      return { kind: "string", value: this.unquote(first), raw: this.image(first), span: this.tokenSpan(first) };
+    }
+    if (kind === K.TrueKw || kind === K.FalseKw) {
+      this.pos++;
+      return { kind: "bool", value: kind === K.TrueKw, span: this.tokenSpan(first) };
+    }
+    if (kind === K.LBracket) {
       this.pos++;
       const items: A.Expr[] = [];
-      if (this.next() !== T.RBracket) {
+      if (this.next() !== K.RBracket) {
         items.push(this.expression());
-        while (this.next() === T.Comma) {
+        while (this.next() === K.Comma) {
           this.pos++;
-          if (this.next() === T.RBracket) break; // trailing comma
+          if (this.next() === K.RBracket) break; // trailing comma
           items.push(this.expression());
         }
       }
-      this.consume(T.RBracket);
+      this.expect(K.RBracket);
       return { kind: "list", items, span: this.spanFrom(first) };
     }
-    if (type === T.LParen) {
+    if (kind === K.LParen) {
       this.pos++;
       const inner = this.expression();
-      this.consume(T.RParen);
+      this.expect(K.RParen);
       return inner;
     }
-    if (type === T.MaximizeKw || type === T.MinimizeKw) {
+    if (kind === K.MaximizeKw || kind === K.MinimizeKw) {
       this.pos++;
       const target = this.reference();
       // `maximize f(x)`: the AST builder makes that an error expression; left to it
       if (target.kind !== "ref") throw NOT_CLEAN;
-      return { kind: "objective", direction: type === T.MaximizeKw ? "maximize" : "minimize", target, span: this.spanFrom(first) };
+      return { kind: "objective", direction: kind === K.MaximizeKw ? "maximize" : "minimize", target, span: this.spanFrom(first) };
     }
     throw NOT_CLEAN;
   }
@@ -429,51 +447,48 @@ class CleanParser {
     const first = this.pos;
     const path = this.path();
     let alias: A.Ident | undefined;
-    if (this.next() === T.At) {
+    if (this.next() === K.At) {
       this.pos++;
-      const t = this.tokens[this.pos] ?? END_TOKEN;
-      if (!NAMES.has(t.tokenType) && t.tokenType !== T.NumberLit) throw NOT_CLEAN;
-      this.pos++;
-      alias = this.ident(t);
+      const kind = this.next();
+      if (NAMES[kind] !== 1 && kind !== K.NumberLit) throw NOT_CLEAN;
+      alias = this.ident(this.pos++);
     }
     const ref: A.RefExpr = { kind: "ref", path: path.parts, alias, span: { start: path.span.start, end: alias ? alias.span.end : path.span.end } };
-    if (this.next() !== T.LParen) return ref;
+    if (this.next() !== K.LParen) return ref;
     const args = this.parenArgs();
     return { kind: "call", callee: ref, args, span: this.spanFrom(first) };
   }
-}
 
-type SpecFileVersion = NonNullable<A.SpecFile["version"]>;
+  private number(i: number): A.Expr {
+    const raw = this.image(i);
+    const m = NUMBER_PARTS.exec(raw)!;
+    const value = Number(m[1]);
+    const suffix = m[2]!;
+    if (suffix === "") return { kind: "number", value, raw, span: this.tokenSpan(i) };
+    // an unknown unit is a diagnostic (E0004): the AST builder's
+    if (!UNITS.has(suffix)) throw NOT_CLEAN;
+    return { kind: "quantity", value, unit: suffix as A.Unit, raw, span: this.tokenSpan(i) };
+  }
 
-function number(t: IToken): A.Expr {
-  const m = NUMBER_PARTS.exec(t.image)!;
-  const value = Number(m[1]);
-  const suffix = m[2]!;
-  if (suffix === "") return { kind: "number", value, raw: t.image, span: tokenSpan(t) };
-  // an unknown unit is a diagnostic (E0004): the AST builder's
-  if (!UNITS.has(suffix)) throw NOT_CLEAN;
-  return { kind: "quantity", value, unit: suffix as A.Unit, raw: t.image, span: tokenSpan(t) };
-}
-
-function unquote(t: IToken): string {
-  // a bad escape (E0005) is the AST builder's to report
-  try {
-    return JSON.parse(t.image) as string;
-  } catch {
-    throw NOT_CLEAN;
+  private unquote(i: number): string {
+    const raw = this.image(i);
+    // without a backslash or a control character, the text between the quotes is the value
+    if (!/[\\\u0000-\u001f]/.test(raw)) return raw.slice(1, -1);
+    // a bad escape (E0005) is the AST builder's to report
+    try {
+      return JSON.parse(raw) as string;
+    } catch {
+      throw NOT_CLEAN;
+    }
   }
 }
 
-/**
- * The AST of a clean token stream (no lexer errors), or undefined at the first
- * thing that would need a diagnostic.
- */
-export function parseClean(tokens: IToken[], source: Source, comments: IToken[]): A.SpecFile | undefined {
+/** The AST of `source`, or undefined at the first thing that would need a diagnostic. */
+export function parseClean(source: Source): A.SpecFile | undefined {
+  const tokens = lexClean(source.text);
+  if (!tokens) return undefined;
   try {
-    return new CleanParser(tokens).file(
-      source,
-      comments.map((c) => ({ text: c.image, span: tokenSpan(c) })),
-    );
+    return new CleanParser(source.text, tokens).file(source, tokens.comments);
   } catch (e) {
     if (e === NOT_CLEAN) return undefined;
     throw e;

@@ -174,14 +174,11 @@ export interface ParseResult {
 
 export function parse(text: string, fileName = "<input>"): ParseResult {
   const source = new Source(fileName, text);
-  const lexed = MlspecLexer.tokenize(text);
-  // Clean input takes the fast path (no CST, no recovery); at the first mistake it
-  // gives up and the recovering parser below words the diagnostics.
-  if (lexed.errors.length === 0) {
-    const file = parseClean(lexed.tokens, source, lexed.groups["comments"] ?? []);
-    if (file) return { file, diagnostics: new DiagnosticBag() };
-  }
-  return recoveringParse(source, lexed);
+  // Clean input takes the fast path (no token objects, no CST, no recovery); at the
+  // first mistake it gives up and the recovering parser words the diagnostics.
+  const file = parseClean(source);
+  if (file) return { file, diagnostics: new DiagnosticBag() };
+  return recoveringParse(source, MlspecLexer.tokenize(text));
 }
 
 /** parse() without its fast path, for the tests that hold both paths to the same ASTs. */

@@ -1,8 +1,9 @@
 /**
- * parse()'s fast path (clean-parser.ts) against the recovering parser: on any
- * input, parse() gives exactly what the recovering parser and AST builder give
- * (the same AST, spans and `undefined` fields included, and the same
- * diagnostics), and on clean input the fast path answers by itself.
+ * parse()'s fast path (clean-lexer.ts, clean-parser.ts) against the chevrotain
+ * lexer and the recovering parser: on any input, parse() gives exactly what the
+ * recovering parser and AST builder give (the same AST, spans and `undefined`
+ * fields included, and the same diagnostics), the fast lexer reads the tokens
+ * the chevrotain lexer reads, and on clean input the fast path answers by itself.
  */
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import * as path from "node:path";
@@ -10,10 +11,11 @@ import { fileURLToPath } from "node:url";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { generateSpec } from "../../bench/generate-spec.js";
+import { KIND_TYPES, lexClean } from "../../compiler/language/clean-lexer.js";
 import { parseClean } from "../../compiler/language/clean-parser.js";
 import { parse, parseRecovering } from "../../compiler/language/parse.js";
 import { Source } from "../../compiler/language/source.js";
-import { MlspecLexer } from "../../compiler/language/tokens.js";
+import { MlspecLexer, UnterminatedString } from "../../compiler/language/tokens.js";
 import { validSpec } from "./arbitraries.js";
 
 const REPO = fileURLToPath(new URL("../../", import.meta.url));
@@ -34,11 +36,26 @@ const FILES = [...specFiles(path.join(REPO, "examples")), ...specFiles(path.join
 
 /** The fast path alone: its AST, or undefined where it leaves the input to the recovering parser. */
 function fastOnly(text: string) {
-  const lexed = MlspecLexer.tokenize(text);
-  return lexed.errors.length > 0 ? undefined : parseClean(lexed.tokens, new Source("<input>", text), lexed.groups["comments"] ?? []);
+  return parseClean(new Source("<input>", text));
+}
+
+/** The fast lexer reads what chevrotain's reads, or gives up where that one reports an error or an unterminated string. */
+function expectSameTokens(text: string): void {
+  const slow = MlspecLexer.tokenize(text);
+  const fast = lexClean(text);
+  if (!fast) {
+    expect(slow.errors.length > 0 || slow.tokens.some((t) => t.tokenType === UnterminatedString), JSON.stringify(text)).toBe(true);
+    return;
+  }
+  expect(slow.errors).toEqual([]);
+  const fastTokens = Array.from({ length: fast.count }, (_, i) => `${KIND_TYPES[fast.kinds[i]!]!.name} ${fast.starts[i]}-${fast.ends[i]} line ${fast.lines[i]}`);
+  const slowTokens = slow.tokens.map((t) => `${t.tokenType.name} ${t.startOffset}-${t.startOffset + t.image.length} line ${t.startLine}`);
+  expect(fastTokens, JSON.stringify(text)).toEqual(slowTokens);
+  expect(fast.comments).toEqual((slow.groups["comments"] ?? []).map((c) => ({ text: c.image, span: { start: c.startOffset, end: c.startOffset + c.image.length } })));
 }
 
 function expectSameParse(text: string): void {
+  expectSameTokens(text);
   const slow = parseRecovering(text);
   const fast = parse(text);
   expect(fast.file).toStrictEqual(slow.file);
@@ -123,6 +140,17 @@ describe("the fast path", () => {
       expect(fastOnly(text), text).toBeUndefined();
       expectSameParse(text);
     }
+  });
+});
+
+describe("the fast lexer", () => {
+  it("reads what the chevrotain lexer reads", () => {
+    const chars = fc.constantFrom(..." \t\n\r\r\n#\"\\'%$&|!<>=.,:;@~+-*/{}()[]_aZz09eE5.1..e+3u\u2028\u00e9\u0007".split(""), "model", "from", "for_x", "1e-3", "2ms", "10min", ".5", "1..5", "|>", "\\n", "\\q", "#c\r\n");
+    fc.assert(fc.property(fc.array(chars, { maxLength: 60 }), (parts) => expectSameTokens(parts.join(""))), { numRuns: 3000 });
+  });
+
+  it("counts lines as chevrotain does, CR and CRLF included", () => {
+    for (const text of ["a\r\nb\rc\n\nd", "# c\r\nx", '"a\rb" c\r\r\nd', "a\n\rb"]) expectSameTokens(text);
   });
 });
 
