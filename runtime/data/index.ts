@@ -9,7 +9,7 @@
  *   const train = await loadColumns(result, { part: "train" });
  *   result.session.close();
  */
-export { validateDataset, compileRowRules, assertContractUsable, formatRange, SQL_TYPES } from "./contract.js";
+export { validateDataset, compileRowRules, assertContractUsable, formatRange, SQL_TYPES, sqlType } from "./contract.js";
 export type {
   DatasetRule,
   DatasetViolation,
@@ -27,8 +27,9 @@ export type { ColumnArrays, ColumnValue, LoadOptions } from "./load.js";
 export { openSource, readSource, ROW_COLUMN } from "./read.js";
 export type { RawSource, ReadOptions, ReadProjection, OpenSourceOptions } from "./read.js";
 export { tableStatistics } from "./stats.js";
-export type { ColumnStatistics, TableStatistics } from "./stats.js";
-export { hashAcceptedData } from "./hash.js";
+export type { ColumnStatistics, TableStatistics, StatisticsOptions } from "./stats.js";
+export { hashAcceptedData, hashedRelation, HASH_AGGREGATES, finishHash } from "./hash.js";
+export { estimateDistinct } from "./distinct-estimate.js";
 export { DataSession } from "./session.js";
 export { DataError, DataSourceError, DataSpecError } from "./errors.js";
 export type * from "./types.js";
