@@ -73,9 +73,10 @@ export interface ProfileOptions {
   /**
    * Distinct counts are exact for every column with at most this many distinct values
    * (default 100,000) and for every string, enum, bool and `unique` column. An int, float or
-   * timestamp column with more (judged by a HyperLogLog estimate, or the int range) reports
-   * the estimate, flagged `distinctApprox`: counting a million distinct values exactly costs
-   * more than the rest of its profile. Infinity: always exact.
+   * timestamp column with more reports a HyperLogLog estimate, flagged `distinctApprox`:
+   * counting a million distinct values exactly costs more than the rest of its profile. (Which
+   * columns may have more is judged from the int range and the first accepted rows; the
+   * estimate decides.) 0: estimate every such column; Infinity: always exact.
    */
   exactDistinctUpTo?: number;
 }
@@ -97,7 +98,7 @@ export async function profileDataset(data: ValidatedDataset, options: ProfileOpt
     ? data.statistics
     : await tableStatistics(session, from, columns);
 
-  const approximate = await estimatedDistinctCounts(session, from, columns, statistics, exactUpTo);
+  const approximate = await estimatedDistinctCounts(session, data.table, from, columns, statistics, exactUpTo);
 
   // Pass 2: one query groups every column's values (one branch per column, each reading one
   // column): histogram counts, exact distinct counts (the number of groups, so no separate
@@ -228,12 +229,14 @@ const PREFIX_ROWS = 65_536;
  * The int, float and timestamp columns whose distinct count is estimated rather than counted
  * (estimate by column name): those a HyperLogLog estimate puts over `exactUpTo`. Only columns
  * that may be that large are estimated at all: more than `exactUpTo` non-null values, an int
- * range wider than `exactUpTo`, and mostly distinct values among the first PREFIX_ROWS rows
- * (a look that costs a few milliseconds, where an estimate costs a scan that hashes every value).
- * Rows keep file order, so the look and hence the profile are the same on every run.
+ * range wider than `exactUpTo`, and mostly distinct values among the first PREFIX_ROWS accepted
+ * rows (a look that costs a few milliseconds, where an estimate costs a scan that hashes every
+ * value). The accepted table keeps file order, so the look, and hence the profile, is the same
+ * on every run and thread count; a split part is judged by the whole table's first rows.
  */
 async function estimatedDistinctCounts(
   session: DataSession,
+  table: string,
   from: string,
   columns: readonly ColumnContract[],
   statistics: TableStatistics,
@@ -250,7 +253,7 @@ async function estimatedDistinctCounts(
   const names = candidates.map((c) => quoteIdent(c.name));
   const prefix = await session.one(`
     SELECT ${names.map((n, k) => `count(${n}) AS n${k}, count(DISTINCT ${n}) AS d${k}`).join(", ")}
-    FROM (SELECT ${names.join(", ")} FROM ${from} LIMIT ${PREFIX_ROWS})`);
+    FROM (SELECT ${names.join(", ")} FROM ${table} LIMIT ${PREFIX_ROWS})`);
   // A column with D distinct values spread evenly shows D(1 - e^(-65536/D)) of them in the
   // prefix: over 60% of the prefix's values for D above about 60,000.
   const suspects = candidates.filter((_, k) => {

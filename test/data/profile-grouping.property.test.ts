@@ -7,6 +7,7 @@
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
 import { histogramBin, histogramEdges, profileDataset, type ColumnProfile } from "../../runtime/data/profile.js";
+import { splitDataset } from "../../runtime/data/split.js";
 import type { DatasetContract } from "../../runtime/data/types.js";
 import { column, tempDir, validatedCsv } from "./fixtures.js";
 
@@ -166,4 +167,31 @@ describe("profile grouping pass", () => {
       { numRuns: 30 },
     );
   }, 120_000);
+
+  it("estimates the same columns, the same way, on every thread count, for all rows and for a split part", async () => {
+    const rows = Array.from({ length: 3000 }, (_, i) => `${i},${(i * 7) % 50},${(i * 0.37).toFixed(2)},${new Date(START + i * 60_000).toISOString()}`);
+    const small: DatasetContract = {
+      columns: [column("id", "int"), column("few", "int"), column("many", "float"), column("at", "timestamp")],
+    };
+    const profiles: unknown[] = [];
+    for (const threads of [1, 3]) {
+      const result = await validatedCsv(dir, `threads${threads}`, "id,few,many,at\n" + rows.join("\n") + "\n", small, threads);
+      try {
+        const all = await profileDataset(result, { exactDistinctUpTo: 200 });
+        const split = await splitDataset(result, { method: "random", test: 0.3, validation: 0, seed: 5 });
+        const test = await profileDataset(result, { part: "test", exactDistinctUpTo: 200 });
+        // More than 200 distinct values: estimated; 50 distinct ints: counted.
+        expect(all.columns.map((c) => [c.name, c.distinctApprox ?? false])).toEqual([["id", true], ["few", false], ["many", true], ["at", true]]);
+        expect(all.columns[1]!.distinct).toBe(50);
+        for (const c of [all.columns[0]!, all.columns[2]!, all.columns[3]!]) expect(Math.abs(c.distinct - 3000) / 3000).toBeLessThan(0.03);
+        expect(test.rows).toBe(split.test.length);
+        expect(test.columns.map((c) => c.distinctApprox ?? false)).toEqual([true, false, true, true]);
+        profiles.push({ all, test });
+      } finally {
+        result.session.close();
+      }
+    }
+    expect(profiles[1]).toEqual(profiles[0]);
+  }, 60_000);
 });
+
