@@ -330,8 +330,8 @@ function compileColumn(column: ColumnContract, index: number): ColumnSql {
       break;
   }
   const textual = kind === "string" || kind === "enum";
-  // Conditions a present value must meet to be kept, besides typing.
-  const keep: string[] = [];
+  // The range as a condition on the typed value (folded into the kept value below).
+  let inRange: string | null = null;
   const isNull = textual ? `${v} IS NULL` : `(${v} IS NULL OR (${t} IS NULL AND trim(${v}) = ''))`;
   const rules: [string, string][] = [];
   if (!column.nulls.allowed) rules.push([n, quoteString(`${column.name}: missing value (nulls are not allowed)`)]);
@@ -347,10 +347,10 @@ function compileColumn(column: ColumnContract, index: number): ColumnSql {
       max !== undefined ? `${t} > ${bound(max)}` : null,
     ].filter((x): x is string => x !== null).join(" OR ");
     rules.push([`(${outside})`, `${prefix} || trim(${v}) || ${quoteString(` is outside range ${formatRange(column.range)}`)}`]);
-    const typedValue = typedCast(kind, v);
-    keep.push(min !== undefined && max !== undefined
-      ? `${typedValue} BETWEEN ${bound(min)} AND ${bound(max)}`
-      : min !== undefined ? `${typedValue} >= ${bound(min)}` : `${typedValue} <= ${bound(max!)}`);
+    const cast = kind === "int" ? `TRY_CAST(${v} AS BIGINT)` : `TRY_CAST(${v} AS DOUBLE)`;
+    inRange = min !== undefined && max !== undefined
+      ? `${cast} BETWEEN ${bound(min)} AND ${bound(max)}`
+      : min !== undefined ? `${cast} >= ${bound(min)}` : `${cast} <= ${bound(max!)}`;
   }
   if (column.type.kind === "enum") {
     const list = column.type.values.map(quoteString).join(", ");
@@ -358,7 +358,9 @@ function compileColumn(column: ColumnContract, index: number): ColumnSql {
     rules.push([`${v} NOT IN (${list})`, `${prefix} || to_json(${v})::VARCHAR || ${quoteString(` is not one of ${shown}`)}`]);
   }
   // An enum value is kept as the ENUM type, whose cast from text is an exact match or NULL.
-  const kept = kind === "enum" ? `TRY_CAST(${v} AS ${sqlType(column)})` : keepWhere(kind, v, typed, keep, column.range);
+  const kept = kind === "enum"
+    ? `TRY_CAST(${v} AS ${sqlType(column)})`
+    : inRange === null ? typed : keptInRange(kind, v, inRange, column.range!);
   // The kept value is NULL for a null, an invalid value and a value breaking a rule alike; a
   // nullable column tells a null (allowed) from the others by its text.
   let bad: string | null;
@@ -368,29 +370,17 @@ function compileColumn(column: ColumnContract, index: number): ColumnSql {
   return { typed, kept, isNull, rules, bad };
 }
 
-/** The plain cast of text `v` that `typed` is built on, for rule conditions. */
-function typedCast(kind: ColumnKind, v: string): string {
-  return kind === "int" ? `TRY_CAST(${v} AS BIGINT)` : `TRY_CAST(${v} AS DOUBLE)`;
-}
-
 /**
- * The kept value: `typed` where the conditions in `keep` hold. Int and float fold them into
- * the CASE their typing already is; a float range with both bounds also excludes NaN and
- * infinities (NaN sorts above every number), so its finiteness test is dropped.
+ * The typed value of an int or float column where `inRange` holds, folded into the CASE its
+ * typing already is. A float range with both bounds also excludes NaN and the infinities (NaN
+ * sorts above every number), so the finiteness test is dropped there.
  */
-function keepWhere(kind: ColumnKind, v: string, typed: string, keep: string[], range: Bounds | undefined): string {
-  if (keep.length === 0) return typed;
-  const conditions = keep.join(" AND ");
-  switch (kind) {
-    case "int":
-      return `CASE WHEN TRY_CAST(${v} AS DOUBLE) = TRY_CAST(${v} AS BIGINT) AND ${conditions} THEN TRY_CAST(${v} AS BIGINT) END`;
-    case "float": {
-      const bounded = range?.min !== undefined && range.max !== undefined;
-      return `CASE WHEN ${bounded ? "" : `isfinite(TRY_CAST(${v} AS DOUBLE)) AND `}${conditions} THEN TRY_CAST(${v} AS DOUBLE) END`;
-    }
-    default:
-      return `CASE WHEN ${conditions} THEN ${typed} END`;
+function keptInRange(kind: ColumnKind, v: string, inRange: string, range: Bounds): string {
+  if (kind === "int") {
+    return `CASE WHEN TRY_CAST(${v} AS DOUBLE) = TRY_CAST(${v} AS BIGINT) AND ${inRange} THEN TRY_CAST(${v} AS BIGINT) END`;
   }
+  const bounded = range.min !== undefined && range.max !== undefined;
+  return `CASE WHEN ${bounded ? "" : `isfinite(TRY_CAST(${v} AS DOUBLE)) AND `}${inRange} THEN TRY_CAST(${v} AS DOUBLE) END`;
 }
 
 /** `0..120`, `>= 0`, `<= 120`. */
