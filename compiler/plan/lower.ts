@@ -14,6 +14,7 @@ import { printExpr } from "../language/printer.js";
 import { metricParts } from "../check/rules/model-metrics.js";
 import { constantValue, lowerBound } from "./bounds.js";
 import { PlanError } from "./plan-error.js";
+import { predicateOf } from "./zod-predicate.js";
 import { PLAN_VERSION, PlanSchema, type ColumnContract, type FeatureDef, type GateSpec, type MonitorPlan, type Plan, type RolloutPlan, type SearchParam, type ServePlan, type SourceSpec, type Step, type TaskSpec } from "./schema.js";
 
 /** Named arguments with defaults filled in, in signature order. */
@@ -470,6 +471,9 @@ export function serializePlan(plan: Plan): string {
   return JSON.stringify(plan, null, 2) + "\n";
 }
 
+/** PlanSchema as a predicate, built on first use. */
+let isPlan: ((value: unknown) => boolean) | undefined;
+
 /**
  * The plan of a program that checked clean. specHash is the sha256 of the plan
  * without it (compact JSON, the same key order), so specs that mean the same,
@@ -482,6 +486,9 @@ export function buildPlan(sem: Semantic): Plan {
   const specHash = createHash("sha256").update(JSON.stringify(body)).digest("hex");
   const { planVersion, ...rest } = body;
   const plan = { planVersion, specHash, ...rest };
+  // the predicate checks without safeParse's copy; safeParse words what is wrong
+  isPlan ??= predicateOf(PlanSchema);
+  if (isPlan(plan)) return plan;
   const checked = PlanSchema.safeParse(plan);
   if (!checked.success) {
     const issues = checked.error.issues.slice(0, 3).map((i) => `${i.path.join(".")}: ${i.message}`);
