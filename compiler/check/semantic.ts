@@ -68,7 +68,7 @@ export function calleeName(c: A.CallExpr): string {
   return c.callee.path.map((p) => p.name).join(".");
 }
 
-/** A call's arguments matched to a signature's parameters. Shared between callers: read only. */
+/** A call's arguments matched to a signature's parameters. */
 export interface BoundCall {
   readonly call: A.CallExpr;
   readonly args: ReadonlyMap<string, A.Arg>;
@@ -80,24 +80,23 @@ export interface BoundCall {
   readonly repeated: readonly A.Arg[];
 }
 
-/** Bindings already made, by call: several rules and the planner bind the same calls. */
-const bindings = new WeakMap<A.CallExpr, Array<{ params: ParamSig[]; skip: number; bound: BoundCall }>>();
+/** The empty list of a binding without extra, unknown or repeated arguments (most of them). */
+const NO_ARGS: readonly A.Arg[] = Object.freeze([]);
+const add = (list: readonly A.Arg[], a: A.Arg): readonly A.Arg[] => (list === NO_ARGS ? [a] : [...list, a]);
 
 export function bindCall(call: A.CallExpr, params: ParamSig[], opts: { skipPositional?: number } = {}): BoundCall {
-  const skipPositional = opts.skipPositional ?? 0;
-  let made = bindings.get(call);
-  if (!made) bindings.set(call, (made = []));
-  for (const m of made) if (m.params === params && m.skip === skipPositional) return m.bound;
-  const bound = { call, args: new Map<string, A.Arg>(), extra: [] as A.Arg[], unknown: [] as A.Arg[], repeated: [] as A.Arg[] };
-  made.push({ params, skip: skipPositional, bound });
+  const args = new Map<string, A.Arg>();
+  let extra = NO_ARGS;
+  let unknown = NO_ARGS;
+  let repeated = NO_ARGS;
   let position = 0;
-  let skip = skipPositional;
+  let skip = opts.skipPositional ?? 0;
   for (const a of call.args) {
     if (a.name) {
       const name = a.name.name;
-      if (!params.some((p) => p.name === name)) bound.unknown.push(a);
-      else if (bound.args.has(a.name.name)) bound.repeated.push(a);
-      else bound.args.set(a.name.name, a);
+      if (!params.some((p) => p.name === name)) unknown = add(unknown, a);
+      else if (args.has(name)) repeated = add(repeated, a);
+      else args.set(name, a);
       continue;
     }
     if (skip > 0) {
@@ -105,11 +104,11 @@ export function bindCall(call: A.CallExpr, params: ParamSig[], opts: { skipPosit
       continue;
     }
     const p = params[position++];
-    if (!p) bound.extra.push(a);
-    else if (bound.args.has(p.name)) bound.repeated.push(a);
-    else bound.args.set(p.name, a);
+    if (!p) extra = add(extra, a);
+    else if (args.has(p.name)) repeated = add(repeated, a);
+    else args.set(p.name, a);
   }
-  return bound;
+  return { call, args, extra, unknown, repeated };
 }
 
 export interface ColumnInfo {
