@@ -12,6 +12,12 @@
  *   enum        categorical histogram over every declared value, in declared order
  *   string      min, max (lexicographic); categorical histogram of the `topK` most frequent
  *               values (ties by value), the rest counted in `otherCount`
+ * Distinct counts are exact, except for an int, float or timestamp column with more than
+ * `exactDistinctUpTo` distinct values (default 100,000), which gets a HyperLogLog estimate,
+ * flagged `distinctApprox`.
+ *
+ * Cost: the summary statistics come from validation's scan; one more query groups every
+ * column's values (histogram counts, distinct counts and string min/max at once).
  */
 import { ROW_COLUMN } from "./read.js";
 import type { ValidatedDataset } from "./contract.js";
