@@ -8,6 +8,7 @@ import type { ParamSig } from "../../stdlib/signature.js";
 import { builtins } from "../../stdlib/index.js";
 import type { Decl } from "./program.js";
 import { type DatasetInfo, type Semantic, calleeName } from "./semantic.js";
+import { dotted } from "./values.js";
 import { settingCalls } from "./settings-signatures.js";
 
 export type CallFamily =
@@ -55,7 +56,7 @@ export function signedCalls(sem: Semantic): SignedCall[] {
   const add = (decl: Decl, expr: A.Expr | undefined, family: CallFamily, table: ReadonlyMap<string, { params: ParamSig[] }>, dataset?: DatasetInfo) => {
     if (!expr || (expr.kind !== "call" && expr.kind !== "ref")) return;
     const ref = expr.kind === "call" ? expr.callee : expr;
-    const name = ref.path.map((p) => p.name).join(".");
+    const name = dotted(ref.path);
     out.push({ decl, call: expr, family, name, nameSpan: ref.span, known: table.keys(), params: fromTable(table, name), skipPositional: 0, dataset });
   };
   const settings = new Map(Object.entries(settingCalls).map(([k, params]) => [k, { params }]));

@@ -8,7 +8,7 @@ import type { Span } from "../language/source.js";
 import type { ColumnType, ParamSig, TaskKind } from "../../stdlib/signature.js";
 import { builtins } from "../../stdlib/index.js";
 import type { Decl, Program } from "./program.js";
-import { refName } from "./values.js";
+import { dotted, refName } from "./values.js";
 
 /** Statements of a block body grouped by what they are. */
 export interface Settings {
@@ -61,11 +61,11 @@ export function settingsOf(body: A.Stmt[]): Settings {
 }
 
 export function pathName(p: A.Path): string {
-  return p.parts.map((x) => x.name).join(".");
+  return dotted(p.parts);
 }
 
 export function calleeName(c: A.CallExpr): string {
-  return c.callee.path.map((p) => p.name).join(".");
+  return dotted(c.callee.path);
 }
 
 /** A call's arguments matched to a signature's parameters. */

@@ -95,9 +95,18 @@ export function hasError(e: A.Expr): boolean {
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
+/** `a.b.c` of a path's names; most paths have one, and need no array and no join. */
+export function dotted(parts: readonly A.Ident[]): string {
+  if (parts.length === 1) return parts[0]!.name;
+  let s = parts[0]?.name ?? "";
+  for (let i = 1; i < parts.length; i++) s += "." + parts[i]!.name;
+  return s;
+}
+
 export function refName(e: A.Expr): string | undefined {
   if (e.kind !== "ref") return undefined;
-  return e.path.map((p) => p.name).join(".") + (e.alias ? `@${e.alias.name}` : "");
+  const name = dotted(e.path);
+  return e.alias ? `${name}@${e.alias.name}` : name;
 }
 
 /** A plain value for the plan. Names become strings; calls become {fn, args}. */

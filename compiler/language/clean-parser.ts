@@ -20,7 +20,6 @@ import type { Source, Span } from "./source.js";
 import * as T from "./tokens.js";
 
 const UNITS = new Set<string>(["%", "ms", "s", "m", "h", "d"]);
-const NUMBER_PARTS = /^((?:\d+(?:\.\d+)?|\.\d+)(?:[eE][+-]?\d+)?)(.*)$/;
 
 const BLOCK_KINDS: ReadonlyMap<Kind, A.BlockKind> = new Map([
   [kindOf(T.DatasetKw), "dataset"],
@@ -461,10 +460,11 @@ class CleanParser {
 
   private number(i: number): A.Expr {
     const raw = this.image(i);
-    const m = NUMBER_PARTS.exec(raw)!;
-    const value = Number(m[1]);
-    const suffix = m[2]!;
-    if (suffix === "") return { kind: "number", value, raw, span: this.tokenSpan(i) };
+    // the digits, then a unit, as build-ast.ts's number() splits them
+    const digits = numberLength(raw);
+    if (digits === raw.length) return { kind: "number", value: Number(raw), raw, span: this.tokenSpan(i) };
+    const value = Number(raw.slice(0, digits));
+    const suffix = raw.slice(digits);
     // an unknown unit is a diagnostic (E0004): the AST builder's
     if (!UNITS.has(suffix)) throw NOT_CLEAN;
     return { kind: "quantity", value, unit: suffix as A.Unit, raw, span: this.tokenSpan(i) };
@@ -493,4 +493,28 @@ export function parseClean(source: Source): A.SpecFile | undefined {
     if (e === NOT_CLEAN) return undefined;
     throw e;
   }
+}
+
+/** Length of a number token's numeric part, `(?:\d+(?:\.\d+)?|\.\d+)(?:[eE][+-]?\d+)?`; the rest is its unit. */
+function numberLength(raw: string): number {
+  const digit = (i: number) => {
+    const c = raw.charCodeAt(i);
+    return c >= 48 && c <= 57;
+  };
+  let i = 0;
+  while (digit(i)) i++;
+  if (raw.charCodeAt(i) === 46 && digit(i + 1)) {
+    i++;
+    while (digit(i)) i++;
+  }
+  const e = raw.charCodeAt(i);
+  if (e === 101 || e === 69) {
+    const sign = raw.charCodeAt(i + 1);
+    const first = sign === 43 || sign === 45 ? i + 2 : i + 1;
+    if (digit(first)) {
+      i = first;
+      while (digit(i)) i++;
+    }
+  }
+  return i;
 }
