@@ -3,15 +3,8 @@
  * receives them. The compiler produces these; the data layer only reads them.
  */
 
-export type ColumnType =
-  | { kind: "int" }
-  | { kind: "float" }
-  | { kind: "bool" }
-  | { kind: "string" }
-  | { kind: "enum"; values: string[] }
-  | { kind: "timestamp" };
-
-export type ColumnKind = ColumnType["kind"];
+export type { ColumnKind, ColumnType } from "../../stdlib/signature.js";
+import type { ColumnType } from "../../stdlib/signature.js";
 
 export interface Bounds {
   min?: number;
