@@ -65,7 +65,8 @@ export function printExpr(e: A.Expr): string {
     case "objective":
       return `${e.direction} ${printRef(e.target)}`;
     case "pipe":
-      return `${wrap(e.input, 1)} |> ${printExpr(e.stage)}`;
+      // left-associative: `a |> b |> c` needs no parentheses
+      return `${wrap(e.input, 0)} |> ${printExpr(e.stage)}`;
     case "error":
       return "?";
   }
@@ -85,6 +86,8 @@ function printPath(p: A.Path): string {
 
 class Printer {
   private out: string[] = [];
+  /** Lines that end in a trailing comment: the length of their code part. */
+  private readonly commented = new Map<number, number>();
   private commentIndex = 0;
 
   constructor(private readonly file: A.SpecFile) {}
@@ -153,35 +156,76 @@ class Printer {
       this.out.push(`}${this.trailingComment(b.span.end)}`);
     }
     this.flushComments(Infinity, "");
+    this.alignTrailingComments();
     return this.out.join("\n") + "\n";
   }
 
   private body(stmts: A.Stmt[], indent: string, end: number): void {
+    const pads = this.alignment(stmts);
     let prevEnd = -1;
-    for (const s of stmts) {
+    stmts.forEach((s, i) => {
       if (prevEnd >= 0 && this.blankLineBetween(prevEnd, s.span.start)) this.out.push("");
       // comments inside a statement printed on one line go above it; a nested
       // block's inner comments stay inside it
       this.flushComments(s.kind === "nested" ? s.span.start : s.span.end, indent);
-      this.stmt(s, indent);
+      this.stmt(s, indent, pads[i]!);
       prevEnd = s.span.end;
-    }
+    });
     this.flushComments(end - 1, indent);
   }
 
-  private stmt(s: A.Stmt, indent: string): void {
+  /** Trailing comments on consecutive lines start in one column. */
+  private alignTrailingComments(): void {
+    const lines = [...this.commented.keys()].sort((a, b) => a - b);
+    let i = 0;
+    while (i < lines.length) {
+      let j = i + 1;
+      while (j < lines.length && lines[j] === lines[j - 1]! + 1) j++;
+      const run = lines.slice(i, j);
+      const width = Math.max(...run.map((l) => this.commented.get(l)!));
+      for (const l of run) {
+        const code = this.commented.get(l)!;
+        const text = this.out[l]!;
+        this.out[l] = text.slice(0, code) + " ".repeat(width - code) + text.slice(code);
+      }
+      i = j;
+    }
+  }
+
+  /**
+   * gofmt-style alignment: in a run of consecutive settings, samples or contract
+   * columns (no blank line between), the `=`, `~` or `:` line up.
+   */
+  private alignment(stmts: A.Stmt[]): number[] {
+    const pads = stmts.map(() => 0);
+    const nameOf = (s: A.Stmt) => (s.kind === "assign" || s.kind === "sample" ? printPath(s.target) : s.kind === "column" ? printPath(s.name) : undefined);
+    let start = 0;
+    while (start < stmts.length) {
+      const kind = stmts[start]!.kind;
+      let end = start + 1;
+      if (nameOf(stmts[start]!) !== undefined) {
+        while (end < stmts.length && stmts[end]!.kind === kind && !this.blankLineBetween(stmts[end - 1]!.span.end, stmts[end]!.span.start)) end++;
+        const width = Math.max(...stmts.slice(start, end).map((s) => nameOf(s)!.length));
+        for (let i = start; i < end; i++) pads[i] = width;
+      }
+      start = end;
+    }
+    return pads;
+  }
+
+  private stmt(s: A.Stmt, indent: string, pad = 0): void {
     let line: string;
     switch (s.kind) {
       case "assign":
-        line = `${printPath(s.target)} = ${printExpr(s.value)}`;
+        line = `${printPath(s.target).padEnd(pad)} = ${printExpr(s.value)}`;
         break;
       case "sample":
-        line = `${printPath(s.target)} ~ ${printExpr(s.dist)}${s.when ? ` when ${printExpr(s.when)}` : ""}`;
+        line = `${printPath(s.target).padEnd(pad)} ~ ${printExpr(s.dist)}${s.when ? ` when ${printExpr(s.when)}` : ""}`;
         break;
       case "column": {
         const type = s.type.args.length > 0 ? `${s.type.name.name}(${s.type.args.map(printArg).join(", ")})` : s.type.name.name;
         const cons = s.constraints.map((c) => [c.word.name, c.op, c.value && printExpr(c.value)].filter(Boolean).join(" "));
-        line = [`${printPath(s.name)} : ${type}`, ...cons].join(" ");
+        line = [`${printPath(s.name).padEnd(pad)} : ${type}`, ...cons].join(" ");
         break;
       }
       case "call":
@@ -211,7 +255,9 @@ class Printer {
         return;
       }
     }
-    this.out.push(indent + line + this.trailingComment(s.span.end));
+    const comment = this.trailingComment(s.span.end);
+    if (comment) this.commented.set(this.out.length, indent.length + line.length);
+    this.out.push(indent + line + comment);
   }
 }
 
