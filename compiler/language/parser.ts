@@ -447,7 +447,16 @@ const recoverable = CstParser.prototype as unknown as {
   canRecoverWithSingleTokenDeletion(expected: TokenType): boolean;
 };
 
-export const parser = new MlspecParser();
+let instance: MlspecParser | undefined;
+
+/**
+ * The parser, built on first use: chevrotain's grammar analysis is a third of a
+ * CLI run's start-up, and clean input never needs it (parse() takes the fast
+ * path of clean-parser.ts first).
+ */
+export function mlspecParser(): MlspecParser {
+  return (instance ??= new MlspecParser());
+}
 
 export interface CstResult {
   cst: CstNode;
@@ -455,6 +464,7 @@ export interface CstResult {
 }
 
 export function parseTokens(tokens: import("chevrotain").IToken[]): CstResult {
+  const parser = mlspecParser();
   parser.input = tokens;
   const cst = parser.file();
   return { cst, errors: parser.errors };

@@ -175,4 +175,9 @@ export const StrayTokens: TokenType[] = [
   RBracket,
 ];
 
-export const MlspecLexer = new Lexer(allTokens, { ensureOptimizations: false, positionTracking: "full" });
+let lexer: Lexer | undefined;
+
+/** The lexer, built on first use: like the parser, only input with a mistake needs it (see clean-lexer.ts). */
+export const MlspecLexer: Pick<Lexer, "tokenize"> = {
+  tokenize: (text, mode) => (lexer ??= new Lexer(allTokens, { ensureOptimizations: false, positionTracking: "full" })).tokenize(text, mode),
+};

@@ -9,7 +9,7 @@ import { describe, expect, it } from "vitest";
 import { checkProgram } from "../../compiler/check/index.js";
 import { programFromText } from "../../compiler/check/program.js";
 import { parse } from "../../compiler/language/parse.js";
-import { CONSTRAINT_WORDS, parser } from "../../compiler/language/parser.js";
+import { CONSTRAINT_WORDS, mlspecParser } from "../../compiler/language/parser.js";
 import * as T from "../../compiler/language/tokens.js";
 import { renderBuiltins } from "../../spec/gen-builtins.js";
 import { REPO } from "./plan-checks.js";
@@ -75,7 +75,7 @@ describe("spec/language.md", () => {
       const src = tok.PATTERN instanceof RegExp ? tok.PATTERN.source.replace(/^\(\?:(.*)\)$/, "$1").replace(/\\/g, "") : String(tok.PATTERN);
       return `"${src}"`;
     };
-    const gast = parser.getGAstProductions();
+    const gast = mlspecParser().getGAstProductions();
     for (const [rule, production] of Object.entries(gast)) {
       const name = snake(rule);
       expect(productions.has(name), `EBNF has no production \`${name}\``).toBe(true);
