@@ -24,8 +24,14 @@ export interface Settings {
   retrains: Array<Extract<A.Stmt, { kind: "retrain" }>>;
 }
 
+/** Settings already grouped, by body: the analysis and the rules ask for the same bodies. Read only. */
+const grouped = new WeakMap<A.Stmt[], Settings>();
+
 export function settingsOf(body: A.Stmt[]): Settings {
+  const known = grouped.get(body);
+  if (known) return known;
   const s: Settings = { assigns: new Map(), repeated: [], calls: [], nested: new Map(), conditions: [], columns: [], samples: [], requires: [], retrains: [] };
+  grouped.set(body, s);
   for (const st of body) {
     switch (st.kind) {
       case "assign": {

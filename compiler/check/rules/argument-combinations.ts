@@ -18,8 +18,10 @@ export const argumentCombinations: Rule = {
   check(ctx) {
     for (const c of signedCalls(ctx.sem)) {
       if (!c.params || c.call.kind !== "call") continue;
+      const holdout = c.family === "split" && c.name === "holdout";
+      if (!holdout && !(c.family === "optimizer" && c.name === "sgd")) continue;
       const args = bindCall(c.call, c.params).args;
-      if (c.family === "split" && c.name === "holdout") {
+      if (holdout) {
         const test = args.get("test");
         const validation = args.get("validation");
         const t = test ? numericValue(test.value) : 0.2;
