@@ -1,28 +1,34 @@
 /** A spec file's text with a line index, so spans (offsets) map to line:column. */
 export class Source {
-  readonly lineStarts: number[];
+  #lineStarts: number[] | undefined;
 
   constructor(
     readonly name: string,
     readonly text: string,
-  ) {
-    this.lineStarts = [0];
-    for (let i = 0; i < text.length; i++) {
-      if (text.charCodeAt(i) === 10) this.lineStarts.push(i + 1);
+  ) {}
+
+  /** Offsets where lines start; indexed on first use, since a clean compile reports nothing. */
+  get lineStarts(): number[] {
+    if (this.#lineStarts) return this.#lineStarts;
+    const starts = [0];
+    for (let i = 0; i < this.text.length; i++) {
+      if (this.text.charCodeAt(i) === 10) starts.push(i + 1);
     }
+    return (this.#lineStarts = starts);
   }
 
   /** 1-based line and column of an offset. */
   position(offset: number): { line: number; column: number } {
     const clamped = Math.max(0, Math.min(offset, this.text.length));
     let lo = 0;
-    let hi = this.lineStarts.length - 1;
+    const starts = this.lineStarts;
+    let hi = starts.length - 1;
     while (lo < hi) {
       const mid = (lo + hi + 1) >> 1;
-      if (this.lineStarts[mid]! <= clamped) lo = mid;
+      if (starts[mid]! <= clamped) lo = mid;
       else hi = mid - 1;
     }
-    return { line: lo + 1, column: clamped - this.lineStarts[lo]! + 1 };
+    return { line: lo + 1, column: clamped - starts[lo]! + 1 };
   }
 
   lineText(line: number): string {
