@@ -51,6 +51,7 @@ export class AstBuilder {
 
   /** A statement that starts after an unreadable character or a stray token on its line is that mistake's debris. */
   private isDebris(span: Span): boolean {
+    if (this.unreadable.length === 0) return false;
     const line = this.source.position(span.start).line;
     return this.unreadable.some((o) => o < span.start && this.source.position(o).line === line);
   }
