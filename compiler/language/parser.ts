@@ -2,6 +2,12 @@
  * The mlspec grammar (spec/language.md#grammar) as a chevrotain CST parser.
  * Syntax only: meaning is given by build-ast.ts. Error recovery is on so that one
  * mistake yields one diagnostic and parsing goes on with the next statement.
+ *
+ * parse() runs this parser only for input with a mistake: clean input takes the
+ * fast path of clean-lexer.ts and clean-parser.ts, which read the same grammar by
+ * hand. A grammar change here belongs there too; until it is made, input using
+ * it only loses the fast path (it gives up on what it does not know), and
+ * test/compiler/clean-parser.test.ts holds the two to the same ASTs.
  */
 import { CstParser, EMPTY_ALT, EOF, tokenMatcher, type CstNode, type IRecognitionException, type IToken, type TokenType } from "chevrotain";
 import * as T from "./tokens.js";
