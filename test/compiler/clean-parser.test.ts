@@ -149,6 +149,12 @@ describe("the fast lexer", () => {
     fc.assert(fc.property(fc.array(chars, { maxLength: 60 }), (parts) => expectSameTokens(parts.join(""))), { numRuns: 3000 });
   });
 
+  it("reads more tokens than its first arrays hold", () => {
+    const text = `model m {\n  x = [${"1, ".repeat(40_000)}]\n}\n`;
+    expect(lexClean(text)!.count).toBeGreaterThan(80_000);
+    expectSameTokens(text);
+  });
+
   it("counts lines as chevrotain does, CR and CRLF included", () => {
     for (const text of ["a\r\nb\rc\n\nd", "# c\r\nx", '"a\rb" c\r\r\nd', "a\n\rb"]) expectSameTokens(text);
   });
