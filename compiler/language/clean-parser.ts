@@ -211,9 +211,13 @@ class CleanParser {
     return { kind: "unknown", words, span };
   }
 
+  // Spans are never changed once made, so a node whose span is its only child's
+  // shares that span object: one allocation less for most names.
+
   private path(): A.Path {
     const first = this.pos;
     const parts = [this.ident(this.expectName())];
+    if (this.next() !== K.Dot) return { parts, span: parts[0]!.span };
     while (this.next() === K.Dot) {
       this.pos++;
       parts.push(this.ident(this.expectName()));
@@ -310,7 +314,9 @@ class CleanParser {
       this.pos += 2;
     }
     const value = this.expression();
-    return { name, value, span: this.spanFrom(first) };
+    // a positional argument not in parentheses spans what its value spans
+    const span = name === undefined && value.span.start === this.starts[first] && value.span.end === this.ends[this.pos - 1] ? value.span : this.spanFrom(first);
+    return { name, value, span };
   }
 
   expression(): A.Expr {
@@ -452,7 +458,7 @@ class CleanParser {
       if (NAMES[kind] !== 1 && kind !== K.NumberLit) throw NOT_CLEAN;
       alias = this.ident(this.pos++);
     }
-    const ref: A.RefExpr = { kind: "ref", path: path.parts, alias, span: { start: path.span.start, end: alias ? alias.span.end : path.span.end } };
+    const ref: A.RefExpr = { kind: "ref", path: path.parts, alias, span: alias ? { start: path.span.start, end: alias.span.end } : path.span };
     if (this.next() !== K.LParen) return ref;
     const args = this.parenArgs();
     return { kind: "call", callee: ref, args, span: this.spanFrom(first) };
