@@ -15,10 +15,10 @@ import type { FittedPipeline, PipelineOutput } from "../features/pipeline.js";
 import type { Network } from "../model/network.js";
 import type { Workspace } from "../workspace/workspace.js";
 import { RunError, EXIT } from "./errors.js";
+import type { FeaturesView } from "./train-step.js";
 import { checkTrainingClasses, classLabels, encodeLabels } from "./labels.js";
 import type { Reporter } from "./reporter.js";
 import { fmt } from "./reporter.js";
-import { decodeNetwork, encodeNetwork } from "./network-codec.js";
 
 export interface RunOptions {
   projectDir: string;
@@ -43,13 +43,7 @@ interface DatasetState {
 type Part = "train" | "validation" | "test";
 const PARTS: Part[] = ["train", "validation", "test"];
 
-interface FeaturesState {
-  dataset: string;
-  pipeline: FittedPipeline;
-  pipelineSha: string;
-  outputs: Record<Part, PipelineOutput>;
-  raw: Record<Part, ColumnArrays>;
-}
+type FeaturesState = FeaturesView;
 
 export interface ModelOutcome {
   model: string;

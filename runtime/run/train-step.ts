@@ -4,7 +4,8 @@
  * after a crash (`--resume`) and reused from the step cache when nothing changed.
  */
 import type { Plan, StepOf, TaskSpec } from "../../compiler/plan/schema.js";
-import type { PipelineOutput } from "../features/pipeline.js";
+import type { ColumnArrays } from "../data/load.js";
+import type { FittedPipeline, PipelineOutput } from "../features/pipeline.js";
 import type { TrainCheckpoint, TrainConfig, TrainData, TrainOptions, TrainResult, TrainSplit } from "../train/fit.js";
 import type { Workspace } from "../workspace/workspace.js";
 import type { Network } from "../model/network.js";
@@ -14,12 +15,13 @@ import { decodeNetwork, encodeNetwork } from "./network-codec.js";
 import { fitTargetScale, scaleTargets, shouldScale, unscaleNetwork } from "./target-scale.js";
 import type { Reporter } from "./reporter.js";
 
+/** A fitted feature block: its pipeline, and its raw and transformed splits. */
 export interface FeaturesView {
   dataset: string;
-  pipeline: import("../features/pipeline.js").FittedPipeline;
+  pipeline: FittedPipeline;
   pipelineSha: string;
   outputs: Record<"train" | "validation" | "test", PipelineOutput>;
-  raw: Record<"train" | "validation" | "test", Record<string, unknown[]>>;
+  raw: Record<"train" | "validation" | "test", ColumnArrays>;
 }
 
 export interface TrainContext {
@@ -33,7 +35,7 @@ export interface TrainContext {
   parallelOverride?: number;
   features(name: string): FeaturesView;
   dataHash(dataset: string): string;
-  labels(task: TaskSpec, f: never): { classes?: string[]; train: Float32Array; validation: Float32Array; test: Float32Array };
+  labels(task: TaskSpec, f: FeaturesView): { classes?: string[]; train: Float32Array; validation: Float32Array; test: Float32Array };
 }
 
 export interface TrainedModel extends ModelOutcome {
@@ -106,7 +108,7 @@ export async function trainModel(step: StepOf<"train">, ctx: TrainContext, trial
   const { DivergedError } = await import("../train/errors.js");
   const p = step.params;
   const f = ctx.features(p.features);
-  const labels = ctx.labels(p.task, f as never);
+  const labels = ctx.labels(p.task, f);
   const config = trainConfigOf(p, labels.classes);
   const scale = shouldScale(p.task.kind, p.arch.kind) ? fitTargetScale(labels.train) : undefined;
   const data = trainDataOf(p.task, f, scale ? { train: scaleTargets(labels.train, scale), validation: scaleTargets(labels.validation, scale) } : labels);
