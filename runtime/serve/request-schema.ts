@@ -160,18 +160,21 @@ export class RequestValidator {
     if (!this.instancesIsColumn && Object.hasOwn(record, "instances")) return this.parseBatch(record);
     const problems: RequestProblem[] = [];
     this.check(record, "", problems);
-    if (problems.length > 0) throw this.invalid(problems, 1);
+    if (problems.length > 0) throw this.invalid(problems, { rows: 1, badRows: 1, complete: true });
     return { rows: [record], batch: false };
   }
 
   /** Throws a RequestError when `rows` break the contract (for callers that embed serving). */
   checkRows(rows: RequestRow[]): void {
     const problems: RequestProblem[] = [];
+    let badRows = 0;
     rows.forEach((row, i) => {
-      if (row === null || typeof row !== "object" || Array.isArray(row)) problems.push({ path: `/${i}`, message: `a row must be an object, got ${jsonType(row)}` });
-      else this.check(row, `/${i}`, problems);
+      if (row === null || typeof row !== "object" || Array.isArray(row)) {
+        problems.push({ path: `/${i}`, message: `a row must be an object, got ${jsonType(row)}` });
+        badRows++;
+      } else if (!this.check(row, `/${i}`, problems)) badRows++;
     });
-    if (problems.length > 0) throw this.invalid(problems, rows.length);
+    if (problems.length > 0) throw this.invalid(problems, { rows: rows.length, badRows, complete: true });
   }
 
   private parseBatch(record: Record<string, unknown>): ParsedRequest {
@@ -180,31 +183,42 @@ export class RequestValidator {
     const problems: RequestProblem[] = extra.map((k) => ({ path: `/${pointerEscape(k)}`, message: `a batch body holds only "instances"; put \`${k}\` inside each row` }));
     if (!Array.isArray(instances)) {
       problems.push({ path: "/instances", message: `must be an array of rows, got ${jsonType(instances)}` });
-      throw this.invalid(problems, 0);
+      throw this.invalid(problems, { rows: 0, badRows: 0, complete: true });
     }
     if (instances.length === 0) problems.push({ path: "/instances", message: "must hold at least one row" });
     if (instances.length > this.maxInstances) {
       throw new RequestError(413, `too many rows: ${instances.length} in one request, at most ${this.maxInstances}`);
     }
-    for (let i = 0; i < instances.length && problems.length < this.maxProblems; i++) {
-      const row = instances[i];
+    let badRows = 0;
+    let checked = 0;
+    for (; checked < instances.length && problems.length < this.maxProblems; checked++) {
+      const row = instances[checked];
       if (row === null || typeof row !== "object" || Array.isArray(row)) {
-        problems.push({ path: `/instances/${i}`, message: `a row must be an object, got ${jsonType(row)}` });
-      } else this.check(row as RequestRow, `/instances/${i}`, problems);
+        problems.push({ path: `/instances/${checked}`, message: `a row must be an object, got ${jsonType(row)}` });
+        badRows++;
+      } else if (!this.check(row as RequestRow, `/instances/${checked}`, problems)) badRows++;
     }
-    if (problems.length > 0) throw this.invalid(problems, instances.length);
+    if (problems.length > 0) throw this.invalid(problems, { rows: instances.length, badRows, complete: checked === instances.length });
     return { rows: instances as RequestRow[], batch: true };
   }
 
-  private invalid(problems: RequestProblem[], rows: number): RequestError {
+  /**
+   * `badRows` counts the rows with at least one problem, out of `rows`; when
+   * checking stopped at `maxProblems` before the last row (`complete` false),
+   * both counts are lower bounds.
+   */
+  private invalid(problems: RequestProblem[], counts: { rows: number; badRows: number; complete: boolean }): RequestError {
     const shown = problems.slice(0, this.maxProblems);
-    const count = problems.length >= this.maxProblems ? `at least ${problems.length}` : String(problems.length);
-    const where = rows > 1 ? ` in ${rows} rows` : "";
+    const capped = problems.length >= this.maxProblems || !counts.complete;
+    const count = capped ? `at least ${problems.length}` : String(problems.length);
+    const atLeast = counts.complete ? "" : "at least ";
+    const where = counts.rows > 1 && counts.badRows > 0 ? ` in ${atLeast}${counts.badRows} of ${counts.rows} rows` : "";
     return new RequestError(400, `invalid request: ${count} problem${problems.length === 1 ? "" : "s"}${where}`, shown);
   }
 
-  private check(row: RequestRow, prefix: string, problems: RequestProblem[]): void {
-    if (this.validateRow(row)) return;
+  /** Adds the row's problems to `problems`; false when it had any. */
+  private check(row: RequestRow, prefix: string, problems: RequestProblem[]): boolean {
+    if (this.validateRow(row)) return true;
     const seen = new Set<string>();
     for (const error of this.validateRow.errors ?? []) {
       const problem = this.describe(error, prefix);
@@ -212,6 +226,7 @@ export class RequestValidator {
       seen.add(problem.path);
       problems.push(problem);
     }
+    return false;
   }
 
   private describe(error: ErrorObject, prefix: string): RequestProblem {

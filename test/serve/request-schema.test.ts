@@ -75,6 +75,15 @@ describe("RequestValidator", () => {
     ]);
   });
 
+  it("counts the rows that have problems, not the rows sent", () => {
+    // two bad rows of three: one with two problems, one with one
+    const { message, problems } = problemsOf(validator, { instances: [{ ...VALID, tenure: -1, plan: "x" }, VALID, { ...VALID, active: "yes" }] });
+    expect(problems).toHaveLength(3);
+    expect(message).toBe("invalid request: 3 problems in 2 of 3 rows");
+    expect(problemsOf(validator, { instances: [VALID, 7, VALID] }).message).toBe("invalid request: 1 problem in 1 of 3 rows");
+    expect(() => validator.checkRows([{ ...VALID, plan: "x" }, { ...VALID, tenure: 1.5, active: 1 }, VALID, VALID])).toThrow(/^invalid request: 3 problems in 2 of 4 rows$/);
+  });
+
   it("refuses bodies that are not a row or a batch", () => {
     expect(problemsOf(validator, [VALID]).message).toMatch(/must be a JSON object/);
     expect(problemsOf(validator, null).message).toMatch(/got null/);
@@ -89,7 +98,7 @@ describe("RequestValidator", () => {
     expect(problemsOf(small, { instances: [VALID, VALID, VALID, VALID] }).status).toBe(413);
     const many = problemsOf(new RequestValidator(CONTRACT, { maxProblems: 5 }), { instances: Array.from({ length: 50 }, () => ({ tenure: -1 })) });
     expect(many.problems).toHaveLength(5);
-    expect(many.message).toMatch(/^invalid request: at least \d+ problems in 50 rows$/);
+    expect(many.message).toMatch(/^invalid request: at least \d+ problems in at least 2 of 50 rows$/);
   });
 
   it("treats every body as one row when the dataset has a column named instances", () => {
@@ -99,7 +108,7 @@ describe("RequestValidator", () => {
 
   it("checks rows given in process", () => {
     expect(() => validator.checkRows([VALID])).not.toThrow();
-    expect(() => validator.checkRows([VALID, { ...VALID, plan: "x" }])).toThrow(/1 problem in 2 rows/);
+    expect(() => validator.checkRows([VALID, { ...VALID, plan: "x" }])).toThrow(/1 problem in 1 of 2 rows/);
   });
 
   it("property: a row built from the contract passes; breaking one field gives exactly that field's problem", () => {
