@@ -27,6 +27,17 @@ export interface ServeAppOptions {
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
+/** The methods a 405 may list in `Allow`, in the order listed. */
+const METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"] as const;
+
+function unsupportedEncoding(encoding: string): FastifyError {
+  const shown = encoding.length > 40 ? `${encoding.slice(0, 40)}…` : encoding;
+  return Object.assign(new Error(`the server does not decode Content-Encoding ${JSON.stringify(shown)}: send the body uncompressed`), {
+    code: "MLSPEC_UNSUPPORTED_ENCODING",
+    statusCode: 415,
+  }) as FastifyError;
+}
+
 function clientMessage(error: FastifyError, bodyLimit: number): { status: number; message: string } {
   switch (error.code) {
     case "FST_ERR_CTP_BODY_TOO_LARGE":
@@ -65,8 +76,15 @@ export async function createServeApp(serving: Serving, options: ServeAppOptions 
   // fastify's own JSON parsing (prototype poisoning refused), keeping the text for the prediction log
   const parseJson = app.getDefaultJsonParser("error", "error");
   app.decorateRequest("mlspecRawBody", null);
-  app.removeContentTypeParser("application/json");
+  // JSON only: fastify's own text/plain parser would hand a string to the predict route (a 400, not a 415)
+  app.removeAllContentTypeParsers();
   app.addContentTypeParser("application/json", { parseAs: "string" }, (request, body, done) => {
+    // fastify does not decompress: a gzip body would otherwise be answered as malformed JSON
+    const encoding = request.headers["content-encoding"];
+    if (encoding !== undefined && encoding.trim().toLowerCase() !== "identity") {
+      done(unsupportedEncoding(encoding), undefined);
+      return;
+    }
     request.mlspecRawBody = body as string;
     parseJson(request, body as string, done);
   });
@@ -99,6 +117,13 @@ export async function createServeApp(serving: Serving, options: ServeAppOptions 
 
   app.setNotFoundHandler((request, reply) => {
     stamp(request, reply);
+    const path = request.url.split("?")[0]!;
+    const allowed = METHODS.filter((method) => app.hasRoute({ method, url: path }));
+    if (allowed.length > 0) {
+      reply.header("allow", allowed.join(", "));
+      reply.code(405).send({ error: `${request.method} is not allowed on ${path}; use ${allowed.filter((m) => m !== "HEAD").join(" or ")}`, requestId: request.id });
+      return;
+    }
     reply.code(404).send({ error: `no route ${request.method} ${request.url.split("?")[0]}; GET / lists the endpoints`, requestId: request.id });
   });
 

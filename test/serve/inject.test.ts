@@ -116,6 +116,35 @@ describe("churn_api through inject()", () => {
     expect((await post(JSON.stringify(row))).statusCode).toBe(200);
   });
 
+  it("answers a wrong method with 405 and Allow; a body that is not plain JSON with 415", async () => {
+    const row = JSON.stringify(churnRows(5, 1)[0]!);
+    const get = await app.inject({ method: "GET", url: PREDICT });
+    expect(get.statusCode).toBe(405);
+    expect(get.headers.allow).toBe("POST");
+    expect(json(get.body).error).toBe(`GET is not allowed on ${PREDICT}; use POST`);
+    const post = await app.inject({ method: "POST", url: "/v1/churn_api/model", payload: row, headers: { "content-type": "application/json" } });
+    expect(post.statusCode).toBe(405);
+    expect(post.headers.allow).toBe("GET, HEAD");
+    expect((await app.inject({ method: "DELETE", url: "/metrics" })).headers.allow).toBe("GET, HEAD");
+    expect((await app.inject({ method: "GET", url: "/v1/nope/predict" })).statusCode).toBe(404);
+
+    // text/plain is refused as a missing Content-Type is, not parsed as a string
+    const missing = await app.inject({ method: "POST", url: PREDICT, payload: row, headers: { "content-type": "" } });
+    const text = await app.inject({ method: "POST", url: PREDICT, payload: row, headers: { "content-type": "text/plain" } });
+    expect(missing.statusCode).toBe(415);
+    expect(text.statusCode).toBe(415);
+    expect(json(text.body).error).toBe(json(missing.body).error);
+
+    // an encoding the server does not decode
+    for (const encoding of ["gzip", "br", "deflate, gzip"]) {
+      const res = await app.inject({ method: "POST", url: PREDICT, payload: row, headers: { "content-type": "application/json", "content-encoding": encoding } });
+      expect(res.statusCode, encoding).toBe(415);
+      expect(json(res.body).error).toMatch(/does not decode Content-Encoding .*: send the body uncompressed/);
+    }
+    const identity = await app.inject({ method: "POST", url: PREDICT, payload: row, headers: { "content-type": "application/json", "content-encoding": "identity" } });
+    expect(identity.statusCode).toBe(200);
+  });
+
   it("describes the model: version, aliases, metrics, input schema and an example that is a valid request", async () => {
     const res = await app.inject({ method: "GET", url: "/v1/churn_api/model" });
     expect(res.statusCode).toBe(200);
