@@ -1,9 +1,13 @@
 /**
  * An example request row, for `GET /v1/<serve>/model` and for warming a model
- * before it takes traffic. Built from the training data's profile where the
- * workspace holds one (the mean of a number, the most frequent value of a
- * category), otherwise from the contract alone (the middle of a range, the
- * first enum value). Always a row the request validator accepts.
+ * before it takes traffic. It is synthetic and typical: built from the
+ * training data's profile where the workspace holds one (a number's median, at
+ * full precision; a category's most frequent value), otherwise from the
+ * contract alone (the middle of a range, the first enum value). No value is
+ * copied from a row: a string or `unique` column gets a placeholder, and a
+ * timestamp the median instant, not a row's. Always a row the request
+ * validator accepts (serve-endpoint.ts checks it, and falls back to the
+ * contract where a profile is at odds with it).
  */
 import type { DatasetProfile } from "../data/profile.js";
 import type { Workspace } from "../workspace/workspace.js";
@@ -11,11 +15,36 @@ import type { RequestColumn, RequestRow } from "./request-schema.js";
 
 export type ExampleSource = "profile" | "contract";
 
-function clamp(value: number, range: RequestColumn["range"]): number {
+/** What a string column's example holds: a placeholder, never a value from the data. */
+export const STRING_PLACEHOLDER = "example";
+
+interface Bounds {
+  min?: number;
+  max?: number;
+}
+
+function clamp(value: number, bounds: Bounds): number {
   let v = value;
-  if (range?.min !== undefined && v < range.min) v = range.min;
-  if (range?.max !== undefined && v > range.max) v = range.max;
+  if (bounds.min !== undefined && v < bounds.min) v = bounds.min;
+  if (bounds.max !== undefined && v > bounds.max) v = bounds.max;
   return v;
+}
+
+/** The integer inside `bounds` nearest to `value`; undefined when they hold none. */
+function clampInteger(value: number, bounds: Bounds): number | undefined {
+  const lo = bounds.min === undefined ? undefined : Math.ceil(bounds.min);
+  const hi = bounds.max === undefined ? undefined : Math.floor(bounds.max);
+  if (lo !== undefined && hi !== undefined && lo > hi) return undefined;
+  return clamp(Math.round(value), { ...(lo !== undefined ? { min: lo } : {}), ...(hi !== undefined ? { max: hi } : {}) });
+}
+
+/** The training data's [min, max] inside the contract's range; the contract's alone where they do not meet. */
+function intersect(range: RequestColumn["range"], profile: ColumnProfile): Bounds {
+  const contract: Bounds = { ...(range?.min !== undefined ? { min: range.min } : {}), ...(range?.max !== undefined ? { max: range.max } : {}) };
+  const bounds = { ...contract };
+  if (typeof profile.min === "number") bounds.min = Math.max(bounds.min ?? -Infinity, profile.min);
+  if (typeof profile.max === "number") bounds.max = Math.min(bounds.max ?? Infinity, profile.max);
+  return bounds.min !== undefined && bounds.max !== undefined && bounds.min > bounds.max ? contract : bounds;
 }
 
 function fromContract(column: RequestColumn): unknown {
@@ -26,14 +55,15 @@ function fromContract(column: RequestColumn): unknown {
       const lo = range?.min;
       const hi = range?.max;
       const middle = lo !== undefined && hi !== undefined ? (lo + hi) / 2 : (lo ?? hi ?? 0);
-      return column.type.kind === "int" ? Math.round(clamp(Math.round(middle), range)) : middle;
+      // a range that holds no integer: no valid value exists, and the validator will say so
+      return column.type.kind === "int" ? (clampInteger(middle, range ?? {}) ?? Math.round(middle)) : middle;
     }
     case "bool":
       return false;
     case "enum":
       return column.type.values[0];
     case "string":
-      return "example";
+      return STRING_PLACEHOLDER;
     case "timestamp":
       return "2024-01-01T00:00:00Z";
   }
@@ -49,13 +79,44 @@ function mostFrequent(profile: ColumnProfile): string | undefined {
   return h.counts[best]! > 0 ? h.values[best] : undefined;
 }
 
+/**
+ * The median of a numeric histogram: the value below which half of the
+ * profiled values lie, interpolated linearly inside the bin that holds the
+ * middle. The profile keeps no exact median; its histogram is over the
+ * training data's [min, max], so this lies inside it.
+ */
+export function histogramMedian(profile: ColumnProfile): number | undefined {
+  const h = profile.histogram;
+  if (h.kind !== "numeric" || h.counts.length === 0 || h.edges.length !== h.counts.length + 1) return undefined;
+  const total = h.counts.reduce((a, b) => a + b, 0);
+  if (!(total > 0)) return undefined;
+  const half = total / 2;
+  let below = 0;
+  for (let i = 0; i < h.counts.length; i++) {
+    const n = h.counts[i]!;
+    if (n > 0 && below + n >= half) {
+      const lo = h.edges[i]!;
+      const hi = h.edges[i + 1]!;
+      const median = lo + ((half - below) / n) * (hi - lo);
+      return Number.isFinite(median) ? median : undefined;
+    }
+    below += n;
+  }
+  return undefined;
+}
+
 function fromProfile(column: RequestColumn, profile: ColumnProfile | undefined): unknown {
   if (!profile) return undefined;
+  // a unique column's typical value is nobody's: the median of ids could be a real one
+  if (column.unique && column.type.kind !== "enum" && column.type.kind !== "bool") return undefined;
   switch (column.type.kind) {
     case "int":
-      return profile.mean === null ? undefined : clamp(Math.round(profile.mean), column.range);
-    case "float":
-      return profile.mean === null ? undefined : clamp(Math.round(profile.mean * 100) / 100, column.range);
+    case "float": {
+      const median = histogramMedian(profile) ?? profile.mean ?? undefined;
+      if (median === undefined) return undefined;
+      const bounds = intersect(column.range, profile);
+      return column.type.kind === "int" ? (clampInteger(median, bounds) ?? clampInteger(median, column.range ?? {})) : clamp(median, bounds);
+    }
     case "bool": {
       const top = mostFrequent(profile);
       return top === undefined ? undefined : top === "true";
@@ -65,9 +126,16 @@ function fromProfile(column: RequestColumn, profile: ColumnProfile | undefined):
       return top !== undefined && column.type.values.includes(top) ? top : undefined;
     }
     case "string":
-      return mostFrequent(profile);
-    case "timestamp":
-      return typeof profile.max === "string" ? profile.max : undefined;
+      return undefined; // free text or an id: a placeholder, never a value from the data
+    case "timestamp": {
+      const median = histogramMedian(profile);
+      if (median === undefined) return undefined;
+      const lo = typeof profile.min === "string" ? Date.parse(profile.min) : NaN;
+      const hi = typeof profile.max === "string" ? Date.parse(profile.max) : NaN;
+      const ms = Math.round(clamp(median, { ...(Number.isFinite(lo) ? { min: lo } : {}), ...(Number.isFinite(hi) ? { max: hi } : {}) }));
+      const date = new Date(ms);
+      return Number.isNaN(date.getTime()) ? undefined : date.toISOString();
+    }
   }
 }
 

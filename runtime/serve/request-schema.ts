@@ -20,6 +20,8 @@ export interface RequestColumn {
   type: ColumnType;
   nullable: boolean;
   range?: { min?: number; max?: number };
+  /** Every row holds a different value (an id): the example request never takes one from the data. */
+  unique?: boolean;
 }
 
 export interface RowContract {
@@ -44,6 +46,7 @@ export function columnsFromContract(contract: ColumnContract[]): RequestColumn[]
     type: c.type,
     nullable: c.nulls.allowed,
     ...(c.range ? { range: c.range } : {}),
+    ...(c.unique ? { unique: true } : {}),
   }));
 }
 
