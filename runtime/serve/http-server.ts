@@ -105,7 +105,7 @@ export async function createServeApp(serving: Serving, options: ServeAppOptions 
     if (status !== undefined && status >= 400 && status < 500) {
       const client = clientMessage(error, endpoint ? bodyLimits[endpoint.name]! : bodyLimit);
       if (endpoint) {
-        serving.metrics.request(endpoint.name, endpoint.primaryModel.ref, client.status);
+        serving.metrics.request(endpoint.name, endpoint.answeringModel.ref, client.status);
         serving.metrics.duration(endpoint.name, reply.elapsedTime / 1000);
       }
       reply.code(client.status).send({ error: client.message, requestId: request.id });

@@ -18,7 +18,7 @@ import type { ServeEvent } from "./model-slot.js";
 import type { ExecutorKind } from "./ort-executor.js";
 import { openPredictionSink, type PredictionSink, type PredictionSinkOptions } from "./prediction-log.js";
 import type { RequestRow } from "./request-schema.js";
-import { ServeEndpoint, type ModelDescription, type PredictResult } from "./serve-endpoint.js";
+import { ServeEndpoint, type ModelDescription, type PredictResult, type PrimaryRetry } from "./serve-endpoint.js";
 import { planForServing } from "./serve-plan.js";
 
 export { planForServing } from "./serve-plan.js";
@@ -40,6 +40,8 @@ export interface LoadServingOptions {
   maxInstances?: number;
   /** Model loads, swaps, failures and warnings, as they happen. */
   onEvent?: (event: ServeEvent) => void;
+  /** How a primary that fails to load is retried while its fallback answers (tests pass their own scheduler). */
+  primaryRetry?: PrimaryRetry;
 }
 
 export interface Serving {
@@ -58,7 +60,7 @@ export interface Serving {
   describe(serve?: string): ModelDescription;
   /** Look every alias up now and swap the ones that moved; `retryFailed` tries versions that failed to load again. */
   refresh(options?: { retryFailed?: boolean }): Promise<void>;
-  /** Models loaded and warm, not closing. */
+  /** Models loaded and warm, not closing (a degraded serve is ready: its fallback answers). */
   readonly ready: boolean;
   /** close() has been called. */
   readonly closed: boolean;
@@ -113,6 +115,7 @@ export async function loadServing(specPath: string, options: LoadServingOptions 
           onEvent,
           ...(sink ? { sink } : {}),
           ...(options.maxInstances !== undefined ? { maxInstances: options.maxInstances } : {}),
+          ...(options.primaryRetry ? { primaryRetry: options.primaryRetry } : {}),
         }),
       );
     }
@@ -123,6 +126,7 @@ export async function loadServing(specPath: string, options: LoadServingOptions 
     throw error;
   }
   metrics.setModelSource(() => endpoints.flatMap((e) => e.gaugeSources()));
+  metrics.setServeSource(() => endpoints.map((e) => ({ serve: e.name, degraded: e.degraded !== undefined })));
 
   let closing: Promise<void> | undefined;
   const pollMs = options.pollMs ?? 2000;

@@ -15,6 +15,13 @@ export interface ModelGaugeSource {
   queuedRows: number;
 }
 
+/** What a scrape reads from each serve block. */
+export interface ServeGaugeSource {
+  serve: string;
+  /** The primary is not loaded and the fallback answers. */
+  degraded: boolean;
+}
+
 export class ServeMetrics {
   readonly registry = new Registry();
   private readonly requests: Counter<"serve" | "model" | "version" | "status">;
@@ -28,6 +35,7 @@ export class ServeMetrics {
   private readonly requestChildren = new Map<string, WeakMap<object, Map<number, { inc(): void }>>>();
   private readonly latencyChildren = new Map<string, { observe(v: number): void }>();
   private sources: () => ModelGaugeSource[] = () => [];
+  private serveSources: () => ServeGaugeSource[] = () => [];
 
   constructor() {
     const registers = [this.registry];
@@ -59,7 +67,7 @@ export class ServeMetrics {
     });
     this.fallbacks = new Counter({
       name: "mlspec_fallbacks_total",
-      help: "Requests the fallback model answered because the primary failed (reason: error or timeout)",
+      help: "Requests the fallback model answered because the primary failed (reason: error or timeout) or is not loaded (degraded)",
       labelNames: ["serve", "reason"],
       registers,
     });
@@ -71,7 +79,7 @@ export class ServeMetrics {
     });
     this.loadFailures = new Counter({
       name: "mlspec_model_load_failures_total",
-      help: "New model versions that failed to load or warm up (the serve kept its current one)",
+      help: "Model versions that failed to load or warm up (the serve kept its current one, or, for a primary at start, answers with its fallback)",
       labelNames: ["serve", "model"],
       registers,
     });
@@ -96,12 +104,28 @@ export class ServeMetrics {
         for (const s of sources()) this.labels(s.serve, s.role, s.model).set(s.version);
       },
     });
+    const serveSources = () => this.serveSources();
+    new Gauge({
+      name: "mlspec_serve_degraded",
+      help: "1 while a serve's primary model is not loaded and its fallback answers every request (the primary is retried), else 0",
+      labelNames: ["serve"],
+      registers,
+      collect() {
+        this.reset();
+        for (const s of serveSources()) this.labels(s.serve).set(s.degraded ? 1 : 0);
+      },
+    });
     collectDefaultMetrics({ register: this.registry, prefix: "mlspec_" });
   }
 
   /** Where scrapes read queue depths and versions. */
   setModelSource(read: () => ModelGaugeSource[]): void {
     this.sources = read;
+  }
+
+  /** Where scrapes read whether each serve is degraded. */
+  setServeSource(read: () => ServeGaugeSource[]): void {
+    this.serveSources = read;
   }
 
   /** One answered request; `by` is the version's `{name, version}` (the same object for each of its answers). */
@@ -135,7 +159,7 @@ export class ServeMetrics {
     this.rowsPredicted.labels(serve, model, String(version)).inc(rows);
   }
 
-  fallback(serve: string, reason: "error" | "timeout"): void {
+  fallback(serve: string, reason: "error" | "timeout" | "degraded"): void {
     this.fallbacks.labels(serve, reason).inc();
   }
 

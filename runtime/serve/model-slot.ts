@@ -20,6 +20,10 @@ export type ServeEvent =
   | { kind: "loaded"; serve: string; role: SlotRole; model: string; version: number }
   | { kind: "swapped"; serve: string; role: SlotRole; model: string; from: number; to: number }
   | { kind: "load_failed"; serve: string; role: SlotRole; model: string; version: number; message: string }
+  /** The primary could not be loaded: the fallback answers every request, and the primary is retried. */
+  | { kind: "degraded"; serve: string; model: string; message: string; retryInMs: number }
+  /** A degraded serve's primary loaded on a retry and answers again. */
+  | { kind: "recovered"; serve: string; model: string; version: number }
   | { kind: "warning"; serve?: string; message: string };
 
 export type SlotRole = "primary" | "fallback";

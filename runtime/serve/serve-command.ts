@@ -43,6 +43,10 @@ function describeEvent(event: ServeEvent): string {
       return `${event.serve}: switched ${event.model} from version ${event.from} to ${event.to} (${event.role})`;
     case "load_failed":
       return `${event.serve}: could not load ${event.model} version ${event.version}, still serving the current one: ${event.message}`;
+    case "degraded":
+      return `${event.serve}: degraded: the fallback answers every request; retrying ${event.model} in ${Math.round(event.retryInMs / 1000)} s: ${event.message}`;
+    case "recovered":
+      return `${event.serve}: recovered: ${event.model} version ${event.version} loaded and answering (primary)`;
     case "warning":
       return `${event.serve ? `${event.serve}: ` : ""}warning: ${event.message}`;
   }

@@ -35,7 +35,38 @@ export interface EndpointOptions {
   maxInstances?: number;
   /** A dataset profile for the example request; default: the newest one stored in the workspace. */
   profile?: DatasetProfile;
+  /** How a primary that failed to load is retried while the fallback answers (default: real timers, 1 s doubling to 60 s). */
+  primaryRetry?: PrimaryRetry;
 }
+
+/**
+ * When and how to try a primary that failed to load again. `schedule` runs
+ * `task` after `delayMs` and returns a cancel function; tests pass their own
+ * to run retries without waiting.
+ */
+export interface PrimaryRetry {
+  schedule?: (task: () => void, delayMs: number) => () => void;
+  /** Delay before the first retry (default 1,000 ms); each later one doubles it, up to `maxDelayMs`. */
+  firstDelayMs?: number;
+  /** Longest delay between retries (default 60,000 ms). */
+  maxDelayMs?: number;
+}
+
+/** A serve whose primary did not load: the fallback answers while the primary is retried. */
+export interface Degraded {
+  /** Why the primary is not serving: its last load error. */
+  reason: string;
+  /** ms since the epoch when the serve became degraded. */
+  since: number;
+  /** Loads of the primary tried since then, the first included. */
+  attempts: number;
+}
+
+const realSchedule = (task: () => void, delayMs: number): (() => void) => {
+  const timer = setTimeout(task, delayMs);
+  timer.unref(); // a pending retry must not keep a closing process alive
+  return () => clearTimeout(timer);
+};
 
 export interface ModelRef {
   readonly name: string;
@@ -47,8 +78,11 @@ export interface PredictResult {
   predictions: RowPrediction[];
   /** The version that answered. */
   model: ModelRef;
-  /** Set when the fallback answered: why the primary did not. */
-  fallback?: { reason: "error" | "timeout"; message: string; primary: ModelRef };
+  /**
+   * Set when the fallback answered: why the primary did not (it failed, was too
+   * slow, or is not loaded: "degraded", when `primary` names its alias).
+   */
+  fallback?: { reason: "error" | "timeout" | "degraded"; message: string; primary: ModelRef | { name: string; alias: string } };
   latencyMs: number;
 }
 
@@ -73,6 +107,8 @@ export interface ModelDescription {
   metrics: Record<string, number>;
   createdAt: string;
   fallback?: { name: string; version: number; alias: string };
+  /** Set while the primary is not loaded: the model described is then the fallback. */
+  degraded?: Degraded;
   inputSchema: JsonSchema;
   example: RequestRow;
   exampleSource: ExampleSource;
@@ -104,8 +140,13 @@ const TENSOR_OF: Record<RequestColumn["type"]["kind"], "float" | "string" | unde
 export class ServeEndpoint {
   readonly name: string;
   private validatorNow!: RequestValidator;
-  private primary!: ModelSlot;
+  /** Undefined while degraded: the primary failed to load and the fallback answers. */
+  private primary: ModelSlot | undefined;
   private fallbackSlot: ModelSlot | undefined;
+  private degradedNow: Degraded | undefined;
+  private cancelRetry: (() => void) | undefined;
+  private retrying: Promise<void> | undefined;
+  private closed = false;
   private readonly columns: RequestColumn[] | undefined;
   private readonly target: string | undefined;
   private example!: { row: RequestRow; source: ExampleSource };
@@ -139,7 +180,7 @@ export class ServeEndpoint {
         this.example = exampleRow(this.columns, this.target);
       }
     }
-    const slot = (role: "primary" | "fallback", ref: { model: string; alias: string }) =>
+    this.openSlot = (role: "primary" | "fallback", ref: { model: string; alias: string }) =>
       ModelSlot.open({
         serve: serve.name,
         role,
@@ -157,15 +198,92 @@ export class ServeEndpoint {
       // no contract: the first model's inputs are the request; warm with an empty-ish row
       this.example = { row: {}, source: "contract" };
     }
-    this.primary = await slot("primary", serve.model);
-    if (!this.columns) this.example = { row: this.inputsOnlyExample(this.primary.model), source: "contract" };
+    let primaryError: Error | undefined;
     try {
-      if (serve.fallback) this.fallbackSlot = await slot("fallback", serve.fallback);
+      this.primary = await this.openSlot("primary", serve.model);
     } catch (error) {
-      await this.primary.close();
+      // with a fallback, a primary that does not load degrades the serve rather than stopping it
+      if (!serve.fallback) throw error;
+      primaryError = error as Error;
+    }
+    if (!this.columns && this.primary) this.example = { row: this.inputsOnlyExample(this.primary.model), source: "contract" };
+    try {
+      if (serve.fallback) this.fallbackSlot = await this.openSlot("fallback", serve.fallback);
+    } catch (error) {
+      await this.primary?.close();
+      if (primaryError) {
+        throw new ServeError("NOTHING_LOADS", `serve ${this.name}: neither model loads: ${primaryError.message}; fallback: ${(error as Error).message}`, { cause: error });
+      }
       throw error;
     }
+    if (primaryError) {
+      if (!this.columns) this.example = { row: this.inputsOnlyExample(this.fallbackSlot!.model), source: "contract" };
+      this.degradedNow = { reason: primaryError.message, since: Date.now(), attempts: 1 };
+      this.options.metrics.loadFailed(this.name, serve.model.model);
+      this.scheduleRetry();
+    }
     this.rebuildValidator();
+  }
+
+  private openSlot!: (role: "primary" | "fallback", ref: { model: string; alias: string }) => Promise<ModelSlot>;
+
+  /** The delay before the next retry of a degraded primary: doubling from the first, at most the longest. */
+  private retryDelay(attempts: number): number {
+    const first = this.options.primaryRetry?.firstDelayMs ?? 1000;
+    const max = this.options.primaryRetry?.maxDelayMs ?? 60_000;
+    return Math.min(max, first * 2 ** Math.min(attempts - 1, 30));
+  }
+
+  private scheduleRetry(): void {
+    const degraded = this.degradedNow;
+    if (!degraded || this.closed) return;
+    const delayMs = this.retryDelay(degraded.attempts);
+    const schedule = this.options.primaryRetry?.schedule ?? realSchedule;
+    this.options.onEvent({ kind: "degraded", serve: this.name, model: this.options.serve.model.model, message: degraded.reason, retryInMs: delayMs });
+    this.cancelRetry = schedule(() => {
+      this.cancelRetry = undefined;
+      void this.retryPrimary();
+    }, delayMs);
+  }
+
+  /** Try to load the primary of a degraded serve now; on failure the next try is scheduled. Concurrent calls share one try. */
+  retryPrimary(): Promise<void> {
+    if (!this.degradedNow || this.closed) return Promise.resolve();
+    this.retrying ??= this.tryPrimary().finally(() => {
+      this.retrying = undefined;
+    });
+    return this.retrying;
+  }
+
+  private async tryPrimary(): Promise<void> {
+    this.cancelRetry?.();
+    this.cancelRetry = undefined;
+    const { serve, metrics } = this.options;
+    let slot: ModelSlot;
+    try {
+      slot = await this.openSlot("primary", serve.model);
+    } catch (error) {
+      const degraded = this.degradedNow!;
+      degraded.reason = (error as Error).message;
+      degraded.attempts++;
+      metrics.loadFailed(this.name, serve.model.model);
+      this.scheduleRetry();
+      return;
+    }
+    if (this.closed) {
+      await slot.close();
+      return;
+    }
+    this.primary = slot;
+    this.degradedNow = undefined;
+    this.rebuildValidator();
+    const id = slot.model.identity;
+    this.options.onEvent({ kind: "recovered", serve: this.name, model: id.name, version: id.version });
+  }
+
+  /** Set while the primary is not loaded and the fallback answers every request. */
+  get degraded(): Readonly<Degraded> | undefined {
+    return this.degradedNow;
   }
 
   private inputsOnlyExample(model: LoadedModel): RequestRow {
@@ -175,7 +293,7 @@ export class ServeEndpoint {
   private rowContract(required: string[]): RowContract {
     const columns =
       this.columns ??
-      this.primary.model.inputs.map((i): RequestColumn => ({ name: i.name, type: { kind: i.tensor === "float" ? "float" : "string" }, nullable: true }));
+      this.answeringModel.inputs.map((i): RequestColumn => ({ name: i.name, type: { kind: i.tensor === "float" ? "float" : "string" }, nullable: true }));
     return {
       ...(this.options.serve.dataset ? { dataset: this.options.serve.dataset } : {}),
       columns,
@@ -185,7 +303,7 @@ export class ServeEndpoint {
   }
 
   private rebuildValidator(): void {
-    const required = new Set<string>(this.primary.model.inputs.map((i) => i.name));
+    const required = new Set<string>(this.answeringModel.inputs.map((i) => i.name));
     for (const input of this.fallbackSlot?.model.inputs ?? []) required.add(input.name);
     this.validatorNow = new RequestValidator(this.rowContract([...required]), {
       ...(this.options.maxInstances !== undefined ? { maxInstances: this.options.maxInstances } : {}),
@@ -220,8 +338,9 @@ export class ServeEndpoint {
     return this.validatorNow;
   }
 
-  get primaryModel(): LoadedModel {
-    return this.primary.model;
+  /** The model that answers first: the primary, or while degraded the fallback. */
+  get answeringModel(): LoadedModel {
+    return (this.primary ?? this.fallbackSlot!).model;
   }
 
   get fallbackModel(): LoadedModel | undefined {
@@ -238,10 +357,12 @@ export class ServeEndpoint {
     const deadline = context.receivedAt + this.timeoutMs;
     let answer: { predictions: RowPrediction[]; model: LoadedModel };
     let fallback: PredictResult["fallback"];
+    const primarySlot = this.primary;
+    if (!primarySlot) return this.predictDegraded(rows, context, deadline);
     try {
-      answer = await this.withDeadline(this.primary.submit(rows, deadline), deadline);
+      answer = await this.withDeadline(primarySlot.submit(rows, deadline), deadline);
     } catch (error) {
-      const primary = this.primary.model.identity;
+      const primary = primarySlot.model.identity;
       const reason = error instanceof DeadlineError ? "timeout" : "error";
       const why = error instanceof DeadlineError ? `no answer within ${this.timeoutMs} ms` : (error as Error).message;
       if (error instanceof ModelClosedError) throw new PredictionUnavailableError(503, `serve ${this.name} is shutting down`);
@@ -262,6 +383,33 @@ export class ServeEndpoint {
       }
       fallback = { reason, message: why, primary: { name: primary.name, version: primary.version } };
     }
+    return this.answered(rows, context, answer, fallback);
+  }
+
+  /** The primary is not loaded: the fallback answers, and the answer says why. */
+  private async predictDegraded(rows: readonly RequestRow[], context: PredictContext, deadline: number): Promise<PredictResult> {
+    const slot = this.fallbackSlot!;
+    const reason = this.degradedNow?.reason ?? "the primary is not loaded";
+    this.options.metrics.fallback(this.name, "degraded");
+    let answer: { predictions: RowPrediction[]; model: LoadedModel };
+    try {
+      answer = await this.withDeadline(slot.submit(rows, deadline), deadline);
+    } catch (error) {
+      if (error instanceof ModelClosedError) throw new PredictionUnavailableError(503, `serve ${this.name} is shutting down`);
+      const fb = slot.model.identity;
+      const why = error instanceof DeadlineError ? `no answer within ${this.timeoutMs} ms` : (error as Error).message;
+      throw new PredictionUnavailableError(error instanceof DeadlineError ? 504 : 503, `degraded (primary: ${reason}); fallback ${fb.name} version ${fb.version}: ${why}`);
+    }
+    const { model, alias } = this.options.serve.model;
+    return this.answered(rows, context, answer, { reason: "degraded", message: reason, primary: { name: model, alias } });
+  }
+
+  private answered(
+    rows: readonly RequestRow[],
+    context: PredictContext,
+    answer: { predictions: RowPrediction[]; model: LoadedModel },
+    fallback: PredictResult["fallback"],
+  ): PredictResult {
     const latencyMs = performance.now() - context.receivedAt;
     const { identity } = answer.model;
     this.options.metrics.predicted(this.name, identity.name, identity.version, rows.length);
@@ -307,7 +455,7 @@ export class ServeEndpoint {
   /** What `GET /v1/<serve>/model` answers. Aliases are read now: they move while serving. */
   describe(): ModelDescription {
     const { serve, workspace } = this.options;
-    const model = this.primary.model;
+    const model = this.answeringModel;
     const id = model.identity;
     let aliases = id.aliases;
     try {
@@ -327,6 +475,7 @@ export class ServeEndpoint {
       metrics: id.metrics,
       createdAt: id.createdAt,
       ...(fb && serve.fallback ? { fallback: { name: fb.name, version: fb.version, alias: serve.fallback.alias } } : {}),
+      ...(this.degradedNow ? { degraded: { ...this.degradedNow } } : {}),
       inputSchema: this.validatorNow.schema,
       example: this.example.row,
       exampleSource: this.example.source,
@@ -337,7 +486,9 @@ export class ServeEndpoint {
 
   /** Look the aliases up again; swap any that moved. */
   async refresh(options: { retryFailed?: boolean } = {}): Promise<RefreshOutcome[]> {
-    return Promise.all([this.primary.refresh(options), ...(this.fallbackSlot ? [this.fallbackSlot.refresh(options)] : [])]);
+    // a degraded primary is retried on its own schedule, or at once when asked (SIGHUP)
+    if (!this.primary && options.retryFailed) await this.retryPrimary();
+    return Promise.all([...(this.primary ? [this.primary.refresh(options)] : []), ...(this.fallbackSlot ? [this.fallbackSlot.refresh(options)] : [])]);
   }
 
   gaugeSources(): ModelGaugeSource[] {
@@ -352,12 +503,17 @@ export class ServeEndpoint {
     return out;
   }
 
+  /** The models that answer are loaded and warm (degraded: the fallback alone). */
   get ready(): boolean {
-    return this.primary.model.healthy && (this.fallbackSlot?.model.healthy ?? true);
+    return (this.primary?.model.healthy ?? true) && (this.fallbackSlot?.model.healthy ?? true);
   }
 
-  /** Finish accepted requests, then release the models. */
+  /** Finish accepted requests, then release the models; a pending retry of the primary is dropped. */
   async close(): Promise<void> {
-    await Promise.all([this.primary.close(), this.fallbackSlot?.close()]);
+    this.closed = true;
+    this.cancelRetry?.();
+    this.cancelRetry = undefined;
+    if (this.retrying) await this.retrying;
+    await Promise.all([this.primary?.close(), this.fallbackSlot?.close()]);
   }
 }

@@ -5,7 +5,7 @@ import type { ServeEndpoint } from "../serve-endpoint.js";
 export async function endpointListRoutes(app: FastifyInstance, options: { endpoints: readonly ServeEndpoint[] }): Promise<void> {
   app.get("/", async () => ({
     serves: options.endpoints.map((e) => {
-      const id = e.primaryModel.identity;
+      const id = e.answeringModel.identity;
       return {
         name: e.name,
         model: { name: id.name, version: id.version },
@@ -17,7 +17,7 @@ export async function endpointListRoutes(app: FastifyInstance, options: { endpoi
     }),
     endpoints: [
       { method: "GET", path: "/healthz", description: "the server is alive" },
-      { method: "GET", path: "/readyz", description: "models loaded and warm; 503 while starting or shutting down" },
+      { method: "GET", path: "/readyz", description: "models loaded and warm (\"degraded\" while a fallback stands in for a primary that did not load); 503 while starting or shutting down" },
       { method: "GET", path: "/metrics", description: "Prometheus metrics" },
     ],
   }));

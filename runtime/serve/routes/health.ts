@@ -1,7 +1,9 @@
 /**
  * `GET /healthz`: the process is alive. `GET /readyz`: every model is loaded
  * and warm and the server is not shutting down (503 otherwise), so a load
- * balancer stops sending traffic before the server stops taking it.
+ * balancer stops sending traffic before the server stops taking it. A serve
+ * whose primary did not load answers with its fallback: `status` is then
+ * "degraded" (200: requests are answered) and the serve says why.
  */
 import type { FastifyInstance } from "fastify";
 import type { ServeEndpoint } from "../serve-endpoint.js";
@@ -17,8 +19,9 @@ export async function healthRoutes(app: FastifyInstance, options: HealthRoutesOp
   app.get("/readyz", async (_request, reply) => {
     const serves = Object.fromEntries(
       options.endpoints.map((e) => {
-        const id = e.primaryModel.identity;
-        return [e.name, { model: id.name, version: id.version, ready: e.ready }];
+        const id = e.answeringModel.identity;
+        const degraded = e.degraded;
+        return [e.name, { model: id.name, version: id.version, ready: e.ready, ...(degraded ? { degraded: { ...degraded } } : {}) }];
       }),
     );
     if (options.closing()) {
@@ -27,6 +30,7 @@ export async function healthRoutes(app: FastifyInstance, options: HealthRoutesOp
     }
     const ready = options.endpoints.every((e) => e.ready);
     if (!ready) reply.code(503);
-    return { status: ready ? "ready" : "not ready", serves };
+    const degraded = options.endpoints.some((e) => e.degraded !== undefined);
+    return { status: !ready ? "not ready" : degraded ? "degraded" : "ready", serves };
   });
 }

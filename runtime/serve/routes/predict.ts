@@ -107,7 +107,7 @@ export async function predictRoutes(app: FastifyInstance, options: PredictRoutes
           parsed = endpoint.parse(request.body);
         } catch (error) {
           if (error instanceof RequestError) {
-            count(error.statusCode, endpoint.primaryModel.ref, receivedAt);
+            count(error.statusCode, endpoint.answeringModel.ref, receivedAt);
             reply.code(error.statusCode);
             return { error: error.message, requestId: request.id, ...(error.problems.length ? { problems: error.problems } : {}) };
           }
@@ -127,7 +127,7 @@ export async function predictRoutes(app: FastifyInstance, options: PredictRoutes
           return answerJson(result, parsed.batch);
         } catch (error) {
           if (error instanceof PredictionUnavailableError) {
-            count(error.statusCode, endpoint.primaryModel.ref, receivedAt);
+            count(error.statusCode, endpoint.answeringModel.ref, receivedAt);
             reply.code(error.statusCode);
             return { error: error.message, requestId: request.id };
           }
