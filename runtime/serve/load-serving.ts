@@ -102,7 +102,11 @@ export async function loadServing(specPath: string, options: LoadServingOptions 
   try {
     if (options.predictionLog !== false) {
       const sinkOptions = typeof options.predictionLog === "object" ? options.predictionLog : {};
-      sink = await openPredictionSink(workspace, { onWarning: (message) => onEvent({ kind: "warning", message }), ...sinkOptions });
+      sink = await openPredictionSink(workspace, {
+        onWarning: (message) => onEvent({ kind: "warning", message }),
+        onWait: () => metrics.predictionLogWait(),
+        ...sinkOptions,
+      });
     }
     for (const serve of serves) {
       endpoints.push(

@@ -31,6 +31,7 @@ export class ServeMetrics {
   private readonly fallbacks: Counter<"serve" | "reason">;
   private readonly swaps: Counter<"serve" | "model">;
   private readonly loadFailures: Counter<"serve" | "model">;
+  private readonly logWaits: Counter;
   /** Label children by model version object, then status: no key built per request. */
   private readonly requestChildren = new Map<string, WeakMap<object, Map<number, { inc(): void }>>>();
   private readonly latencyChildren = new Map<string, { observe(v: number): void }>();
@@ -81,6 +82,11 @@ export class ServeMetrics {
       name: "mlspec_model_load_failures_total",
       help: "Model versions that failed to load or warm up (the serve kept its current one, or, for a primary at start, answers with its fallback)",
       labelNames: ["serve", "model"],
+      registers,
+    });
+    this.logWaits = new Counter({
+      name: "mlspec_prediction_log_waits_total",
+      help: "Answers held back until the prediction log caught up (it never drops a prediction to keep up)",
       registers,
     });
     const sources = () => this.sources();
@@ -169,6 +175,10 @@ export class ServeMetrics {
 
   loadFailed(serve: string, model: string): void {
     this.loadFailures.labels(serve, model).inc();
+  }
+
+  predictionLogWait(): void {
+    this.logWaits.inc();
   }
 
   get contentType(): string {

@@ -20,6 +20,16 @@ export interface PredictionLogThreadData {
   maxDelayMs: number;
 }
 
+/** The rows a record holds, read without trusting it. */
+function entryRows(entry: ThreadRecord): number {
+  try {
+    const outputs = (JSON.parse(entry.record) as { outputs?: unknown }).outputs;
+    return Array.isArray(outputs) ? outputs.length : 1;
+  } catch {
+    return 1;
+  }
+}
+
 type Incoming = { kind: "requests"; requests: ThreadRecord[]; rows: number } | { kind: "close" };
 
 function start(port: NonNullable<typeof parentPort>, data: PredictionLogThreadData): void {
@@ -35,6 +45,8 @@ function start(port: NonNullable<typeof parentPort>, data: PredictionLogThreadDa
     maxDelayMs: data.maxDelayMs,
     onError: (error) => port.postMessage({ kind: "warning", message: `prediction log flush failed, will retry: ${error.message}` }),
   });
+  /** Rows of records that could not be read back: counted as not written. */
+  let unreadable = 0;
   port.on("message", (msg: Incoming) => {
     if (msg.kind === "requests") {
       for (const entry of msg.requests) {
@@ -45,6 +57,7 @@ function start(port: NonNullable<typeof parentPort>, data: PredictionLogThreadDa
           const { inputs: _inputs, body: _body, outputs, ...common } = request;
           for (let i = 0; i < outputs.length; i++) writer.log({ ...common, inputs: inputs[i], output: outputs[i] });
         } catch (error) {
+          unreadable += entryRows(entry);
           port.postMessage({ kind: "warning", message: `prediction not logged: ${(error as Error).message}` });
         }
       }
@@ -57,7 +70,7 @@ function start(port: NonNullable<typeof parentPort>, data: PredictionLogThreadDa
     } catch (error) {
       message = (error as Error).message;
     }
-    const dropped = writer.dropped + writer.pending;
+    const dropped = writer.dropped + writer.pending + unreadable;
     try {
       registry.close();
     } catch (error) {

@@ -5,6 +5,13 @@
  * batches of `postRows` (or every `postDelayMs`), and SQLite's commits never
  * stall a request. Where that thread cannot start, the writer runs on the main
  * thread, flushing small batches.
+ *
+ * No prediction is dropped to keep up: when the writer falls more than
+ * `maxPendingRows` behind, `log()` returns a promise that the server awaits
+ * before answering (backpressure), resolved once the writer has caught up to
+ * half of that. A row that still cannot be written (the database refuses
+ * writes, the thread died) is counted and reported by `close()`, never lost
+ * without a word. spec/serving.md states what survives a `kill -9`.
  */
 import type { Worker } from "node:worker_threads";
 import type { Workspace } from "../workspace/workspace.js";
@@ -41,8 +48,12 @@ export function loggedRows(request: LoggedRequest): readonly unknown[] {
 
 export interface PredictionSink {
   readonly where: "thread" | "main";
-  log(request: LoggedRequest): void;
-  /** Write what is buffered and stop; resolves with the rows that could not be written. */
+  /**
+   * Take one answered request's rows. Returns a promise while the writer is
+   * more than `maxPendingRows` behind: answer the request once it resolves.
+   */
+  log(request: LoggedRequest): Promise<void> | undefined;
+  /** Write everything taken, then stop; resolves with the rows that could not be written. */
   close(): Promise<number>;
 }
 
@@ -51,16 +62,23 @@ export interface PredictionSinkOptions {
   maxRows?: number;
   /** Longest a row waits for its transaction (default 500 ms). */
   maxDelayMs?: number;
+  /** Rows handed to the writer thread and not yet taken by it, past which `log()` makes the server wait (default 50,000). */
+  maxPendingRows?: number;
   /** Write on the main thread even where the writer thread can start. */
   mainThread?: boolean;
   onWarning?: (message: string) => void;
+  /** A request's answer waits for the writer to catch up (for a metric). */
+  onWait?: () => void;
 }
 
 class MainThreadSink implements PredictionSink {
   readonly where = "main" as const;
   private readonly writer;
 
+  private readonly onWarning: ((message: string) => void) | undefined;
+
   constructor(workspace: Workspace, options: PredictionSinkOptions) {
+    this.onWarning = options.onWarning;
     // small batches: each flush blocks the event loop for its commit
     this.writer = workspace.registry.predictionLog({
       maxRows: options.maxRows ?? 64,
@@ -69,15 +87,23 @@ class MainThreadSink implements PredictionSink {
     });
   }
 
-  log(request: LoggedRequest): void {
+  log(request: LoggedRequest): undefined {
+    // the writer flushes on this thread as it fills: it cannot fall behind
     const { inputs: _inputs, body: _body, outputs, ...common } = request;
     const inputs = loggedRows(request);
     for (let i = 0; i < outputs.length; i++) this.writer.log({ ...common, inputs: inputs[i], output: outputs[i] });
+    return undefined;
   }
 
   async close(): Promise<number> {
-    this.writer.close();
-    return this.writer.dropped;
+    let unwritten = 0;
+    try {
+      this.writer.close();
+    } catch (error) {
+      unwritten = this.writer.pending;
+      this.onWarning?.(`prediction log: the last flush failed: ${(error as Error).message}`);
+    }
+    return this.writer.dropped + unwritten;
   }
 }
 
@@ -105,44 +131,77 @@ class ThreadSink implements PredictionSink {
   private closed?: Promise<number>;
   private readonly postRows = 128;
   private readonly postDelayMs = 20;
-  /** Rows handed to the thread and not yet written: past `maxPending` the log sheds load rather than memory. */
+  /** Rows handed to the thread and not yet taken by its writer: past `maxPending` requests wait (backpressure). */
   private pendingRows = 0;
-  private readonly maxPending = 200_000;
-  private dropped = 0;
-  private lastDropWarning = 0;
+  private readonly maxPending: number;
+  /** Requests waiting for the thread to catch up. */
+  private waiters: Array<() => void> = [];
+  /** Rows that could not be written: taken after close, or lost with a thread that died. */
+  private lost = 0;
+  private dead = false;
+
+  private readonly onWait: (() => void) | undefined;
 
   constructor(
     private readonly worker: Worker,
+    options: PredictionSinkOptions,
     private readonly onWarning?: (message: string) => void,
   ) {
+    this.onWait = options.onWait;
+    this.maxPending = options.maxPendingRows ?? 50_000;
+    if (!(Number.isSafeInteger(this.maxPending) && this.maxPending >= 1)) throw new RangeError(`maxPendingRows must be a positive integer, got ${this.maxPending}`);
     worker.on("message", (msg: ThreadMessage) => {
       if (msg.kind === "warning") this.onWarning?.(msg.message);
-      else if (msg.kind === "written") this.pendingRows -= msg.rows;
+      else if (msg.kind === "written") {
+        this.pendingRows -= msg.rows;
+        if (this.pendingRows <= this.maxPending / 2) this.release();
+      }
     });
     // an 'error' with no listener would take the server down with the thread
-    worker.on("error", (error) => this.onWarning?.(`prediction log thread failed: ${error.message}; predictions are no longer logged`));
+    worker.on("error", (error) => {
+      this.dead = true;
+      this.lost += this.pendingRows + this.bufferedRows;
+      this.pendingRows = 0;
+      this.buffer = [];
+      this.bufferedRows = 0;
+      this.release();
+      this.onWarning?.(`prediction log thread failed: ${error.message}; predictions are no longer logged`);
+    });
   }
 
-  log(request: LoggedRequest): void {
-    if (this.closed) return;
-    if (this.pendingRows + this.bufferedRows > this.maxPending) {
-      // the database cannot keep up: drop and say so, rather than queue without bound
-      this.dropped += request.outputs.length;
-      const now = Date.now();
-      if (now - this.lastDropWarning > 10_000) {
-        this.lastDropWarning = now;
-        this.onWarning?.(`prediction log falling behind: ${this.dropped} predictions not logged so far`);
-      }
-      return;
+  log(request: LoggedRequest): Promise<void> | undefined {
+    if (this.closed || this.dead) {
+      // counted, and reported by close(): never dropped without a word
+      this.lost += request.outputs.length;
+      return undefined;
     }
     const { body, ...rest } = request;
     this.buffer.push(body ? { record: JSON.stringify(rest), body: body.text, batch: body.batch } : { record: JSON.stringify(rest) });
     this.bufferedRows += request.outputs.length;
+    if (this.pendingRows + this.bufferedRows > this.maxPending) {
+      // the database is falling behind: hand the rows over now, and hold the answer until it catches up
+      this.post();
+      this.onWait?.();
+      return new Promise<void>((resolve) => this.waiters.push(resolve));
+    }
     if (this.bufferedRows >= this.postRows) this.post();
     else if (this.timer === null) {
       this.timer = setTimeout(() => this.post(), this.postDelayMs);
       this.timer.unref();
     }
+    return undefined;
+  }
+
+  /** Rows handed over and not yet taken by the writer, for tests and metrics. */
+  get pending(): number {
+    return this.pendingRows + this.bufferedRows;
+  }
+
+  private release(): void {
+    if (this.waiters.length === 0) return;
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const resolve of waiters) resolve();
   }
 
   private post(): void {
@@ -166,13 +225,19 @@ class ThreadSink implements PredictionSink {
       const finish = (dropped: number, message?: string) => {
         if (settled) return;
         settled = true;
+        this.release();
         if (message) this.onWarning?.(`prediction log: ${message}`);
-        void this.worker.terminate().then(() => resolve(dropped + this.dropped));
+        void this.worker.terminate().then(() => resolve(dropped + this.lost));
       };
+      if (this.dead) {
+        finish(0);
+        return;
+      }
       this.worker.on("message", (msg: ThreadMessage) => {
         if (msg.kind === "closed") finish(msg.dropped, msg.message);
       });
-      this.worker.once("exit", () => finish(0, "the writer thread exited before closing"));
+      // whatever it had not taken is lost with it
+      this.worker.once("exit", () => finish(this.pendingRows, "the writer thread exited before closing"));
       this.worker.postMessage({ kind: "close" });
     });
     return this.closed;
@@ -211,7 +276,7 @@ async function startThread(workspace: Workspace, options: PredictionSinkOptions)
     await worker.terminate();
     return undefined;
   }
-  return new ThreadSink(worker, options.onWarning);
+  return new ThreadSink(worker, options, options.onWarning);
 }
 
 export async function openPredictionSink(workspace: Workspace, options: PredictionSinkOptions = {}): Promise<PredictionSink> {

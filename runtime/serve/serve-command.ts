@@ -11,6 +11,7 @@ import { closeServers, listenServing, type ListeningServer } from "./http-server
 import { loadServing } from "./load-serving.js";
 import type { ServeEvent } from "./model-slot.js";
 import type { ExecutorKind } from "./ort-executor.js";
+import type { PredictionSinkOptions } from "./prediction-log.js";
 import type { Plan } from "../../compiler/plan/schema.js";
 
 export interface ServeCommandOptions {
@@ -24,6 +25,8 @@ export interface ServeCommandOptions {
   pollMs?: number;
   /** Do not log predictions to the workspace. */
   noPredictionLog?: boolean;
+  /** Tuning of the prediction log's writer (batch sizes, the backpressure bound). */
+  predictionLog?: PredictionSinkOptions;
   /** Longest shutdown waits for in-flight requests before closing their connections (default 10,000 ms). */
   graceMs?: number;
 }
@@ -78,7 +81,7 @@ export async function runServeCommand(file: string, options: ServeCommandOptions
       ...(options.workspace !== undefined ? { workspace: options.workspace } : {}),
       ...(options.executor ? { executor: options.executor } : {}),
       ...(options.pollMs !== undefined ? { pollMs: options.pollMs } : {}),
-      predictionLog: !options.noPredictionLog,
+      predictionLog: options.noPredictionLog ? false : (options.predictionLog ?? true),
       onEvent: (event) => err(describeEvent(event)),
     });
   } catch (error) {

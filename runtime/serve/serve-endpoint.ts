@@ -404,16 +404,17 @@ export class ServeEndpoint {
     return this.answered(rows, context, answer, { reason: "degraded", message: reason, primary: { name: model, alias } });
   }
 
-  private answered(
+  /** Count and log the answer; while the prediction log is behind, the answer waits for it (no row is dropped). */
+  private async answered(
     rows: readonly RequestRow[],
     context: PredictContext,
     answer: { predictions: RowPrediction[]; model: LoadedModel },
     fallback: PredictResult["fallback"],
-  ): PredictResult {
+  ): Promise<PredictResult> {
     const latencyMs = performance.now() - context.receivedAt;
     const { identity } = answer.model;
     this.options.metrics.predicted(this.name, identity.name, identity.version, rows.length);
-    this.options.sink?.log({
+    const logged = this.options.sink?.log({
       requestId: context.requestId,
       time: context.time,
       serve: this.name,
@@ -423,6 +424,7 @@ export class ServeEndpoint {
       ...(context.body ? { body: context.body } : { inputs: rows }),
       outputs: answer.predictions,
     });
+    if (logged) await logged;
     return {
       requestId: context.requestId,
       predictions: answer.predictions,
