@@ -470,7 +470,7 @@ export class ServeEndpoint {
       serve: this.name,
       name: id.name,
       version: id.version,
-      alias: serve.model.alias,
+      alias: this.primary || !serve.fallback ? serve.model.alias : serve.fallback.alias, // the alias of the model described
       aliases,
       task: model.task,
       ...(model.classes ? { classes: model.classes } : {}),

@@ -90,7 +90,7 @@ describe("a corrupt primary beside a fallback that loads", () => {
     expect(readyBody.status).toBe("degraded");
     expect(readyBody.serves.churn_api).toMatchObject({ model: "churn_logreg", version: 1, ready: true, degraded: { attempts: 1 } });
     expect(readyBody.serves.churn_api.degraded.reason).toMatch(/churn_mlp/);
-    expect(serving.describe().degraded?.reason).toBe(readyBody.serves.churn_api.degraded.reason);
+    expect(serving.describe()).toMatchObject({ name: "churn_logreg", alias: "champion", degraded: { reason: readyBody.serves.churn_api.degraded.reason } });
 
     // /metrics: a gauge, and the failed load counted
     let metrics = (await app.inject({ method: "GET", url: "/metrics" })).body;
