@@ -6,7 +6,7 @@
 import type { Plan, StepOf, TaskSpec } from "../../compiler/plan/schema.js";
 import type { ColumnArrays } from "../data/load.js";
 import type { FittedPipeline, PipelineOutput } from "../features/pipeline.js";
-import type { TrainCheckpoint, TrainConfig, TrainData, TrainOptions, TrainResult, TrainSplit } from "../train/fit.js";
+import type { TrainCheckpoint, TrainConfig, TrainData, TrainHistory, TrainOptions, TrainResult, TrainSplit } from "../train/fit.js";
 import type { Workspace } from "../workspace/workspace.js";
 import type { Network } from "../model/network.js";
 import { RunError, EXIT } from "./errors.js";
@@ -44,6 +44,13 @@ export interface TrainedModel extends ModelOutcome {
   features: string;
   classes?: string[];
   params: Record<string, unknown>;
+  /** Per-epoch values and the epoch whose weights were kept; absent when the step cache answered. */
+  history?: TrainHistory;
+}
+
+/** The 0-based epoch whose weights training returned: early stopping's best, else the last. */
+export function keptEpoch(history: TrainHistory): number {
+  return history.bestEpoch ?? history.epochs[history.epochs.length - 1]?.epoch ?? 0;
 }
 
 export interface TrialHooks {
@@ -176,7 +183,7 @@ export async function trainModel(step: StepOf<"train">, ctx: TrainContext, trial
       const why = result.history.stopReason === "early_stop" ? `, early stop (best epoch ${result.history.bestEpoch})` : "";
       ctx.reporter.step(`train:${p.model}`, `${stored.epochs} epochs in ${(trainMs / 1000).toFixed(1)}s on ${ctx.backend}${why}`);
     }
-    return base(p, id, network, sha, labels.classes, runParams, false, stored.epochs, trainMs, result.history.stopReason === "callback");
+    return { ...base(p, id, network, sha, labels.classes, runParams, false, stored.epochs, trainMs, result.history.stopReason === "callback"), history: result.history };
   } catch (e) {
     ctx.reporter.endBar();
     const reason = e instanceof DivergedError ? `diverged: ${e.message}` : (e as Error).message;
