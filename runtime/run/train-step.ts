@@ -118,10 +118,12 @@ export async function trainModel(step: StepOf<"train">, ctx: TrainContext, trial
   const labels = ctx.labels(p.task, f);
   const config = trainConfigOf(p, labels.classes);
   const scale = shouldScale(p.task.kind, p.arch.kind) ? fitTargetScale(labels.train) : undefined;
-  const data = trainDataOf(p.task, f, scale ? { train: scaleTargets(labels.train, scale), validation: scaleTargets(labels.validation, scale) } : labels);
+  const data = scale
+    ? { ...trainDataOf(p.task, f, { train: scaleTargets(labels.train, scale), validation: scaleTargets(labels.validation, scale) }), targetScale: scale }
+    : trainDataOf(p.task, f, labels);
   const dataHash = ctx.dataHash(f.dataset);
   const reg = ctx.ws.registry;
-  const key = contentKey("train/2", config, f.pipelineSha, dataHash, ctx.backend);
+  const key = contentKey("train/3", config, f.pipelineSha, dataHash, ctx.backend);
   const runParams = { arch: p.arch, train: p.train, metrics: p.metrics, features: p.features, pipeline: f.pipelineSha, cacheKey: key };
   const label = trial ? `${p.model}#${trial.trialNumber}` : p.model;
   const started = Date.now();
