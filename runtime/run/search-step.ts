@@ -107,6 +107,7 @@ export async function runSearch(step: StepOf<"search">, base: StepOf<"train">, c
     ...(p.sampler.trials !== undefined ? { maxTrials: p.sampler.trials } : {}),
     ...(p.sampler.timeoutMs !== undefined ? { timeoutSeconds: p.sampler.timeoutMs / 1000 } : {}),
     trials: previous as never,
+    ...(ctx.clock ? { now: ctx.clock } : {}),
   });
   const models = new Map<number, TrainedModel>();
   // one worker per concurrent trial, never more than the cores unless the caller insists

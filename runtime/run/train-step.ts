@@ -33,6 +33,8 @@ export interface TrainContext {
   useCache: boolean;
   /** `--parallel N`: trials at once, even beyond the cores. */
   parallelOverride?: number;
+  /** Monotonic milliseconds for search time budgets; default performance.now. */
+  clock?: () => number;
   features(name: string): FeaturesView;
   dataHash(dataset: string): string;
   labels(task: TaskSpec, f: FeaturesView): { classes?: string[]; train: Float32Array; validation: Float32Array; test: Float32Array };
