@@ -71,7 +71,8 @@ export async function runSearch(step: StepOf<"search">, base: StepOf<"train">, c
   const pruner = p.pruner
     ? search.createPruner(
         p.pruner.kind === "median"
-          ? { kind: "median", warmupSteps: Number(p.pruner.params.warmup ?? 1), minTrials: Number(p.pruner.params.min_trials ?? 5) }
+          ? // steps are 1-based epochs: `warmup = w` keeps the first w epochs from pruning, so the first judged step is w + 1
+            { kind: "median", warmupSteps: Number(p.pruner.params.warmup ?? 1) + 1, minTrials: Number(p.pruner.params.min_trials ?? 5) }
           : { kind: "asha", minResource: Number(p.pruner.params.min_resource ?? 1), reductionFactor: Number(p.pruner.params.reduction ?? 3) },
       )
     : null;

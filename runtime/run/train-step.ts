@@ -60,7 +60,7 @@ export interface TrialHooks {
   parentRunId: number;
   searchName: string;
   trialNumber: number;
-  /** Called after each epoch with the validation value of the objective; "stop" prunes. */
+  /** Called after each epoch (1-based) with the validation values; "stop" prunes. */
   onEpoch?: (epoch: number, val: Record<string, number>, loss: number) => "stop" | void;
   quiet?: boolean;
   /** Trains in a worker thread instead of in process (parallel search). */
@@ -165,26 +165,27 @@ export async function trainModel(step: StepOf<"train">, ctx: TrainContext, trial
     const result = await train(config, data, {
       resumeFrom,
       onEpoch: (epoch, report) => {
-        reg.logEpoch(id, epoch, { loss: report.loss, ...Object.fromEntries(Object.entries(report.val).map(([k, v]) => [`val.${k}`, v])) });
+        // the trainer counts epochs from 0; everything a user reads counts them from 1
+        reg.logEpoch(id, epoch + 1, { loss: report.loss, ...Object.fromEntries(Object.entries(report.val).map(([k, v]) => [`val.${k}`, v])) });
         if (!trial?.quiet) ctx.reporter.epoch(label, epoch + 1, p.train.epochs, report.loss, report.val);
-        return trial?.onEpoch?.(epoch, report.val, report.loss);
+        return trial?.onEpoch?.(epoch + 1, report.val, report.loss);
       },
       onCheckpoint: trial
         ? undefined
         : (epoch, checkpoint) => {
-            const sha = ctx.ws.artifacts.put(JSON.stringify(checkpoint), { kind: "checkpoint", run: id, epoch });
-            reg.saveCheckpoint(id, epoch, sha);
+            const sha = ctx.ws.artifacts.put(JSON.stringify(checkpoint), { kind: "checkpoint", run: id, epoch: epoch + 1 });
+            reg.saveCheckpoint(id, epoch + 1, sha);
           },
     });
     ctx.reporter.endBar();
     const trainMs = Date.now() - started;
     reg.logTiming(id, "train", trainMs);
     const network = scale ? unscaleNetwork(result.network, scale) : result.network;
-    const stored = { network: encodeNetwork(network), epochs: result.history.epochs.length, stopReason: result.history.stopReason, bestEpoch: result.history.bestEpoch };
+    const stored = { network: encodeNetwork(network), epochs: result.history.epochs.length, stopReason: result.history.stopReason, bestEpoch: result.history.bestEpoch === null ? null : result.history.bestEpoch + 1 };
     const sha = ctx.ws.artifacts.put(JSON.stringify(stored), { kind: "network", model: p.model, run: id });
     if (!trial) reg.cacheStep(key, "train", sha);
     if (!trial) {
-      const why = result.history.stopReason === "early_stop" ? `, early stop (best epoch ${result.history.bestEpoch})` : "";
+      const why = result.history.stopReason === "early_stop" ? `, early stop (best epoch ${stored.bestEpoch})` : "";
       ctx.reporter.step(`train:${p.model}`, `${stored.epochs} epochs in ${(trainMs / 1000).toFixed(1)}s on ${ctx.backend}${why}`);
     }
     return { ...base(p, id, network, sha, labels.classes, runParams, false, stored.epochs, trainMs, result.history.stopReason === "callback"), history: result.history };

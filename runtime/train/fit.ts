@@ -107,7 +107,7 @@ export async function trainNetwork(config: TrainConfig, data: TrainData, options
     const scoredY = data.validation === undefined ? null : inTargetUnits(data.validation.y, data.targetScale);
     for (let epoch = firstEpoch; epoch < cfg.epochs && stopped === null; epoch++) {
       const loss = runEpoch(cfg, model, optimizer, train, epoch) * lossUnits;
-      if (!Number.isFinite(loss)) throw new DivergedError(epoch, loss, "training");
+      if (!Number.isFinite(loss)) throw new DivergedError(epoch + 1, loss, "training");
       const val =
         validation === null ? {} : evaluate(cfg, prepared, model, validation, scoredY!, data.targetScale, lossUnits, epoch);
       history.push({ epoch, loss, val });
@@ -276,7 +276,7 @@ function evaluate(
     tf.dispose([probabilities, loss]);
   }
   const valLoss = (lossSum / validation.rows) * lossUnits;
-  if (!Number.isFinite(valLoss)) throw new DivergedError(epoch, valLoss, "validation");
+  if (!Number.isFinite(valLoss)) throw new DivergedError(epoch + 1, valLoss, "validation");
   const val: Record<string, number> = { loss: valLoss };
   const scored = { y: scoredY, userIds: prepared.validationIndices?.user, predictions: inTargetUnits(predictions, scale), classes: prepared.classes };
   for (const request of cfg.metrics) {

@@ -55,4 +55,36 @@ describe("search ranking", () => {
       ws.close();
     }
   }, 60_000);
+
+  it("reports pruner steps as 1-based epochs and never prunes within the warmup epochs", async () => {
+    const { dir, spec } = writeSearchProject({
+      trials: 6,
+      parallel: 1,
+      epochs: 6,
+      rows: 200,
+      sampler: "random",
+      searchBody: `  train.optimizer.lr ~ loguniform(1e-4, 3e-1)
+  objective = maximize val.auc
+  prune = median(warmup = 2, min_trials = 1)`,
+    });
+    dirs.push(dir);
+    expect((await runSpec(spec, { quiet: true })).exitCode).toBe(0);
+    const ws = openWorkspace(path.join(dir, ".mlspec"));
+    try {
+      const search = ws.registry.listRuns({ search: "s" }).find((r) => r.kind === "search")!;
+      const trials = ws.registry.listTrials(search.id);
+      for (const t of trials) {
+        const steps = t.intermediate.map((iv) => iv.step);
+        expect(steps).toEqual(Array.from({ length: steps.length }, (_, i) => i + 1));
+        expect(steps).toEqual(ws.registry.getRun(t.runId!).epochs.map((e) => e.epoch));
+        if (t.state === "pruned") {
+          expect(steps.length).toBeGreaterThan(2);
+          expect(t.reason).toBe(`pruned at step ${steps.length} by the median pruner`);
+        }
+      }
+      expect(trials.some((t) => t.state === "pruned")).toBe(true);
+    } finally {
+      ws.close();
+    }
+  }, 60_000);
 });
