@@ -82,18 +82,26 @@ export async function runSearch(step: StepOf<"search">, base: StepOf<"train">, c
   // resume: an unfinished search run of this spec and data keeps its finished trials
   let searchRunId: number | undefined;
   let previous: unknown[] = [];
+  // trials a crash left running: re-run under their numbers, each continuing its own run from its last checkpoint
+  const interruptedRuns = new Map<number, number>();
   if (ctx.resume) {
     const prior = reg.findResumableRun(ctx.plan.specHash, dataHash, p.model, "search");
     if (prior) {
       searchRunId = prior.id;
-      const finished = reg.listTrials(prior.id).filter((t) => t.state !== "running");
+      const recorded = reg.listTrials(prior.id);
+      const finished = recorded.filter((t) => t.state !== "running");
+      const interrupted = recorded.filter((t) => t.state === "running");
+      for (const t of interrupted) if (t.runId !== null) interruptedRuns.set(t.number, t.runId);
       for (const t of finished) {
         const epoch = t.state === "complete" && t.runId !== null ? reg.getRun(t.runId).metrics?.["kept_epoch"] : undefined;
         if (epoch !== undefined) kept.set(t.number, epoch - 1);
       }
-      previous = finished
-        .map((t) => ({ number: t.number, params: t.params, state: t.state, value: t.value, intermediate: t.intermediate, reason: t.reason, durationSeconds: t.durationMs === null || t.durationMs === undefined ? null : t.durationMs / 1000 }));
-      ctx.reporter.step(step.id, `resuming search run ${prior.id}: ${previous.length} finished trials kept`);
+      previous = [
+        ...finished.map((t) => ({ number: t.number, params: t.params, state: t.state, value: t.value, intermediate: t.intermediate, reason: t.reason, durationSeconds: t.durationMs === null || t.durationMs === undefined ? null : t.durationMs / 1000 })),
+        ...interrupted.map((t) => ({ number: t.number, params: t.params, state: "running", value: null, intermediate: [], reason: null, durationSeconds: null })),
+      ];
+      const continued = interrupted.length > 0 ? `, ${interrupted.length} interrupted ${interrupted.length === 1 ? "trial continues" : "trials continue"} from ${interrupted.length === 1 ? "its" : "their"} last checkpoint` : "";
+      ctx.reporter.step(step.id, `resuming search run ${prior.id}: ${finished.length} finished trials kept${continued}`);
     }
   }
   searchRunId ??= reg.createRun({ kind: "search", modelName: p.model, searchName: p.search, specHash: ctx.plan.specHash, dataHash, seed: p.sampler.seed, backend: ctx.backend, params: { space: p.space, sampler: p.sampler, objective: p.objective, pruner: p.pruner ?? null } });
@@ -111,6 +119,7 @@ export async function runSearch(step: StepOf<"search">, base: StepOf<"train">, c
     ...(ctx.clock ? { now: ctx.clock } : {}),
   });
   const models = new Map<number, TrainedModel>();
+  const runIds = new Map<number, number>();
   // one worker per concurrent trial, never more than the cores unless the caller insists
   const cores = os.availableParallelism();
   const parallel = ctx.parallelOverride ?? Math.min(p.sampler.parallel, cores);
@@ -130,6 +139,12 @@ export async function runSearch(step: StepOf<"search">, base: StepOf<"train">, c
           trialNumber: trial.number,
           quiet: true,
           ...(pool ? { trainer: (c, d, o) => pool.train(c, d, o) } : {}),
+          ...(interruptedRuns.has(trial.number) ? { resumeRunId: interruptedRuns.get(trial.number)! } : {}),
+          // recorded as running at once, so that a crash from here on leaves a trial to continue
+          onRun: (runId) => {
+            runIds.set(trial.number, runId);
+            reg.recordTrial({ searchRunId: parentId, number: trial.number, params: trial.params, state: "running", runId });
+          },
           // pruners compare per-epoch values; the final rank uses the kept weights' value
           onEpoch: (epoch, val, loss) => (trial.report(epoch, objectiveOf(objectiveKey, loss, val)) ? "stop" : undefined),
         });
@@ -141,7 +156,7 @@ export async function runSearch(step: StepOf<"search">, base: StepOf<"train">, c
       {
         parallel,
         onTrialFinished: (t) => {
-          reg.recordTrial({ searchRunId: parentId, number: t.number, params: t.params, state: t.state, value: t.value ?? undefined, intermediate: [...t.intermediate], reason: t.reason ?? undefined, durationMs: t.durationSeconds === null ? null : t.durationSeconds * 1000, runId: models.get(t.number)?.runId });
+          reg.recordTrial({ searchRunId: parentId, number: t.number, params: t.params, state: t.state, value: t.value ?? undefined, intermediate: [...t.intermediate], reason: t.reason ?? undefined, durationMs: t.durationSeconds === null ? null : t.durationSeconds * 1000, runId: runIds.get(t.number) ?? null });
           const m = models.get(t.number);
           const epoch = t.state === "complete" ? kept.get(t.number) : undefined;
           if (m) reg.finishRun(m.runId, { state: t.state === "pruned" ? "pruned" : t.state === "failed" ? "failed" : "complete", metrics: { [`val.${objectiveKey}`]: t.value ?? NaN, ...(epoch === undefined ? {} : { kept_epoch: epoch + 1 }) }, ...(t.reason ? { reason: t.reason } : {}) });

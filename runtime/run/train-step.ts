@@ -65,6 +65,10 @@ export interface TrialHooks {
   quiet?: boolean;
   /** Trains in a worker thread instead of in process (parallel search). */
   trainer?: (config: TrainConfig, data: TrainData, options: TrainOptions) => Promise<TrainResult>;
+  /** Called once the trial's run exists, before its first epoch. */
+  onRun?: (runId: number) => void;
+  /** A run of this trial that was interrupted: continue it from its last checkpoint. */
+  resumeRunId?: number;
 }
 
 /** Which index features carry the user and item ids of a recommendation task. */
@@ -149,6 +153,11 @@ export async function trainModel(step: StepOf<"train">, ctx: TrainContext, trial
       ctx.reporter.step(`train:${p.model}`, `resuming run ${runId} after epoch ${cp.epoch}`);
     }
   }
+  if (trial?.resumeRunId !== undefined && reg.getRun(trial.resumeRunId).state === "running") {
+    runId = trial.resumeRunId;
+    const cp = reg.lastCheckpoint(runId);
+    if (cp) resumeFrom = JSON.parse(ctx.ws.artifacts.getText(cp.artifactSha256)) as TrainCheckpoint;
+  }
   runId ??= reg.createRun({
     kind: trial ? "trial" : "train",
     modelName: p.model,
@@ -160,6 +169,9 @@ export async function trainModel(step: StepOf<"train">, ctx: TrainContext, trial
     ...(trial ? { searchName: trial.searchName, parentRunId: trial.parentRunId } : {}),
   });
   const id = runId;
+  trial?.onRun?.(id);
+  // the epochs before the checkpoint were reported before the interruption: the pruner sees them again, in order
+  if (trial?.onEpoch && resumeFrom) for (const r of resumeFrom.history) trial.onEpoch(r.epoch + 1, r.val, r.loss);
   try {
     const train = trial?.trainer ?? trainNetwork;
     const result = await train(config, data, {
@@ -170,12 +182,11 @@ export async function trainModel(step: StepOf<"train">, ctx: TrainContext, trial
         if (!trial?.quiet) ctx.reporter.epoch(label, epoch + 1, p.train.epochs, report.loss, report.val);
         return trial?.onEpoch?.(epoch + 1, report.val, report.loss);
       },
-      onCheckpoint: trial
-        ? undefined
-        : (epoch, checkpoint) => {
-            const sha = ctx.ws.artifacts.put(JSON.stringify(checkpoint), { kind: "checkpoint", run: id, epoch: epoch + 1 });
-            reg.saveCheckpoint(id, epoch + 1, sha);
-          },
+      // trials checkpoint too: a search resumed after a crash continues its running trials
+      onCheckpoint: (epoch, checkpoint) => {
+        const sha = ctx.ws.artifacts.put(JSON.stringify(checkpoint), { kind: "checkpoint", run: id, epoch: epoch + 1 });
+        reg.saveCheckpoint(id, epoch + 1, sha);
+      },
     });
     ctx.reporter.endBar();
     const trainMs = Date.now() - started;
