@@ -185,6 +185,8 @@ export async function runSearch(step: StepOf<"search">, base: StepOf<"train">, c
   if (!model) {
     // the best trial finished before a resume: retrain it (same seed, same bytes)
     model = await trainModel(applyAssignment(base, best.params), ctx, { runKind: "trial", parentRunId: parentId, searchName: p.search, trialNumber: best.number, quiet: true });
+    const again = keptObjective(objectiveKey, model.history!);
+    reg.finishRun(model.runId, { state: "complete", metrics: { [`val.${objectiveKey}`]: again.value, kept_epoch: again.epoch + 1 } });
   }
   return { ...model, params: { ...model.params, search: p.search, trial: best.number, assignment: best.params } };
 }

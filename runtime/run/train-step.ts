@@ -170,9 +170,9 @@ export async function trainModel(step: StepOf<"train">, ctx: TrainContext, trial
   });
   const id = runId;
   trial?.onRun?.(id);
-  // the epochs before the checkpoint were reported before the interruption: the pruner sees them again, in order
-  if (trial?.onEpoch && resumeFrom) for (const r of resumeFrom.history) trial.onEpoch(r.epoch + 1, r.val, r.loss);
   try {
+    // the epochs before the checkpoint were reported before the interruption: the pruner sees them again, in order
+    if (trial?.onEpoch && resumeFrom) for (const r of resumeFrom.history) trial.onEpoch(r.epoch + 1, r.val, r.loss);
     const train = trial?.trainer ?? trainNetwork;
     const result = await train(config, data, {
       resumeFrom,

@@ -86,5 +86,12 @@ describe("resuming a search", () => {
     const [ref] = uninterrupted.summary!.models;
     expect(again!.onnxSha).toBe(ref!.onnxSha);
     expect(again!.metrics).toEqual(ref!.metrics);
+    // nothing is left running: the continued trial and any retrained best are finished
+    const ws = openWorkspace(path.join(crashed.dir, ".mlspec"));
+    try {
+      expect(ws.registry.listRuns().filter((r) => r.state === "running")).toEqual([]);
+    } finally {
+      ws.close();
+    }
   }, 90_000);
 });
