@@ -31,6 +31,8 @@ export interface RunOptions {
   runTag: string;
   /** `--parallel N`: search trials at once, even beyond the cores. */
   parallel?: number;
+  /** Monotonic milliseconds for search time budgets; default performance.now. */
+  clock?: () => number;
 }
 
 interface DatasetState {
@@ -181,6 +183,7 @@ export class Executor {
       resume: this.opts.resume,
       useCache: this.opts.useCache,
       ...(this.opts.parallel ? { parallelOverride: this.opts.parallel } : {}),
+      ...(this.opts.clock ? { clock: this.opts.clock } : {}),
       features: (name: string) => this.features.get(name)!,
       dataHash: (dataset: string) => this.datasets.get(dataset)!.validation.dataHash,
       labels: (task: TaskSpec, f: FeaturesState) => {

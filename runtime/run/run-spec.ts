@@ -21,10 +21,14 @@ export interface RunSpecOptions {
   quiet?: boolean;
   json?: boolean;
   parallel?: number;
+  /** Where progress lines go (default stdout, or stderr with --json). */
+  out?: NodeJS.WritableStream;
+  /** Monotonic milliseconds that a search's time budget reads; tests replace it. */
+  clock?: () => number;
 }
 
 export async function runSpec(specPath: string, opts: RunSpecOptions = {}): Promise<{ exitCode: number; summary?: RunSummary }> {
-  const reporter = new Reporter({ quiet: opts.quiet, json: opts.json });
+  const reporter = new Reporter({ quiet: opts.quiet, json: opts.json, ...(opts.out ? { out: opts.out } : {}) });
   const err = (text: string) => process.stderr.write(text + "\n");
   // the compiler reads a missing file as an empty program, which would "run" nothing and succeed
   const unreadable = unreadableReason(specPath);
@@ -77,6 +81,7 @@ export async function runSpec(specPath: string, opts: RunSpecOptions = {}): Prom
     useCache: opts.cache !== false,
     runTag,
     ...(opts.parallel ? { parallel: opts.parallel } : {}),
+    ...(opts.clock ? { clock: opts.clock } : {}),
   });
   try {
     const summary = await executor.run();

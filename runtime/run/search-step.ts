@@ -9,7 +9,8 @@ import * as os from "node:os";
 import { builtins } from "../../stdlib/index.js";
 import { RunError, EXIT } from "./errors.js";
 import { fmt } from "./reporter.js";
-import { type TrainContext, type TrainedModel, trainModel } from "./train-step.js";
+import type { TrainHistory } from "../train/fit.js";
+import { keptEpoch, type TrainContext, type TrainedModel, trainModel } from "./train-step.js";
 
 type JsonObject = Record<string, unknown>;
 
@@ -38,6 +39,21 @@ export function applyAssignment(base: StepOf<"train">, assignment: Record<string
   return step;
 }
 
+/** The objective of one epoch: the training loss for `loss`, else the validation metric. */
+function objectiveOf(key: string, loss: number, val: Record<string, number>): number {
+  return key === "loss" ? loss : (val[key] ?? NaN);
+}
+
+/**
+ * A trial is ranked by the weights it keeps: with early stopping that is the best
+ * epoch's, not the last one's. Returns that value and the kept epoch (0-based).
+ */
+export function keptObjective(key: string, history: TrainHistory): { value: number; epoch: number } {
+  const epoch = keptEpoch(history);
+  const record = history.epochs.find((e) => e.epoch === epoch);
+  return { value: record === undefined ? NaN : objectiveOf(key, record.loss, record.val), epoch };
+}
+
 function paramsText(params: Record<string, unknown>): string {
   return Object.entries(params)
     .map(([k, v]) => `${k}=${typeof v === "number" ? (Number.isInteger(v) ? String(v) : v.toPrecision(3)) : JSON.stringify(v)}`)
@@ -55,23 +71,37 @@ export async function runSearch(step: StepOf<"search">, base: StepOf<"train">, c
   const pruner = p.pruner
     ? search.createPruner(
         p.pruner.kind === "median"
-          ? { kind: "median", warmupSteps: Number(p.pruner.params.warmup ?? 1), minTrials: Number(p.pruner.params.min_trials ?? 5) }
+          ? // steps are 1-based epochs: `warmup = w` keeps the first w epochs from pruning, so the first judged step is w + 1
+            { kind: "median", warmupSteps: Number(p.pruner.params.warmup ?? 1) + 1, minTrials: Number(p.pruner.params.min_trials ?? 5) }
           : { kind: "asha", minResource: Number(p.pruner.params.min_resource ?? 1), reductionFactor: Number(p.pruner.params.reduction ?? 3) },
       )
     : null;
 
+  // the 0-based epoch whose weights each complete trial kept (what its value is of)
+  const kept = new Map<number, number>();
   // resume: an unfinished search run of this spec and data keeps its finished trials
   let searchRunId: number | undefined;
   let previous: unknown[] = [];
+  // trials a crash left running: re-run under their numbers, each continuing its own run from its last checkpoint
+  const interruptedRuns = new Map<number, number>();
   if (ctx.resume) {
     const prior = reg.findResumableRun(ctx.plan.specHash, dataHash, p.model, "search");
     if (prior) {
       searchRunId = prior.id;
-      previous = reg
-        .listTrials(prior.id)
-        .filter((t) => t.state !== "running")
-        .map((t) => ({ number: t.number, params: t.params, state: t.state, value: t.value, intermediate: t.intermediate, reason: t.reason, durationSeconds: t.durationMs === null || t.durationMs === undefined ? null : t.durationMs / 1000 }));
-      ctx.reporter.step(step.id, `resuming search run ${prior.id}: ${previous.length} finished trials kept`);
+      const recorded = reg.listTrials(prior.id);
+      const finished = recorded.filter((t) => t.state !== "running");
+      const interrupted = recorded.filter((t) => t.state === "running");
+      for (const t of interrupted) if (t.runId !== null) interruptedRuns.set(t.number, t.runId);
+      for (const t of finished) {
+        const epoch = t.state === "complete" && t.runId !== null ? reg.getRun(t.runId).metrics?.["kept_epoch"] : undefined;
+        if (epoch !== undefined) kept.set(t.number, epoch - 1);
+      }
+      previous = [
+        ...finished.map((t) => ({ number: t.number, params: t.params, state: t.state, value: t.value, intermediate: t.intermediate, reason: t.reason, durationSeconds: t.durationMs === null || t.durationMs === undefined ? null : t.durationMs / 1000 })),
+        ...interrupted.map((t) => ({ number: t.number, params: t.params, state: "running", value: null, intermediate: [], reason: null, durationSeconds: null })),
+      ];
+      const continued = interrupted.length > 0 ? `, ${interrupted.length} interrupted ${interrupted.length === 1 ? "trial continues" : "trials continue"} from ${interrupted.length === 1 ? "its" : "their"} last checkpoint` : "";
+      ctx.reporter.step(step.id, `resuming search run ${prior.id}: ${finished.length} finished trials kept${continued}`);
     }
   }
   searchRunId ??= reg.createRun({ kind: "search", modelName: p.model, searchName: p.search, specHash: ctx.plan.specHash, dataHash, seed: p.sampler.seed, backend: ctx.backend, params: { space: p.space, sampler: p.sampler, objective: p.objective, pruner: p.pruner ?? null } });
@@ -86,8 +116,10 @@ export async function runSearch(step: StepOf<"search">, base: StepOf<"train">, c
     ...(p.sampler.trials !== undefined ? { maxTrials: p.sampler.trials } : {}),
     ...(p.sampler.timeoutMs !== undefined ? { timeoutSeconds: p.sampler.timeoutMs / 1000 } : {}),
     trials: previous as never,
+    ...(ctx.clock ? { now: ctx.clock } : {}),
   });
   const models = new Map<number, TrainedModel>();
+  const runIds = new Map<number, number>();
   // one worker per concurrent trial, never more than the cores unless the caller insists
   const cores = os.availableParallelism();
   const parallel = ctx.parallelOverride ?? Math.min(p.sampler.parallel, cores);
@@ -100,7 +132,6 @@ export async function runSearch(step: StepOf<"search">, base: StepOf<"train">, c
     await study.optimize(
       async (trial) => {
         const trialStep = applyAssignment(base, trial.params);
-        let last = NaN;
         const model = await trainModel(trialStep, ctx, {
           runKind: "trial",
           parentRunId: parentId,
@@ -108,22 +139,30 @@ export async function runSearch(step: StepOf<"search">, base: StepOf<"train">, c
           trialNumber: trial.number,
           quiet: true,
           ...(pool ? { trainer: (c, d, o) => pool.train(c, d, o) } : {}),
-          onEpoch: (epoch, val, loss) => {
-            last = objectiveKey === "loss" ? loss : (val[objectiveKey] ?? NaN);
-            return trial.report(epoch, last) ? "stop" : undefined;
+          ...(interruptedRuns.has(trial.number) ? { resumeRunId: interruptedRuns.get(trial.number)! } : {}),
+          // recorded as running at once, so that a crash from here on leaves a trial to continue
+          onRun: (runId) => {
+            runIds.set(trial.number, runId);
+            reg.recordTrial({ searchRunId: parentId, number: trial.number, params: trial.params, state: "running", runId });
           },
+          // pruners compare per-epoch values; the final rank uses the kept weights' value
+          onEpoch: (epoch, val, loss) => (trial.report(epoch, objectiveOf(objectiveKey, loss, val)) ? "stop" : undefined),
         });
         models.set(trial.number, model);
-        return last;
+        const outcome = keptObjective(objectiveKey, model.history!);
+        kept.set(trial.number, outcome.epoch);
+        return outcome.value;
       },
       {
         parallel,
         onTrialFinished: (t) => {
-          reg.recordTrial({ searchRunId: parentId, number: t.number, params: t.params, state: t.state, value: t.value ?? undefined, intermediate: [...t.intermediate], reason: t.reason ?? undefined, durationMs: t.durationSeconds === null ? null : t.durationSeconds * 1000, runId: models.get(t.number)?.runId });
+          reg.recordTrial({ searchRunId: parentId, number: t.number, params: t.params, state: t.state, value: t.value ?? undefined, intermediate: [...t.intermediate], reason: t.reason ?? undefined, durationMs: t.durationSeconds === null ? null : t.durationSeconds * 1000, runId: runIds.get(t.number) ?? null });
           const m = models.get(t.number);
-          if (m) reg.finishRun(m.runId, { state: t.state === "pruned" ? "pruned" : t.state === "failed" ? "failed" : "complete", metrics: { [`val.${objectiveKey}`]: t.value ?? NaN }, ...(t.reason ? { reason: t.reason } : {}) });
+          const epoch = t.state === "complete" ? kept.get(t.number) : undefined;
+          if (m) reg.finishRun(m.runId, { state: t.state === "pruned" ? "pruned" : t.state === "failed" ? "failed" : "complete", metrics: { [`val.${objectiveKey}`]: t.value ?? NaN, ...(epoch === undefined ? {} : { kept_epoch: epoch + 1 }) }, ...(t.reason ? { reason: t.reason } : {}) });
           const params = paramsText(t.params);
-          ctx.reporter.line(`  trial ${String(t.number).padStart(3)} ${t.state.padEnd(8)} ${objectiveKey} ${t.value === null || t.value === undefined ? "-" : fmt(t.value)}  ${params}${t.reason ? `  (${t.reason})` : ""}`);
+          const at = epoch === undefined ? "" : ` (epoch ${epoch + 1})`;
+          ctx.reporter.line(`  trial ${String(t.number).padStart(3)} ${t.state.padEnd(8)} ${objectiveKey} ${t.value === null || t.value === undefined ? "-" : fmt(t.value)}${at}  ${params}${t.reason ? `  (${t.reason})` : ""}`);
         },
       },
     );
@@ -133,8 +172,8 @@ export async function runSearch(step: StepOf<"search">, base: StepOf<"train">, c
   const trials = study.trials;
   const best = study.best();
   ctx.reporter.table(
-    ["trial", "state", p.objective.metric, "seconds", "params"],
-    trials.map((t) => [String(t.number), t.state, t.value === null || t.value === undefined ? "-" : fmt(t.value), (t.durationSeconds ?? 0).toFixed(1), paramsText(t.params)]),
+    ["trial", "state", p.objective.metric, "epoch", "seconds", "params"],
+    trials.map((t) => [String(t.number), t.state, t.value === null || t.value === undefined ? "-" : fmt(t.value), kept.has(t.number) ? String(kept.get(t.number)! + 1) : "-", (t.durationSeconds ?? 0).toFixed(1), paramsText(t.params)]),
   );
   if (!best) {
     reg.finishRun(parentId, { state: "failed", reason: "no trial completed" });
@@ -146,6 +185,8 @@ export async function runSearch(step: StepOf<"search">, base: StepOf<"train">, c
   if (!model) {
     // the best trial finished before a resume: retrain it (same seed, same bytes)
     model = await trainModel(applyAssignment(base, best.params), ctx, { runKind: "trial", parentRunId: parentId, searchName: p.search, trialNumber: best.number, quiet: true });
+    const again = keptObjective(objectiveKey, model.history!);
+    reg.finishRun(model.runId, { state: "complete", metrics: { [`val.${objectiveKey}`]: again.value, kept_epoch: again.epoch + 1 } });
   }
   return { ...model, params: { ...model.params, search: p.search, trial: best.number, assignment: best.params } };
 }

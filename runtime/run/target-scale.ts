@@ -2,6 +2,8 @@
  * Regression targets are trained standardized — a price of 250,000 would take
  * an optimizer thousands of steps to reach — and the scale is folded back into
  * the network's last layer, so the exported model predicts in the target's units.
+ * The trainer gets the scale too and reports every loss and metric in those units
+ * (epoch lines, early stopping's min_delta, search objectives and pruners).
  */
 import type { DenseLayer, Network } from "../model/network.js";
 

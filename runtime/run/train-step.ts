@@ -6,7 +6,7 @@
 import type { Plan, StepOf, TaskSpec } from "../../compiler/plan/schema.js";
 import type { ColumnArrays } from "../data/load.js";
 import type { FittedPipeline, PipelineOutput } from "../features/pipeline.js";
-import type { TrainCheckpoint, TrainConfig, TrainData, TrainOptions, TrainResult, TrainSplit } from "../train/fit.js";
+import type { TrainCheckpoint, TrainConfig, TrainData, TrainHistory, TrainOptions, TrainResult, TrainSplit } from "../train/fit.js";
 import type { Workspace } from "../workspace/workspace.js";
 import type { Network } from "../model/network.js";
 import { RunError, EXIT } from "./errors.js";
@@ -33,6 +33,8 @@ export interface TrainContext {
   useCache: boolean;
   /** `--parallel N`: trials at once, even beyond the cores. */
   parallelOverride?: number;
+  /** Monotonic milliseconds for search time budgets; default performance.now. */
+  clock?: () => number;
   features(name: string): FeaturesView;
   dataHash(dataset: string): string;
   labels(task: TaskSpec, f: FeaturesView): { classes?: string[]; train: Float32Array; validation: Float32Array; test: Float32Array };
@@ -44,6 +46,13 @@ export interface TrainedModel extends ModelOutcome {
   features: string;
   classes?: string[];
   params: Record<string, unknown>;
+  /** Per-epoch values and the epoch whose weights were kept; absent when the step cache answered. */
+  history?: TrainHistory;
+}
+
+/** The 0-based epoch whose weights training returned: early stopping's best, else the last. */
+export function keptEpoch(history: TrainHistory): number {
+  return history.bestEpoch ?? history.epochs[history.epochs.length - 1]?.epoch ?? 0;
 }
 
 export interface TrialHooks {
@@ -51,11 +60,15 @@ export interface TrialHooks {
   parentRunId: number;
   searchName: string;
   trialNumber: number;
-  /** Called after each epoch with the validation value of the objective; "stop" prunes. */
+  /** Called after each epoch (1-based) with the validation values; "stop" prunes. */
   onEpoch?: (epoch: number, val: Record<string, number>, loss: number) => "stop" | void;
   quiet?: boolean;
   /** Trains in a worker thread instead of in process (parallel search). */
   trainer?: (config: TrainConfig, data: TrainData, options: TrainOptions) => Promise<TrainResult>;
+  /** Called once the trial's run exists, before its first epoch. */
+  onRun?: (runId: number) => void;
+  /** A run of this trial that was interrupted: continue it from its last checkpoint. */
+  resumeRunId?: number;
 }
 
 /** Which index features carry the user and item ids of a recommendation task. */
@@ -111,10 +124,12 @@ export async function trainModel(step: StepOf<"train">, ctx: TrainContext, trial
   const labels = ctx.labels(p.task, f);
   const config = trainConfigOf(p, labels.classes);
   const scale = shouldScale(p.task.kind, p.arch.kind) ? fitTargetScale(labels.train) : undefined;
-  const data = trainDataOf(p.task, f, scale ? { train: scaleTargets(labels.train, scale), validation: scaleTargets(labels.validation, scale) } : labels);
+  const data = scale
+    ? { ...trainDataOf(p.task, f, { train: scaleTargets(labels.train, scale), validation: scaleTargets(labels.validation, scale) }), targetScale: scale }
+    : trainDataOf(p.task, f, labels);
   const dataHash = ctx.dataHash(f.dataset);
   const reg = ctx.ws.registry;
-  const key = contentKey("train/2", config, f.pipelineSha, dataHash, ctx.backend);
+  const key = contentKey("train/3", config, f.pipelineSha, dataHash, ctx.backend);
   const runParams = { arch: p.arch, train: p.train, metrics: p.metrics, features: p.features, pipeline: f.pipelineSha, cacheKey: key };
   const label = trial ? `${p.model}#${trial.trialNumber}` : p.model;
   const started = Date.now();
@@ -138,6 +153,11 @@ export async function trainModel(step: StepOf<"train">, ctx: TrainContext, trial
       ctx.reporter.step(`train:${p.model}`, `resuming run ${runId} after epoch ${cp.epoch}`);
     }
   }
+  if (trial?.resumeRunId !== undefined && reg.getRun(trial.resumeRunId).state === "running") {
+    runId = trial.resumeRunId;
+    const cp = reg.lastCheckpoint(runId);
+    if (cp) resumeFrom = JSON.parse(ctx.ws.artifacts.getText(cp.artifactSha256)) as TrainCheckpoint;
+  }
   runId ??= reg.createRun({
     kind: trial ? "trial" : "train",
     modelName: p.model,
@@ -149,34 +169,37 @@ export async function trainModel(step: StepOf<"train">, ctx: TrainContext, trial
     ...(trial ? { searchName: trial.searchName, parentRunId: trial.parentRunId } : {}),
   });
   const id = runId;
+  trial?.onRun?.(id);
   try {
+    // the epochs before the checkpoint were reported before the interruption: the pruner sees them again, in order
+    if (trial?.onEpoch && resumeFrom) for (const r of resumeFrom.history) trial.onEpoch(r.epoch + 1, r.val, r.loss);
     const train = trial?.trainer ?? trainNetwork;
     const result = await train(config, data, {
       resumeFrom,
       onEpoch: (epoch, report) => {
-        reg.logEpoch(id, epoch, { loss: report.loss, ...Object.fromEntries(Object.entries(report.val).map(([k, v]) => [`val.${k}`, v])) });
+        // the trainer counts epochs from 0; everything a user reads counts them from 1
+        reg.logEpoch(id, epoch + 1, { loss: report.loss, ...Object.fromEntries(Object.entries(report.val).map(([k, v]) => [`val.${k}`, v])) });
         if (!trial?.quiet) ctx.reporter.epoch(label, epoch + 1, p.train.epochs, report.loss, report.val);
-        return trial?.onEpoch?.(epoch, report.val, report.loss);
+        return trial?.onEpoch?.(epoch + 1, report.val, report.loss);
       },
-      onCheckpoint: trial
-        ? undefined
-        : (epoch, checkpoint) => {
-            const sha = ctx.ws.artifacts.put(JSON.stringify(checkpoint), { kind: "checkpoint", run: id, epoch });
-            reg.saveCheckpoint(id, epoch, sha);
-          },
+      // trials checkpoint too: a search resumed after a crash continues its running trials
+      onCheckpoint: (epoch, checkpoint) => {
+        const sha = ctx.ws.artifacts.put(JSON.stringify(checkpoint), { kind: "checkpoint", run: id, epoch: epoch + 1 });
+        reg.saveCheckpoint(id, epoch + 1, sha);
+      },
     });
     ctx.reporter.endBar();
     const trainMs = Date.now() - started;
     reg.logTiming(id, "train", trainMs);
     const network = scale ? unscaleNetwork(result.network, scale) : result.network;
-    const stored = { network: encodeNetwork(network), epochs: result.history.epochs.length, stopReason: result.history.stopReason, bestEpoch: result.history.bestEpoch };
+    const stored = { network: encodeNetwork(network), epochs: result.history.epochs.length, stopReason: result.history.stopReason, bestEpoch: result.history.bestEpoch === null ? null : result.history.bestEpoch + 1 };
     const sha = ctx.ws.artifacts.put(JSON.stringify(stored), { kind: "network", model: p.model, run: id });
     if (!trial) reg.cacheStep(key, "train", sha);
     if (!trial) {
-      const why = result.history.stopReason === "early_stop" ? `, early stop (best epoch ${result.history.bestEpoch})` : "";
+      const why = result.history.stopReason === "early_stop" ? `, early stop (best epoch ${stored.bestEpoch})` : "";
       ctx.reporter.step(`train:${p.model}`, `${stored.epochs} epochs in ${(trainMs / 1000).toFixed(1)}s on ${ctx.backend}${why}`);
     }
-    return base(p, id, network, sha, labels.classes, runParams, false, stored.epochs, trainMs, result.history.stopReason === "callback");
+    return { ...base(p, id, network, sha, labels.classes, runParams, false, stored.epochs, trainMs, result.history.stopReason === "callback"), history: result.history };
   } catch (e) {
     ctx.reporter.endBar();
     const reason = e instanceof DivergedError ? `diverged: ${e.message}` : (e as Error).message;

@@ -28,6 +28,8 @@ interface Job {
   options: TrainOptions;
   resolve: (r: TrainResult) => void;
   reject: (e: Error) => void;
+  /** A checkpoint the parent could not save. */
+  failed?: Error;
 }
 
 export class TrialPool {
@@ -85,9 +87,19 @@ export class TrialPool {
       );
       return;
     }
+    if (m.type === "checkpoint") {
+      // saved in the parent, which keeps every registry write; messages arrive in order, before "done"
+      try {
+        void job.options.onCheckpoint?.(m.epoch, m.checkpoint);
+      } catch (e) {
+        job.failed ??= e as Error; // the trial fails as an in-process one would, once its worker is free
+      }
+      return;
+    }
     this.jobs.delete(m.id);
     this.release(w);
-    if (m.type === "done") job.resolve({ network: decodeNetwork(m.network), history: m.history as TrainResult["history"] });
+    if (job.failed) job.reject(job.failed);
+    else if (m.type === "done") job.resolve({ network: decodeNetwork(m.network), history: m.history as TrainResult["history"] });
     else job.reject(new TrialWorkerError(m.name, m.message));
   }
 
@@ -101,7 +113,15 @@ export class TrialPool {
     const id = this.nextId++;
     return new Promise<TrainResult>((resolve, reject) => {
       this.jobs.set(id, { options, resolve, reject });
-      w.postMessage({ type: "train", id, config, data, backend: this.backend } satisfies ToWorker);
+      w.postMessage({
+        type: "train",
+        id,
+        config,
+        data,
+        backend: this.backend,
+        ...(options.resumeFrom ? { resumeFrom: options.resumeFrom } : {}),
+        checkpoints: options.onCheckpoint !== undefined,
+      } satisfies ToWorker);
     });
   }
 

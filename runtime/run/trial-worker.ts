@@ -5,16 +5,17 @@
  * each epoch, waiting for the parent's prune decision before going on.
  */
 import { parentPort } from "node:worker_threads";
-import type { TrainConfig, TrainData } from "../train/fit.js";
+import type { TrainCheckpoint, TrainConfig, TrainData } from "../train/fit.js";
 import { encodeNetwork } from "./network-codec.js";
 
 export type ToWorker =
-  | { type: "train"; id: number; config: TrainConfig; data: TrainData; backend: string }
+  | { type: "train"; id: number; config: TrainConfig; data: TrainData; backend: string; resumeFrom?: TrainCheckpoint; checkpoints: boolean }
   | { type: "decision"; id: number; stop: boolean };
 
 export type FromWorker =
   | { type: "ready" }
   | { type: "epoch"; id: number; epoch: number; loss: number; val: Record<string, number> }
+  | { type: "checkpoint"; id: number; epoch: number; checkpoint: TrainCheckpoint }
   | { type: "done"; id: number; network: Record<string, unknown>; history: unknown }
   | { type: "error"; id: number; name: string; message: string };
 
@@ -33,6 +34,10 @@ if (port) {
         const { trainNetwork } = await import("../train/fit.js");
         await selectBackend(parseBackendName(msg.backend));
         const result = await trainNetwork(msg.config, msg.data, {
+          ...(msg.resumeFrom ? { resumeFrom: msg.resumeFrom } : {}),
+          ...(msg.checkpoints
+            ? { onCheckpoint: (epoch: number, checkpoint: TrainCheckpoint) => port.postMessage({ type: "checkpoint", id: msg.id, epoch, checkpoint } satisfies FromWorker) }
+            : {}),
           onEpoch: (epoch, report) =>
             new Promise<"stop" | void>((resolve) => {
               pending.set(msg.id, (stop) => resolve(stop ? "stop" : undefined));

@@ -17,7 +17,7 @@ export {
   type SearchSpace,
 } from "./space.js";
 export type { Direction, FrozenTrial, IntermediateValue, StudyHistory, TrialState } from "./trial.js";
-export { parseTrialRecords, toTrialRecord, type TrialRecord } from "./trial-record.js";
+export { parseRecordedTrials, parseTrialRecords, toTrialRecord, type InterruptedTrial, type TrialRecord } from "./trial-record.js";
 export type { Sampler } from "./samplers/base.js";
 export { RandomSampler } from "./samplers/random.js";
 export { GridSampler, type GridOptions } from "./samplers/grid.js";

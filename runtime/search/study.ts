@@ -13,7 +13,7 @@ import { StudyError } from "./errors.js";
 import type { Pruner } from "./pruners/base.js";
 import type { Sampler } from "./samplers/base.js";
 import { validateSearchSpace, type Assignment, type SearchSpace } from "./space.js";
-import { parseTrialRecords, toTrialRecord, type TrialRecord } from "./trial-record.js";
+import { parseRecordedTrials, toTrialRecord, type InterruptedTrial, type TrialRecord } from "./trial-record.js";
 import { isBetter, type Direction, type FrozenTrial, type IntermediateValue, type StudyHistory, type TrialState } from "./trial.js";
 
 export interface StudyOptions {
@@ -27,7 +27,10 @@ export interface StudyOptions {
   maxTrials?: number;
   /** No trial starts once this many seconds have passed since the study was created; running ones finish. */
   timeoutSeconds?: number;
-  /** Trials recorded by an earlier run (`Study.toRecords()`, through JSON), to resume from. */
+  /**
+   * Trials recorded by an earlier run (`Study.toRecords()`, through JSON), to resume from.
+   * Those recorded as running are re-run first, with their numbers and parameters.
+   */
   trials?: readonly unknown[];
   /** Monotonic clock in milliseconds; tests replace it. */
   now?: () => number;
@@ -101,6 +104,8 @@ export class Study {
   private readonly createdAt: number;
   private readonly list: (LiveTrial | FrozenTrial)[];
   private readonly byNumber = new Map<number, LiveTrial>();
+  /** Trials an earlier run started and never finished, to be asked again before any new one. */
+  private readonly interrupted: InterruptedTrial[];
   private nextNumber: number;
   readonly history: StudyHistory;
 
@@ -127,8 +132,11 @@ export class Study {
     }
     this.now = options.now ?? (() => performance.now());
     this.createdAt = this.now();
-    this.list = options.trials ? parseTrialRecords(options.trials, this.space) : [];
-    this.nextNumber = this.list.length > 0 ? this.list[this.list.length - 1]!.number + 1 : 0;
+    const recorded = options.trials ? parseRecordedTrials(options.trials, this.space) : { finished: [], interrupted: [] };
+    this.list = recorded.finished;
+    this.interrupted = recorded.interrupted;
+    const numbers = [...this.list, ...this.interrupted].map((t) => t.number);
+    this.nextNumber = numbers.length > 0 ? Math.max(...numbers) + 1 : 0;
     this.history = { direction: this.direction, trials: this.list };
   }
 
@@ -147,6 +155,8 @@ export class Study {
   }
 
   private budgetSpentBecause(): string | null {
+    // an interrupted trial was started within the budget: it finishes whatever the budget says now
+    if (this.interrupted.length > 0) return null;
     if (this.maxTrials !== null && this.list.length >= this.maxTrials) return `all ${this.maxTrials} trials have been started`;
     if (this.timeoutSeconds !== null && this.elapsedSeconds() >= this.timeoutSeconds) return `its ${this.timeoutSeconds} s of wall time are spent`;
     if (this.sampler.isExhausted?.(this.space, this.history)) return `the ${this.sampler.name} sampler has tried every point`;
@@ -157,8 +167,9 @@ export class Study {
   ask(): TrialHandle {
     const spent = this.budgetSpentBecause();
     if (spent !== null) throw new StudyError(`cannot start another trial: ${spent}`);
-    const number = this.nextNumber++;
-    const params = this.sampler.sample(this.space, this.history, trialRng(this.seed, number));
+    const again = this.interrupted.shift();
+    const number = again ? again.number : this.nextNumber++;
+    const params = again ? structuredClone(again.params) : this.sampler.sample(this.space, this.history, trialRng(this.seed, number));
     const trial: LiveTrial = {
       number,
       state: "running",
@@ -170,7 +181,10 @@ export class Study {
       startedAt: this.now(),
       pruneReason: null,
     };
-    this.list.push(trial);
+    // kept in number order: a re-run trial may come before finished ones
+    let at = this.list.length;
+    while (at > 0 && this.list[at - 1]!.number > number) at--;
+    this.list.splice(at, 0, trial);
     this.byNumber.set(number, trial);
     const report = (step: number, value: number) => this.report(number, step, value);
     return {

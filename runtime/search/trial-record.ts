@@ -46,11 +46,23 @@ export function toTrialRecord(trial: FrozenTrial): TrialRecord {
 /**
  * Checks recorded trials against the schema and the search space and turns them
  * into frozen trials, sorted by number. Trials recorded as running were
- * interrupted: they are dropped, so the resumed study runs them again.
+ * interrupted: they are left out (see `parseRecordedTrials` to re-run them).
  */
 export function parseTrialRecords(raw: unknown, space: SearchSpace): FrozenTrial[] {
+  return parseRecordedTrials(raw, space).finished;
+}
+
+/** A trial that was running when its study stopped: re-run with its number and parameters. */
+export interface InterruptedTrial {
+  number: number;
+  params: Assignment;
+}
+
+/** Finished trials (sorted by number) and the interrupted ones, by number. */
+export function parseRecordedTrials(raw: unknown, space: SearchSpace): { finished: FrozenTrial[]; interrupted: InterruptedTrial[] } {
   if (!Array.isArray(raw)) throw new StudyError("recorded trials must be a list");
   const trials: FrozenTrial[] = [];
+  const interrupted: InterruptedTrial[] = [];
   const numbers = new Set<number>();
   raw.forEach((entry, index) => {
     const parsed = trialRecordSchema.safeParse(entry);
@@ -63,7 +75,6 @@ export function parseTrialRecords(raw: unknown, space: SearchSpace): FrozenTrial
     const what = `recorded trial ${record.number}`;
     if (numbers.has(record.number)) throw new StudyError(`${what} appears twice`);
     numbers.add(record.number);
-    if (record.state === "running") return;
     if (record.state === "complete" && (record.value === null || !Number.isFinite(record.value))) {
       throw new StudyError(`${what} is complete but has no finite value`);
     }
@@ -77,6 +88,10 @@ export function parseTrialRecords(raw: unknown, space: SearchSpace): FrozenTrial
     } catch (error) {
       throw new StudyError(`${(error as Error).message} (did the search space change since it was recorded?)`);
     }
+    if (record.state === "running") {
+      interrupted.push({ number: record.number, params: record.params as Assignment });
+      return;
+    }
     trials.push({
       number: record.number,
       state: record.state,
@@ -87,5 +102,5 @@ export function parseTrialRecords(raw: unknown, space: SearchSpace): FrozenTrial
       durationSeconds: record.durationSeconds,
     });
   });
-  return trials.sort((a, b) => a.number - b.number);
+  return { finished: trials.sort((a, b) => a.number - b.number), interrupted: interrupted.sort((a, b) => a.number - b.number) };
 }

@@ -19,6 +19,7 @@ export class TrainDataError extends Error {
 /** The loss became NaN or infinite. */
 export class DivergedError extends Error {
   constructor(
+    /** 1-based, as the epoch lines count. */
     readonly epoch: number,
     readonly loss: number,
     which: "training" | "validation",

@@ -102,10 +102,14 @@ export async function trainNetwork(config: TrainConfig, data: TrainData, options
       firstEpoch = cp.rng.nextEpoch;
     }
 
+    // losses and metrics in the target's units, whatever scale the network trains on
+    const lossUnits = lossFactor(cfg.loss, data.targetScale);
+    const scoredY = data.validation === undefined ? null : inTargetUnits(data.validation.y, data.targetScale);
     for (let epoch = firstEpoch; epoch < cfg.epochs && stopped === null; epoch++) {
-      const loss = runEpoch(cfg, model, optimizer, train, epoch);
-      if (!Number.isFinite(loss)) throw new DivergedError(epoch, loss, "training");
-      const val = validation === null ? {} : evaluate(cfg, prepared, model, validation, data.validation!, epoch);
+      const loss = runEpoch(cfg, model, optimizer, train, epoch) * lossUnits;
+      if (!Number.isFinite(loss)) throw new DivergedError(epoch + 1, loss, "training");
+      const val =
+        validation === null ? {} : evaluate(cfg, prepared, model, validation, scoredY!, data.targetScale, lossUnits, epoch);
       history.push({ epoch, loss, val });
 
       if ((await options.onEpoch?.(epoch, { loss, val: { ...val } })) === "stop") stopped = "callback";
@@ -221,13 +225,34 @@ function gatherInputs(split: SplitTensors, rows: tf.Tensor1D): ModelInputs {
   };
 }
 
-/** Validation loss and metrics from one prediction pass without dropout. */
+type TargetScale = NonNullable<TrainData["targetScale"]>;
+
+/** Values of standardized targets (or predictions of them) back in the target's units. */
+function inTargetUnits(y: Float32Array, scale: TargetScale | undefined): Float32Array {
+  if (scale === undefined) return y;
+  const out = new Float32Array(y.length);
+  for (let i = 0; i < y.length; i++) out[i] = y[i]! * scale.std + scale.mean;
+  return out;
+}
+
+/**
+ * What a loss on standardized targets is multiplied by to be in target units:
+ * std for mae, std² for mse and huber (huber's delta of 1 becomes std).
+ */
+function lossFactor(loss: ResolvedTrainConfig["loss"], scale: TargetScale | undefined): number {
+  if (scale === undefined) return 1;
+  return loss === "mae" ? scale.std : loss === "mse" || loss === "huber" ? scale.std * scale.std : 1;
+}
+
+/** Validation loss and metrics (in target units) from one prediction pass without dropout. */
 function evaluate(
   cfg: ResolvedTrainConfig,
   prepared: PreparedData,
   model: TrainableModel,
   validation: SplitTensors,
-  source: TrainSplit,
+  scoredY: Float32Array,
+  scale: TargetScale | undefined,
+  lossUnits: number,
   epoch: number,
 ): Record<string, number> {
   const units = prepared.outputUnits;
@@ -250,10 +275,10 @@ function evaluate(
     lossSum += loss.dataSync()[0]!;
     tf.dispose([probabilities, loss]);
   }
-  const valLoss = lossSum / validation.rows;
-  if (!Number.isFinite(valLoss)) throw new DivergedError(epoch, valLoss, "validation");
+  const valLoss = (lossSum / validation.rows) * lossUnits;
+  if (!Number.isFinite(valLoss)) throw new DivergedError(epoch + 1, valLoss, "validation");
   const val: Record<string, number> = { loss: valLoss };
-  const scored = { y: source.y, userIds: prepared.validationIndices?.user, predictions, classes: prepared.classes };
+  const scored = { y: scoredY, userIds: prepared.validationIndices?.user, predictions: inTargetUnits(predictions, scale), classes: prepared.classes };
   for (const request of cfg.metrics) {
     if (request.metric !== null) val[request.key] = scoreMetric(request, scored);
   }
@@ -305,6 +330,7 @@ function fingerprintOf(cfg: ResolvedTrainConfig, data: TrainData): string {
     earlyStop: cfg.earlyStop && { ...cfg.earlyStop, request: cfg.earlyStop.request.key },
     metrics: cfg.metrics.map((m) => m.key),
     cardinality: data.cardinality ?? null,
+    targetScale: data.targetScale ?? null,
   };
   return fingerprint({ config, arrays });
 }

@@ -23,6 +23,11 @@ export interface TrainData {
    * else is unknown. Default: largest training id + 1.
    */
   cardinality?: { user: number; item: number };
+  /**
+   * Set when `y` holds standardized targets ((y - mean) / std): training runs on
+   * them, but every loss and metric is reported in the target's own units.
+   */
+  targetScale?: { mean: number; std: number };
 }
 
 export interface PreparedData {
@@ -53,6 +58,10 @@ export function prepareData(config: ResolvedTrainConfig, data: TrainData): Prepa
     const width = widthOf("validation", validation, validationRows);
     if (width !== inputWidth) throw new TrainDataError(`validation rows have ${width} features, training rows ${inputWidth}`);
     checkSplit("validation", validation, validationRows);
+  }
+  const scale = data.targetScale;
+  if (scale !== undefined && !(Number.isFinite(scale.mean) && Number.isFinite(scale.std) && scale.std > 0)) {
+    throw new TrainDataError(`the target scale needs a finite mean and a std above 0 (got mean ${scale.mean}, std ${scale.std})`);
   }
   if (validation === undefined && (config.metrics.length > 0 || config.earlyStop !== null)) {
     throw new TrainDataError("validation metrics and early stopping need a validation split");

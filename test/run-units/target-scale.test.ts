@@ -22,10 +22,24 @@ describe("regression target scaling", () => {
         const s = fitTargetScale(y);
         const z = scaleTargets(y, s);
         const mean = z.reduce((a, b) => a + b, 0) / z.length;
+        const std = Math.sqrt(z.reduce((a, b) => a + (b - mean) ** 2, 0) / z.length);
         expect(Math.abs(mean)).toBeLessThan(1e-3);
         expect(Number.isFinite(s.std) && s.std > 0).toBe(true);
+        const spread = Math.sqrt(Array.from(y).reduce((a, b) => a + (b - s.mean) ** 2, 0) / y.length);
+        if (spread > 1e-12) {
+          expect(s.std).toBeCloseTo(spread, 12);
+          expect(Math.abs(std - 1)).toBeLessThan(1e-3);
+        } else {
+          // (nearly) constant targets have no spread to divide by: only the mean is removed
+          expect(s.std).toBe(1);
+          expect(std).toBeCloseTo(spread, 12);
+        }
       }),
     );
+  });
+
+  it("fits the population std of the targets", () => {
+    expect(fitTargetScale(Float32Array.from([2, 4, 4, 4, 5, 5, 7, 9]))).toEqual({ mean: 5, std: 2 });
   });
 
   it("folds the scale into the network: unscaled(x) = std·f(x) + mean, for sequential and wide_deep", () => {

@@ -62,6 +62,7 @@ describe("crash and resume", () => {
     const crashed = writeProject(fs.readFileSync(reference.spec, "utf8"), fs.readFileSync(reference.data), tempDir());
     // nothing else runs in this process meanwhile, so the kill follows the line promptly
     const k = await killed(["run", crashed.spec, "--backend", "cpu"], /epoch 4\/16/);
+    let checkpointEpoch = 0;
     expect(k.killedEarly).toBe(true);
     expect(k.signal).toBe("SIGKILL");
 
@@ -70,8 +71,10 @@ describe("crash and resume", () => {
       const [runRecord] = ws.registry.listRuns();
       expect(runRecord!.state).toBe("running");
       const checkpoint = ws.registry.lastCheckpoint(runRecord!.id);
-      expect(checkpoint!.epoch).toBeGreaterThanOrEqual(2);
-      expect(checkpoint!.epoch).toBeLessThan(EPOCHS - 1);
+      // epochs count from 1, as the epoch lines do
+      expect(checkpoint!.epoch).toBeGreaterThanOrEqual(3);
+      expect(checkpoint!.epoch).toBeLessThan(EPOCHS);
+      checkpointEpoch = checkpoint!.epoch;
       expect(ws.registry.listVersions()).toEqual([]);
     } finally {
       ws.close();
@@ -80,7 +83,9 @@ describe("crash and resume", () => {
     const [uninterrupted, resumed] = await Promise.all([run(reference.spec, { cache: false }), cli(["run", crashed.spec, "--backend", "cpu", "--resume", "--json"])]);
     expect(uninterrupted.exitCode).toBe(0);
     expect(resumed.status, resumed.stderr).toBe(0);
-    expect(resumed.stderr).toMatch(/^train:m\s+resuming run 1 after epoch \d+$/m);
+    // "after epoch k": the last checkpointed epoch line was `epoch k/16`, and training goes on with k + 1
+    expect(resumed.stderr).toMatch(new RegExp(`^train:m\\s+resuming run 1 after epoch ${checkpointEpoch}$`, "m"));
+    expect(/ epoch (\d+)\/16 /.exec(resumed.stderr)?.[1]).toBe(String(checkpointEpoch + 1));
     const summary = JSON.parse(resumed.stdout) as { models: Array<{ onnxSha: string; metrics: Record<string, number>; runId: number; epochs: number }> };
     const [again] = summary.models;
     const [ref] = uninterrupted.summary!.models;
@@ -93,7 +98,7 @@ describe("crash and resume", () => {
     try {
       const record = after.registry.getRun(1);
       expect(record.state).toBe("complete");
-      expect(record.epochs.map((e) => e.epoch)).toEqual(Array.from({ length: EPOCHS }, (_, i) => i));
+      expect(record.epochs.map((e) => e.epoch)).toEqual(Array.from({ length: EPOCHS }, (_, i) => i + 1));
       expect(after.registry.resolve("m", "champion")).toMatchObject({ version: 1, runId: 1 });
     } finally {
       after.close();

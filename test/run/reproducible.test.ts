@@ -109,7 +109,7 @@ describe("reproducible runs", () => {
       features: "f",
     });
     const epochs = record.epochs as Array<{ epoch: number; metrics: Record<string, number> }>;
-    expect(epochs.map((e) => e.epoch)).toEqual([0, 1, 2]);
+    expect(epochs.map((e) => e.epoch)).toEqual([1, 2, 3]);
     for (const e of epochs) {
       for (const k of ["loss", "val.loss", "val.auc", "val.accuracy"]) expect(Number.isFinite(e.metrics[k])).toBe(true);
     }

@@ -4,7 +4,17 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { Rng } from "../../runtime/rng.js";
 
-export function writeSearchProject(opts: { trials: number; parallel: number; epochs?: number; rows?: number; sampler?: string }): { dir: string; spec: string } {
+export function writeSearchProject(opts: {
+  trials: number;
+  parallel: number;
+  epochs?: number;
+  rows?: number;
+  sampler?: string;
+  /** A statement added to the train block, e.g. `early_stop(val.auc, patience = 50)`. */
+  trainExtra?: string;
+  /** Replaces the search block's sampler-independent statements (space, objective, pruner). */
+  searchBody?: string;
+}): { dir: string; spec: string } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "mlspec-search-"));
   const rng = new Rng(11);
   const lines = ["id,x1,x2,cat,y"];
@@ -42,15 +52,18 @@ model m {
   task = binary_classification(target = y)
   inputs = f
   arch = mlp(hidden = [8])
-  train { optimizer = adam(lr = 1e-2) epochs = ${opts.epochs ?? 4} batch = 32 seed = 3 }
+  train { optimizer = adam(lr = 1e-2) epochs = ${opts.epochs ?? 4} batch = 32 seed = 3 ${opts.trainExtra ?? ""} }
   metrics = [auc]
   require auc >= 0.5
 }
 search s for m {
-  train.optimizer.lr ~ loguniform(1e-3, 1e-1)
+${
+  opts.searchBody ??
+  `  train.optimizer.lr ~ loguniform(1e-3, 1e-1)
   arch.hidden ~ choice([4], [8])
+  objective = maximize val.auc`
+}
   sampler = ${opts.sampler ?? "tpe"}(trials = ${opts.trials}, parallel = ${opts.parallel}, seed = 2)
-  objective = maximize val.auc
 }
 `,
   );

@@ -249,6 +249,25 @@ describe("resume", () => {
     expect(resumed.trials.map(outcome)).toEqual(full.trials.map(outcome));
   });
 
+  // issue 9, item 8: with parallel trials a later one can finish while an earlier one still runs
+  it("re-runs a trial that was running while a later one had finished, with its own number and parameters", async () => {
+    const random = () => options({ maxTrials: 8, sampler: new RandomSampler() });
+    const full = await runStudy(random(), trainLike);
+    const partial = new Study(random());
+    const handles = Array.from({ length: 5 }, () => partial.ask());
+    for (const t of handles) if (t.number !== 3) partial.tell(t.number, await trainLike(t));
+    // killed while trial 3 was running; trial 4 had finished
+    const records = JSON.parse(JSON.stringify(partial.toRecords()));
+    expect(records.map((r: { state: string }) => r.state)).toEqual(["complete", "complete", "complete", "running", "complete"]);
+    const asked: number[] = [];
+    const resumed = await runStudy({ ...random(), trials: records }, (t) => {
+      asked.push(t.number);
+      return trainLike(t);
+    });
+    expect(asked).toEqual([3, 5, 6, 7]);
+    expect(resumed.trials.map(outcome)).toEqual(full.trials.map(outcome));
+  });
+
   it("keeps NaN intermediate values through JSON", async () => {
     const study = await runStudy(options({ maxTrials: 1 }), (t) => {
       t.report(0, NaN);
