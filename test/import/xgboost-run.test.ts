@@ -12,6 +12,8 @@ import { openWorkspace } from "../../runtime/workspace/workspace.js";
 import { showVersion } from "../../runtime/run/list-commands.js";
 import { encodeOnnxInputs } from "../../runtime/export/onnx-inputs.js";
 import { removeTempDirs, run, tempDir } from "../run/fixtures.js";
+import { createServeApp } from "../../runtime/serve/http-server.js";
+import { loadServing } from "../../runtime/serve/load-serving.js";
 
 afterAll(removeTempDirs);
 
@@ -19,7 +21,7 @@ const FIXTURES = path.join(path.dirname(fileURLToPath(import.meta.url)), "fixtur
 const COLUMNS = ["tenure", "monthly", "calls", "age"];
 
 /** The binary fixture as a project: label 0/1 as a bool column, the model under models/. */
-export function binaryImportProject(o: { gate?: string; modelFile?: string; inputs?: string } = {}): { dir: string; spec: string } {
+export function binaryImportProject(o: { gate?: string; modelFile?: string; inputs?: string; serve?: boolean } = {}): { dir: string; spec: string } {
   const dir = tempDir("mlspec-import-");
   const lines = fs.readFileSync(path.join(FIXTURES, "binary.csv"), "utf8").trim().split("\n");
   // an id first: DuckDB's sniffer cannot tell the dialect of lines that begin with an empty cell
@@ -45,7 +47,7 @@ model legacy {
   metrics = [auc, accuracy]
   require ${o.gate ?? "auc >= 0.7"}
 }
-`;
+${o.serve ? "serve legacy_api {\n  model = legacy@champion\n  http(port = 0)\n}\n" : ""}`;
   fs.writeFileSync(path.join(dir, "spec.mlspec"), spec);
   return { dir, spec: path.join(dir, "spec.mlspec") };
 }
@@ -108,5 +110,29 @@ describe("mlspec run with an imported XGBoost model", () => {
     const result = await run(p.spec);
     expect(result.exitCode).toBe(5);
     expect(result.stderr).toMatch(/model `legacy`: not an XGBoost JSON model/);
+  });
+
+  it("mlspec serve answers with the imported model, a missing value following XGBoost's default direction", async () => {
+    const p = binaryImportProject({ serve: true });
+    expect((await run(p.spec)).exitCode).toBe(0);
+    const serving = await loadServing(p.spec, { pollMs: 0 });
+    const app = await createServeApp(serving);
+    try {
+      const expected = (JSON.parse(fs.readFileSync(path.join(FIXTURES, "binary.expected.json"), "utf8")) as { predict: number[] }).predict;
+      const columns = csvColumns();
+      // rows 0 (complete) and 9 (tenure missing)
+      for (const i of [0, 9]) {
+        const row = { id: `r${i}`, ...Object.fromEntries(COLUMNS.map((c) => [c, columns[c]![i]])) };
+        const res = await app.inject({ method: "POST", url: "/v1/legacy_api/predict", payload: row });
+        expect(res.statusCode).toBe(200);
+        const body = JSON.parse(res.body) as { model: unknown; probabilities: Record<string, number> };
+        expect(body.model).toEqual({ name: "legacy", version: 1 });
+        expect(Math.abs(body.probabilities.true! - expected[i]!)).toBeLessThanOrEqual(1e-5);
+      }
+      expect(columns.tenure![9]).toBeNull();
+    } finally {
+      await app.close();
+      await serving.close();
+    }
   });
 });
