@@ -50,7 +50,7 @@ export interface ImportContext extends TrainContext {
   /** The dataset's raw columns, as the fit_features step declares them. */
   columns: RawColumn[];
   /** The features' definitions, as the fit_features step gives them. */
-  definitions: Array<{ name: string; stages: unknown[] }>;
+  definitions: Array<{ name: string; inputs: string[]; stages: unknown[] }>;
 }
 
 /**
@@ -73,7 +73,12 @@ function failure(model: string, error: unknown): never {
 async function runGraph(bytes: Uint8Array, columns: RawColumn[], f: FeaturesView, part: EvalPart, output: string): Promise<Float32Array> {
   const ort = await import("onnxruntime-node");
   const { encodeOnnxInputs } = await import("../export/onnx-inputs.js");
-  const session = await ort.InferenceSession.create(bytes);
+  let session: Awaited<ReturnType<typeof ort.InferenceSession.create>>;
+  try {
+    session = await ort.InferenceSession.create(bytes);
+  } catch (error) {
+    throw new ImportError(`onnxruntime cannot load the model: ${String((error as Error).message).split("\n")[0]}`);
+  }
   try {
     const rows = f.outputs[part].rows;
     if (rows === 0) return new Float32Array(0);
@@ -81,7 +86,12 @@ async function runGraph(bytes: Uint8Array, columns: RawColumn[], f: FeaturesView
     const feeds: Record<string, InstanceType<typeof ort.Tensor>> = {};
     const raw = f.raw[part] as Record<string, ArrayLike<number | string | boolean | null>>;
     for (const [name, t] of Object.entries(encodeOnnxInputs(used, raw))) feeds[name] = new ort.Tensor(t.type, t.data, t.dims);
-    const out = await session.run(feeds);
+    let out: Awaited<ReturnType<typeof session.run>>;
+    try {
+      out = await session.run(feeds);
+    } catch (error) {
+      throw new ImportError(`onnxruntime cannot run the model on the ${part} rows: ${String((error as Error).message).split("\n")[0]}`);
+    }
     return Float32Array.from(out[output]!.data as Float32Array);
   } finally {
     await session.release();
@@ -102,8 +112,7 @@ export async function importModel(step: StepOf<"import_model">, ctx: ImportConte
   if (p.task.kind === "recommendation") throw new RunError(`model \`${p.model}\`: a recommendation model cannot be imported`, EXIT.trainingFailed);
   let imported: ImportedModel;
   try {
-    if (p.format !== "xgboost") throw new ImportError("importing onnx models is not supported yet", ["convert it from its source format, or import the XGBoost JSON"]);
-    imported = await importXgboostStep(bytes, p, f, labels.classes, sha256, ctx);
+    imported = p.format === "xgboost" ? await importXgboostStep(bytes, p, f, labels.classes, sha256, ctx) : await importOnnxStep(bytes, p, f, labels.classes, sha256, ctx);
   } catch (error) {
     failure(p.model, error);
   }
@@ -188,5 +197,64 @@ async function importXgboostStep(
     predictions,
     artifact: (version) => build(version).bytes,
     checked: `onnxruntime matches XGBoost's tree walk on validation and test, max relative diff ${maxDiff.toExponential(1)}`,
+  };
+}
+
+/** The raw columns an imported ONNX model reads: those the inputs name, in their order. */
+function onnxInputColumns(p: StepOf<"import_model">["params"], ctx: ImportContext): RawColumn[] {
+  const transformed = ctx.definitions.filter((d) => d.stages.length > 0);
+  // `columns(...)` one-hots enum columns for a network; an ONNX model takes the strings themselves
+  if (transformed.length > 0 && p.features !== `${p.model}.columns`) {
+    throw new ImportError(`an imported ONNX model reads raw columns; features block \`${p.features}\` transforms ${transformed.map((d) => `\`${d.name}\``).join(", ")}`, [
+      "use `inputs = columns(dataset, except = [...])`, or a features block of bare columns",
+    ]);
+  }
+  const byName = new Map(ctx.columns.map((c) => [c.name, c]));
+  const names = [...new Set(ctx.definitions.flatMap((d) => d.inputs))];
+  return names.map((n) => byName.get(n)!).filter((c) => c !== undefined);
+}
+
+async function importOnnxStep(
+  bytes: Buffer,
+  p: StepOf<"import_model">["params"],
+  f: FeaturesView,
+  classes: string[] | undefined,
+  sha256: string,
+  ctx: ImportContext,
+): Promise<ImportedModel> {
+  const { readOnnxModel, onnxSignature, wrapOnnxModel } = await import("../import/onnx-import.js");
+  const model = readOnnxModel(bytes);
+  const signature = onnxSignature(model);
+  const producer = [model.producerName, model.producerVersion].filter((x) => x).join(" ") || "unknown";
+  const lineage = { imported_from: p.path, sha256, format: "onnx", producer, opset: String(signature.opset) };
+  const build = (version: number | string) =>
+    wrapOnnxModel({
+      model,
+      task: p.task.kind as "binary" | "multiclass" | "regression",
+      columns: onnxInputColumns(p, ctx),
+      ...(classes ? { classes } : {}),
+      metadata: {
+        "mlspec.spec_hash": ctx.plan.specHash,
+        "mlspec.model_name": p.model,
+        "mlspec.model_version": String(version),
+        ...Object.fromEntries(Object.entries(lineage).map(([k, v]) => [`mlspec.${k}`, v])),
+      },
+    });
+  const graph = build("imported");
+  const predictions = {} as Record<EvalPart, Float32Array>;
+  for (const part of ["validation", "test"] as const) {
+    predictions[part] = await runGraph(graph.bytes, ctx.columns, f, part, graph.output);
+    const rows = f.outputs[part].rows;
+    if (predictions[part].length !== rows * graph.units) {
+      throw new ImportError(`the model gives ${predictions[part].length} values for ${rows} rows, expected ${rows * graph.units} (${graph.units} a row)`);
+    }
+  }
+  ctx.reporter.step(`import_model:${p.model}`, `onnx from ${producer}, opset ${signature.opset}: inputs ${signature.inputs.map((i) => i.name).join(", ")} → ${graph.output} (sha256 ${sha256.slice(0, 12)})`);
+  return {
+    format: "onnx",
+    lineage,
+    predictions,
+    artifact: (version) => build(version).bytes,
+    checked: "onnxruntime ran the wrapped graph on validation and test",
   };
 }
