@@ -62,6 +62,7 @@ const flat = (v: Array<number | number[]>): number[] => v.flatMap((x) => (Array.
 describe("XGBoost import: onnxruntime equals XGBoost's predict on every row", () => {
   const cases: Array<[string, OutputLink | undefined, (c: Case) => number[]]> = [
     ["binary", undefined, (c) => flat(c.expected.predict)],
+    ["bench-binary", undefined, (c) => flat(c.expected.predict)],
     ["multiclass", undefined, (c) => flat(c.expected.predict)],
     ["regression", undefined, (c) => flat(c.expected.predict)],
     ["reg-logistic", undefined, (c) => flat(c.expected.predict)],
