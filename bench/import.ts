@@ -10,6 +10,7 @@
  *   - mlspec: `loadServing(spec).predict(rows)` — request validation, the
  *     batcher, the ONNX graph (raw columns → TreeEnsembleRegressor → Sigmoid)
  *     in onnxruntime, the answer objects, the prediction log;
+ *   - onnxruntime alone: the registered artifact in one session, rows → tensors → run;
  *   - tree walk: rows → a Float32Array → runtime/import/xgboost-predict.ts.
  * Single row (sequential awaits: latency) and batches of 256 rows (rows/s).
  * Each figure is the median over rounds that alternate between the two.
@@ -22,6 +23,9 @@ import { runSpec } from "../runtime/run/run-spec.js";
 import { loadServing } from "../runtime/serve/load-serving.js";
 import { readXgboostModel } from "../runtime/import/xgboost-model.js";
 import { xgboostPredict } from "../runtime/import/xgboost-predict.js";
+import { encodeOnnxInputs } from "../runtime/export/onnx-inputs.js";
+import { openWorkspace } from "../runtime/workspace/workspace.js";
+import * as ort from "onnxruntime-node";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const fixtures = path.join(here, "..", "test", "import", "fixtures");
@@ -82,26 +86,40 @@ async function main(): Promise<void> {
     rows.forEach((r, i) => FEATURES.forEach((f, j) => (x[i * FEATURES.length + j] = r[f] ?? NaN)));
     return xgboostPredict(model, x, rows.length);
   };
+  const ws = openWorkspace(path.join(p.dir, ".mlspec"));
+  const session = await ort.InferenceSession.create(ws.artifacts.get(ws.registry.resolve("xgb", "champion").artifactSha256));
+  ws.close();
+  const columns = FEATURES.map((name) => ({ name, type: { kind: "float" as const } }));
+  const ortAlone = async (rows: Row[]) => {
+    const data = Object.fromEntries(FEATURES.map((f) => [f, rows.map((r) => r[f] ?? null)]));
+    const feeds: Record<string, ort.Tensor> = {};
+    for (const [name, t] of Object.entries(encodeOnnxInputs(columns, data))) feeds[name] = new ort.Tensor(t.type, t.data, t.dims);
+    return session.run(feeds);
+  };
   const batches = Array.from({ length: Math.floor(p.rows.length / 256) }, (_, b) => p.rows.slice(b * 256, b * 256 + 256));
   let single = 0;
   let batch = 0;
-  const figures = { mlspecRow: [] as number[], walkRow: [] as number[], mlspecBatch: [] as number[], walkBatch: [] as number[] };
+  const figures = { mlspecRow: [] as number[], ortRow: [] as number[], walkRow: [] as number[], mlspecBatch: [] as number[], ortBatch: [] as number[], walkBatch: [] as number[] };
   // warm both
   await timeIt(() => serving.predict(p.rows[single++ % p.rows.length]!), 200);
   await timeIt(() => walk([p.rows[single++ % p.rows.length]!]), 200);
+  await timeIt(() => ortAlone([p.rows[single++ % p.rows.length]!]), 200);
   for (let r = 0; r < rounds; r++) {
     figures.mlspecRow.push(await timeIt(() => serving.predict(p.rows[single++ % p.rows.length]!), 2000));
+    figures.ortRow.push(await timeIt(() => ortAlone([p.rows[single++ % p.rows.length]!]), 2000));
     figures.walkRow.push(await timeIt(() => walk([p.rows[single++ % p.rows.length]!]), 2000));
     figures.mlspecBatch.push(await timeIt(() => serving.predict(batches[batch++ % batches.length]!), 100));
+    figures.ortBatch.push(await timeIt(() => ortAlone(batches[batch++ % batches.length]!), 100));
     figures.walkBatch.push(await timeIt(() => walk(batches[batch++ % batches.length]!), 100));
   }
   await serving.close();
+  await session.release();
   fs.rmSync(p.dir, { recursive: true, force: true });
   const ms = (x: number) => `${(x * 1000).toFixed(1)} µs`;
   const rowsPerSec = (x: number) => `${Math.round(256 / (x / 1000)).toLocaleString("en-US")} rows/s`;
   console.log(`model: ${model.trees.length} trees, ${model.numFeature} features; ${rounds} rounds, median`);
-  console.log(`single row   mlspec serving ${ms(median(figures.mlspecRow))}/row   tree walk ${ms(median(figures.walkRow))}/row   ratio ${(median(figures.mlspecRow) / median(figures.walkRow)).toFixed(1)}×`);
-  console.log(`batch of 256 mlspec serving ${rowsPerSec(median(figures.mlspecBatch))}   tree walk ${rowsPerSec(median(figures.walkBatch))}   ratio ${(median(figures.walkBatch) / median(figures.mlspecBatch)).toFixed(2)}× (walk time / mlspec time)`);
+  console.log(`single row   mlspec serving ${ms(median(figures.mlspecRow))}/row   onnxruntime alone ${ms(median(figures.ortRow))}/row   tree walk ${ms(median(figures.walkRow))}/row`);
+  console.log(`batch of 256 mlspec serving ${rowsPerSec(median(figures.mlspecBatch))}   onnxruntime alone ${rowsPerSec(median(figures.ortBatch))}   tree walk ${rowsPerSec(median(figures.walkBatch))}`);
 }
 
 await main();
