@@ -65,6 +65,12 @@ export function printRuns(ws: Workspace, opts: { search?: string; model?: string
 /** `mlspec models show NAME@REF`: the version, its aliases, and for an imported model where it came from. */
 export function showVersion(ws: Workspace, name: string, ref: string | number): ModelVersion & { lineage?: unknown } {
   const v = ws.registry.resolve(name, ref);
-  const lineage = v.runId === null ? undefined : ws.registry.getRun(v.runId).params.import;
+  let lineage: unknown;
+  try {
+    lineage = v.runId === null ? undefined : ws.registry.getRun(v.runId).params.import;
+  } catch {
+    // a run missing from the registry leaves the version shown without lineage
+    lineage = undefined;
+  }
   return { ...v, aliases: ws.registry.aliasesOf(name, v.version), ...(lineage ? { lineage } : {}) };
 }
