@@ -24,7 +24,7 @@ const COLUMNS = ["tenure", "monthly", "calls", "age"];
 export function binaryImportProject(o: { gate?: string; modelFile?: string; inputs?: string; serve?: boolean } = {}): { dir: string; spec: string } {
   const dir = tempDir("mlspec-import-");
   const lines = fs.readFileSync(path.join(FIXTURES, "binary.csv"), "utf8").trim().split("\n");
-  // an id first: DuckDB's sniffer cannot tell the dialect of lines that begin with an empty cell
+  // an id column, as a real table has (and as the spec's `except = [id]` leaves out)
   const csv = [`id,${lines[0]}`, ...lines.slice(1).map((l, i) => `r${i},${l.replace(/,1$/, ",true").replace(/,0$/, ",false")}`)].join("\n") + "\n";
   fs.writeFileSync(path.join(dir, "data.csv"), csv);
   fs.mkdirSync(path.join(dir, "models"));
