@@ -106,9 +106,9 @@ export function registerRunCommands(program: Command, setExit: (code: number) =>
       const { name, version } = parseRef(ref);
       const ws = await openExisting(opts);
       try {
-        await withRegistryErrors(() => {
-          const v = ws.registry.resolve(name, /^\d+$/.test(version) ? Number(version) : version);
-          process.stdout.write(JSON.stringify({ ...v, aliases: ws.registry.aliasesOf(name, v.version) }, null, 2) + "\n");
+        await withRegistryErrors(async () => {
+          const { showVersion } = await import("../../runtime/run/list-commands.js");
+          process.stdout.write(JSON.stringify(showVersion(ws, name, /^\d+$/.test(version) ? Number(version) : version), null, 2) + "\n");
         });
       } finally {
         ws.close();

@@ -3,6 +3,7 @@
  * (README#exit-codes): printed as a message, never as a stack.
  */
 import { DataError } from "../data/errors.js";
+import { ImportError } from "../import/import-error.js";
 import { ExportError } from "../export/export-error.js";
 import { PipelineError } from "../features/raw-columns.js";
 import { NetworkError } from "../model/forward.js";
@@ -39,7 +40,7 @@ export function exitCodeOf(e: unknown): number | undefined {
   if (e instanceof DataError) return EXIT.dataRejected;
   // the workspace cannot be opened or written, or a backend forced by --backend cannot load
   if (e instanceof WorkspaceError || e instanceof BackendUnavailableError) return EXIT.usage;
-  const training = [PipelineError, TransformError, TrainConfigError, TrainDataError, DivergedError, ResumeMismatchError, ExportError, NetworkError, SearchError];
+  const training = [PipelineError, TransformError, TrainConfigError, TrainDataError, DivergedError, ResumeMismatchError, ExportError, NetworkError, SearchError, ImportError];
   if (training.some((kind) => e instanceof kind)) return EXIT.trainingFailed;
   return undefined;
 }

@@ -22,12 +22,23 @@ export function evaluateModel(
   labels: { classes?: string[]; validation: Float32Array; test: Float32Array },
   metrics: string[],
 ): Record<string, number> {
+  return scorePredictions(task, f, labels, metrics, (part) => predictPart(network, task, f, part));
+}
+
+/** The metrics of any model's predictions per split (a trained network's, or an imported graph's). */
+export function scorePredictions(
+  task: TaskSpec,
+  f: FeaturesView,
+  labels: { classes?: string[]; validation: Float32Array; test: Float32Array },
+  metrics: string[],
+  predict: (part: "validation" | "test") => Float32Array,
+): Record<string, number> {
   const result: Record<string, number> = {};
   const ix = indexInputs(task, f);
   for (const part of ["validation", "test"] as const) {
     const y = labels[part];
     if (y.length === 0) continue;
-    const predictions = predictPart(network, task, f, part);
+    const predictions = predict(part);
     const split = {
       y,
       predictions,

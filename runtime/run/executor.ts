@@ -16,6 +16,7 @@ import type { Network } from "../model/network.js";
 import type { Workspace } from "../workspace/workspace.js";
 import { RunError, EXIT } from "./errors.js";
 import type { FeaturesView } from "./train-step.js";
+import type { ImportedModel } from "./import-step.js";
 import { checkTrainingClasses, classLabels, encodeLabels } from "./labels.js";
 import type { Reporter } from "./reporter.js";
 import { fmt } from "./reporter.js";
@@ -62,9 +63,11 @@ export interface ModelOutcome {
   trainMs: number;
 }
 
+/** A trained model holds its network; an imported one its graph and predictions instead. */
 interface ModelState extends ModelOutcome {
-  network: Network;
-  networkSha: string;
+  network?: Network;
+  networkSha?: string;
+  imported?: ImportedModel;
   features: string;
   classes?: string[];
   params: Record<string, unknown>;
@@ -159,10 +162,12 @@ export class Executor {
         this.models.set(step.params.model, state);
         return;
       }
-      case "import_model":
-        throw new RunError(`model \`${step.params.model}\`: importing ${step.params.format} models is not supported yet`, EXIT.trainingFailed, [
-          "train it with `arch = ...` instead, or follow the model import issue",
-        ]);
+      case "import_model": {
+        const { importModel } = await import("./import-step.js");
+        const fit = this.fitStepOf(step.params.features).params;
+        this.models.set(step.params.model, await importModel(step, { ...this.trainContext(), projectDir: this.opts.projectDir, columns: fit.columns, definitions: fit.definitions }));
+        return;
+      }
       case "evaluate":
         return this.evaluate(step);
       case "gate":
@@ -198,6 +203,15 @@ export class Executor {
         };
       },
     };
+  }
+
+  /** The dataset's raw columns, as the features block's fit_features step declares them. */
+  private columnsOf(features: string): StepOf<"fit_features">["params"]["columns"] {
+    return this.fitStepOf(features).params.columns;
+  }
+
+  private fitStepOf(features: string): StepOf<"fit_features"> {
+    return this.plan.steps.find((s) => s.kind === "fit_features" && s.params.features === features) as StepOf<"fit_features">;
   }
 
   private async validate(step: StepOf<"validate">): Promise<void> {
@@ -280,11 +294,12 @@ export class Executor {
   }
 
   private async evaluate(step: StepOf<"evaluate">): Promise<void> {
-    const { evaluateModel } = await import("./evaluate-step.js");
+    const { evaluateModel, scorePredictions } = await import("./evaluate-step.js");
     const m = this.models.get(step.params.model)!;
     const f = this.features.get(m.features)!;
     const labels = this.trainContext().labels(m.task, f);
-    m.metrics = evaluateModel(m.network, m.task, f, labels, step.params.metrics);
+    const imported = m.imported;
+    m.metrics = imported ? scorePredictions(m.task, f, labels, step.params.metrics, (part) => imported.predictions[part]) : evaluateModel(m.network!, m.task, f, labels, step.params.metrics);
     // a search's best trial finished as a trial run already
     if (this.ws.registry.getRun(m.runId).state === "running") this.ws.registry.finishRun(m.runId, { state: "complete", metrics: m.metrics });
     const shown = step.params.metrics.map((k) => `${k} ${fmt(m.metrics[k] ?? NaN)}`).join("  ");
@@ -308,9 +323,15 @@ export class Executor {
     const { exportModel } = await import("./export-step.js");
     const m = this.models.get(step.params.model)!;
     const f = this.features.get(m.features)!;
-    const columns = (this.plan.steps.find((s) => s.kind === "fit_features" && s.params.features === m.features) as StepOf<"fit_features">).params.columns;
+    const columns = this.columnsOf(m.features);
     const nextVersion = this.ws.registry.listVersions(step.params.model).reduce((mx, v) => Math.max(mx, v.version), 0) + 1;
-    const { sha, maxDiff } = await exportModel({ model: m.model, network: m.network, task: m.task, classes: m.classes, features: f, columns, specHash: this.plan.specHash, version: nextVersion, ws: this.ws });
+    if (m.imported) {
+      // checked against the imported model's own arithmetic by the import step
+      m.onnxSha = this.ws.artifacts.put(Buffer.from(m.imported.artifact(nextVersion)), { kind: "onnx", model: m.model, version: nextVersion });
+      this.opts.reporter.step(step.id, `onnx ${m.onnxSha.slice(0, 12)} (imported ${m.imported.format}; ${m.imported.checked})`);
+      return;
+    }
+    const { sha, maxDiff } = await exportModel({ model: m.model, network: m.network!, task: m.task, classes: m.classes, features: f, columns, specHash: this.plan.specHash, version: nextVersion, ws: this.ws });
     m.onnxSha = sha;
     this.opts.reporter.step(step.id, `onnx ${sha.slice(0, 12)} (onnxruntime matches the trained model on validation, max relative diff ${maxDiff.toExponential(1)})`);
   }
@@ -320,7 +341,7 @@ export class Executor {
     const reg = this.ws.registry;
     const dataHash = this.datasets.get(this.features.get(m.features)!.dataset)!.validation.dataHash;
     const status = m.gate.passed ? "registered" : "rejected";
-    const columns = (this.plan.steps.find((s) => s.kind === "fit_features" && s.params.features === m.features) as StepOf<"fit_features">).params.columns;
+    const columns = this.columnsOf(m.features);
     // the version and its alias in one transaction: a crash leaves both or neither
     const registered = reg.db.transaction(() => {
       const version = reg.registerVersion({

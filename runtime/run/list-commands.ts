@@ -1,5 +1,6 @@
 /** Listings of runs and model versions, as a table or JSON. */
 import type { Workspace } from "../workspace/workspace.js";
+import type { ModelVersion } from "../workspace/versions.js";
 import { fmt } from "./reporter.js";
 
 function table(headers: string[], rows: string[][]): string {
@@ -59,4 +60,17 @@ export function printRuns(ws: Workspace, opts: { search?: string; model?: string
       runs.map((r) => [String(r.id), r.kind, r.modelName, r.state, r.backend, metricsText((r.metrics ?? {}) as Record<string, number>), r.createdAt]),
     ),
   );
+}
+
+/** `mlspec models show NAME@REF`: the version, its aliases, and for an imported model where it came from. */
+export function showVersion(ws: Workspace, name: string, ref: string | number): ModelVersion & { lineage?: unknown } {
+  const v = ws.registry.resolve(name, ref);
+  let lineage: unknown;
+  try {
+    lineage = v.runId === null ? undefined : ws.registry.getRun(v.runId).params.import;
+  } catch {
+    // a run missing from the registry leaves the version shown without lineage
+    lineage = undefined;
+  }
+  return { ...v, aliases: ws.registry.aliasesOf(name, v.version), ...(lineage ? { lineage } : {}) };
 }

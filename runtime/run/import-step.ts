@@ -1,0 +1,260 @@
+/**
+ * The import_model step: a model trained elsewhere (spec/language.md#imported-models)
+ * becomes an ONNX graph over the spec's raw columns, and its predictions on
+ * validation and test come from onnxruntime running that graph, so the
+ * evaluate and gate steps judge what serving will compute. The run records the
+ * lineage that `mlspec models show` prints.
+ */
+import { createHash } from "node:crypto";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import type { StepOf, TaskSpec } from "../../compiler/plan/schema.js";
+import { applyPipeline, type FittedPipeline, type RawColumn } from "../features/pipeline.js";
+import { ImportError } from "../import/import-error.js";
+import { RunError, EXIT } from "./errors.js";
+import type { FeaturesView, TrainContext } from "./train-step.js";
+
+type EvalPart = "validation" | "test";
+
+export interface ImportedModel {
+  format: "xgboost" | "onnx";
+  /** Where it came from: shown by `mlspec models show` and kept in the ONNX metadata. */
+  lineage: Record<string, string>;
+  /** What onnxruntime computes on each split, row-major [rows, outputs]. */
+  predictions: Record<EvalPart, Float32Array>;
+  /** The graph with the metadata of the version it will be registered as. */
+  artifact(version: number): Uint8Array;
+  /** One line on how the graph was checked, for the export step's report. */
+  checked: string;
+}
+
+export interface ImportedState {
+  model: string;
+  runId: number;
+  task: TaskSpec;
+  metrics: Record<string, number>;
+  gate: { passed: boolean; reasons: string[] };
+  cached: boolean;
+  trainMs: number;
+  features: string;
+  classes?: string[];
+  params: Record<string, unknown>;
+  imported: ImportedModel;
+}
+
+/** Agreement required between onnxruntime and XGBoost's tree walk, relative to the output's size (at least 1). */
+const TOLERANCE = 1e-5;
+
+export interface ImportContext extends TrainContext {
+  projectDir: string;
+  /** The dataset's raw columns, as the fit_features step declares them. */
+  columns: RawColumn[];
+  /** The features' definitions, as the fit_features step gives them. */
+  definitions: Array<{ name: string; inputs: string[]; stages: unknown[] }>;
+}
+
+/**
+ * The pipeline as a tree model reads it: a feature written without transforms
+ * (every numeric column of `columns(...)`) passes its column through with
+ * missing values left missing, for the model's own default directions; the
+ * fitted pipeline imputes them with the training mean, as a network needs.
+ */
+export function treeInputPipeline(pipeline: FittedPipeline, definitions: ImportContext["definitions"]): FittedPipeline {
+  const bare = new Set(definitions.filter((d) => d.stages.length === 0).map((d) => d.name));
+  return { ...pipeline, features: pipeline.features.map((f) => (bare.has(f.name) ? { ...f, stages: [] } : f)) };
+}
+
+function failure(model: string, error: unknown): never {
+  if (error instanceof ImportError) throw new RunError(`model \`${model}\`: ${error.message}`, EXIT.trainingFailed, error.details);
+  throw error;
+}
+
+/** onnxruntime on the graph's raw-column inputs for one split. */
+async function runGraph(bytes: Uint8Array, columns: RawColumn[], f: FeaturesView, part: EvalPart, output: string): Promise<Float32Array> {
+  const ort = await import("onnxruntime-node");
+  const { encodeOnnxInputs } = await import("../export/onnx-inputs.js");
+  let session: Awaited<ReturnType<typeof ort.InferenceSession.create>>;
+  try {
+    session = await ort.InferenceSession.create(bytes);
+  } catch (error) {
+    throw new ImportError(`onnxruntime cannot load the model: ${String((error as Error).message).split("\n")[0]}`);
+  }
+  try {
+    const rows = f.outputs[part].rows;
+    if (rows === 0) return new Float32Array(0);
+    const used = columns.filter((c) => session.inputNames.includes(c.name));
+    const feeds: Record<string, InstanceType<typeof ort.Tensor>> = {};
+    const raw = f.raw[part] as Record<string, ArrayLike<number | string | boolean | null>>;
+    for (const [name, t] of Object.entries(encodeOnnxInputs(used, raw))) feeds[name] = new ort.Tensor(t.type, t.data, t.dims);
+    let out: Awaited<ReturnType<typeof session.run>>;
+    try {
+      out = await session.run(feeds);
+    } catch (error) {
+      throw new ImportError(`onnxruntime cannot run the model on the ${part} rows: ${String((error as Error).message).split("\n")[0]}`);
+    }
+    return Float32Array.from(out[output]!.data as Float32Array);
+  } finally {
+    await session.release();
+  }
+}
+
+export async function importModel(step: StepOf<"import_model">, ctx: ImportContext): Promise<ImportedState> {
+  const p = step.params;
+  const file = path.resolve(ctx.projectDir, p.path);
+  if (!fs.existsSync(file)) {
+    throw new RunError(`model \`${p.model}\`: model file not found: ${p.path}`, EXIT.usage, [`the path is resolved against the spec's folder ${ctx.projectDir}`]);
+  }
+  const bytes = fs.readFileSync(file);
+  const sha256 = createHash("sha256").update(bytes).digest("hex");
+  const started = Date.now();
+  const f = ctx.features(p.features);
+  const labels = ctx.labels(p.task, f);
+  if (p.task.kind === "recommendation") throw new RunError(`model \`${p.model}\`: a recommendation model cannot be imported`, EXIT.trainingFailed);
+  let imported: ImportedModel;
+  try {
+    imported = p.format === "xgboost" ? await importXgboostStep(bytes, p, f, labels.classes, sha256, ctx) : await importOnnxStep(bytes, p, f, labels.classes, sha256, ctx);
+  } catch (error) {
+    failure(p.model, error);
+  }
+  const params = { import: imported.lineage, features: p.features, pipeline: f.pipelineSha, metrics: p.metrics };
+  const runId = ctx.ws.registry.createRun({ kind: "train", modelName: p.model, specHash: ctx.plan.specHash, dataHash: ctx.dataHash(f.dataset), seed: 0, backend: "import", params });
+  return {
+    model: p.model,
+    runId,
+    task: p.task,
+    metrics: {},
+    gate: { passed: false, reasons: [] },
+    cached: false,
+    trainMs: Date.now() - started,
+    features: p.features,
+    ...(labels.classes ? { classes: labels.classes } : {}),
+    params,
+    imported,
+  };
+}
+
+async function importXgboostStep(
+  bytes: Buffer,
+  p: StepOf<"import_model">["params"],
+  f: FeaturesView,
+  classes: string[] | undefined,
+  sha256: string,
+  ctx: ImportContext,
+): Promise<ImportedModel> {
+  const { readXgboostModel } = await import("../import/xgboost-model.js");
+  const { importXgboost } = await import("../import/xgboost-import.js");
+  const { xgboostPredict } = await import("../import/xgboost-predict.js");
+  const model = readXgboostModel(bytes.toString("utf8"));
+  const task = p.task.kind as "binary" | "multiclass" | "regression";
+  const lineage = { imported_from: p.path, sha256, format: "xgboost", xgboost_version: model.version, objective: model.objective };
+  const pipeline = treeInputPipeline(f.pipeline, ctx.definitions);
+  const build = (version: number | string) =>
+    importXgboost({
+      model,
+      task,
+      pipeline,
+      columns: ctx.columns,
+      ...(classes ? { classes } : {}),
+      metadata: {
+        "mlspec.spec_hash": ctx.plan.specHash,
+        "mlspec.model_name": p.model,
+        "mlspec.model_version": String(version),
+        ...Object.fromEntries(Object.entries(lineage).map(([k, v]) => [`mlspec.${k}`, v])),
+      },
+    });
+  const graph = build("imported");
+  const predictions = {} as Record<EvalPart, Float32Array>;
+  let maxDiff = 0;
+  for (const part of ["validation", "test"] as const) {
+    predictions[part] = await runGraph(graph.bytes, ctx.columns, f, part, graph.output);
+    // XGBoost's own arithmetic on the same rows: the conversion must agree with it
+    const out = applyPipeline(pipeline, f.raw[part]);
+    const x = new Float32Array(out.rows * model.numFeature);
+    for (let r = 0; r < out.rows; r++) {
+      for (let i = 0; i < model.numFeature; i++) x[r * model.numFeature + i] = out.numeric[r * out.width + graph.layout.featureColumn[i]!]!;
+    }
+    const want = xgboostPredict(model, x, out.rows, graph.link);
+    const got = predictions[part];
+    if (got.length !== want.length) throw new ImportError(`the converted graph gives ${got.length} values on ${out.rows} rows, expected ${want.length}`);
+    for (let r = 0; r < out.rows; r++) {
+      for (let j = 0; j < model.outputs; j++) {
+        const w = want[r * model.outputs + j]!;
+        const g = got[r * model.outputs + graph.layout.outputColumn[j]!]!;
+        maxDiff = Math.max(maxDiff, Math.abs(g - w) / Math.max(1, Math.abs(w)));
+      }
+    }
+  }
+  if (!(maxDiff <= TOLERANCE)) {
+    throw new RunError(`model \`${p.model}\`: the converted graph disagrees with the XGBoost model (max relative difference ${maxDiff})`, EXIT.trainingFailed, [
+      "this is a bug in mlspec's XGBoost import; please report it with the model file",
+    ]);
+  }
+  const names = model.featureNames ? "by name" : "by position";
+  ctx.reporter.step(`import_model:${p.model}`, `xgboost ${model.version} ${model.objective}: ${model.trees.length} trees, ${model.numFeature} features ${names} (sha256 ${sha256.slice(0, 12)})`);
+  return {
+    format: "xgboost",
+    lineage,
+    predictions,
+    artifact: (version) => build(version).bytes,
+    checked: `onnxruntime matches XGBoost's tree walk on validation and test, max relative diff ${maxDiff.toExponential(1)}`,
+  };
+}
+
+/** The raw columns an imported ONNX model reads: those the inputs name, in their order. */
+function onnxInputColumns(p: StepOf<"import_model">["params"], ctx: ImportContext): RawColumn[] {
+  const transformed = ctx.definitions.filter((d) => d.stages.length > 0);
+  // `columns(...)` one-hots enum columns for a network; an ONNX model takes the strings themselves
+  if (transformed.length > 0 && p.features !== `${p.model}.columns`) {
+    throw new ImportError(`an imported ONNX model reads raw columns; features block \`${p.features}\` transforms ${transformed.map((d) => `\`${d.name}\``).join(", ")}`, [
+      "use `inputs = columns(dataset, except = [...])`, or a features block of bare columns",
+    ]);
+  }
+  const byName = new Map(ctx.columns.map((c) => [c.name, c]));
+  const names = [...new Set(ctx.definitions.flatMap((d) => d.inputs))];
+  return names.map((n) => byName.get(n)!).filter((c) => c !== undefined);
+}
+
+async function importOnnxStep(
+  bytes: Buffer,
+  p: StepOf<"import_model">["params"],
+  f: FeaturesView,
+  classes: string[] | undefined,
+  sha256: string,
+  ctx: ImportContext,
+): Promise<ImportedModel> {
+  const { readOnnxModel, onnxSignature, wrapOnnxModel } = await import("../import/onnx-import.js");
+  const model = readOnnxModel(bytes);
+  const signature = onnxSignature(model);
+  const producer = [model.producerName, model.producerVersion].filter((x) => x).join(" ") || "unknown";
+  const lineage = { imported_from: p.path, sha256, format: "onnx", producer, opset: String(signature.opset) };
+  const build = (version: number | string) =>
+    wrapOnnxModel({
+      model,
+      task: p.task.kind as "binary" | "multiclass" | "regression",
+      columns: onnxInputColumns(p, ctx),
+      ...(classes ? { classes } : {}),
+      metadata: {
+        "mlspec.spec_hash": ctx.plan.specHash,
+        "mlspec.model_name": p.model,
+        "mlspec.model_version": String(version),
+        ...Object.fromEntries(Object.entries(lineage).map(([k, v]) => [`mlspec.${k}`, v])),
+      },
+    });
+  const graph = build("imported");
+  const predictions = {} as Record<EvalPart, Float32Array>;
+  for (const part of ["validation", "test"] as const) {
+    predictions[part] = await runGraph(graph.bytes, ctx.columns, f, part, graph.output);
+    const rows = f.outputs[part].rows;
+    if (predictions[part].length !== rows * graph.units) {
+      throw new ImportError(`the model gives ${predictions[part].length} values for ${rows} rows, expected ${rows * graph.units} (${graph.units} a row)`);
+    }
+  }
+  ctx.reporter.step(`import_model:${p.model}`, `onnx from ${producer}, opset ${signature.opset}: inputs ${signature.inputs.map((i) => i.name).join(", ")} → ${graph.output} (sha256 ${sha256.slice(0, 12)})`);
+  return {
+    format: "onnx",
+    lineage,
+    predictions,
+    artifact: (version) => build(version).bytes,
+    checked: "onnxruntime ran the wrapped graph on validation and test",
+  };
+}
