@@ -306,8 +306,7 @@ export class Executor {
     const m = this.models.get(step.params.model)!;
     const f = this.features.get(m.features)!;
     const columns = (this.plan.steps.find((s) => s.kind === "fit_features" && s.params.features === m.features) as StepOf<"fit_features">).params.columns;
-    const nextVersion = this.ws.registry.listVersions(step.params.model).reduce((mx, v) => Math.max(mx, v.version), 0) + 1;
-    const { sha, maxDiff } = await exportModel({ model: m.model, network: m.network, task: m.task, classes: m.classes, features: f, columns, specHash: this.plan.specHash, version: nextVersion, ws: this.ws });
+    const { sha, maxDiff } = await exportModel({ model: m.model, network: m.network, task: m.task, classes: m.classes, features: f, columns, specHash: this.plan.specHash, ws: this.ws });
     m.onnxSha = sha;
     this.opts.reporter.step(step.id, `onnx ${sha.slice(0, 12)} (onnxruntime matches the trained model on validation, max relative diff ${maxDiff.toExponential(1)})`);
   }
