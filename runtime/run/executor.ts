@@ -315,10 +315,16 @@ export class Executor {
     const m = this.models.get(step.params.model)!;
     const reg = this.ws.registry;
     const dataHash = this.datasets.get(this.features.get(m.features)!.dataset)!.validation.dataHash;
-    const status = m.gate.passed ? "registered" : "rejected";
+    const status: "registered" | "rejected" = m.gate.passed ? "registered" : "rejected";
     const columns = (this.plan.steps.find((s) => s.kind === "fit_features" && s.params.features === m.features) as StepOf<"fit_features">).params.columns;
     // the version and its alias in one transaction: a crash leaves both or neither
     const registered = reg.db.transaction(() => {
+      // a register step re-run by --resume finds the version it made (and leaves the aliases as they are)
+      const made = reg.versionMadeBy(m.model, m.runId, m.onnxSha!);
+      if (made) {
+        m.gate = { passed: made.status === "registered", reasons: made.reasons };
+        return { version: made.version, status: made.status, alias: made.aliases.find((a) => a === step.params.alias || a === step.params.aliasWhenNone), again: true };
+      }
       const version = reg.registerVersion({
         name: m.model,
         runId: m.runId,
@@ -330,7 +336,7 @@ export class Executor {
         dataHash,
         inputSchema: { columns: columns.filter((c) => c.name !== m.task.target) },
       });
-      if (status !== "registered") return { version, alias: undefined };
+      if (status !== "registered") return { version, status, alias: undefined, again: false };
       let hasChampion = true;
       try {
         reg.resolve(m.model, "champion");
@@ -339,12 +345,13 @@ export class Executor {
       }
       const alias = hasChampion ? step.params.alias : step.params.aliasWhenNone;
       reg.setAlias(m.model, version, alias);
-      return { version, alias };
+      return { version, status, alias, again: false };
     });
-    const { version, alias } = registered.immediate();
+    const { version, alias, again, ...outcome } = registered.immediate();
     m.version = version;
-    m.status = status;
+    m.status = outcome.status;
     if (alias) m.alias = alias;
-    this.opts.reporter.step(step.id, `${m.model} v${m.version} ${status}${m.alias ? ` as @${m.alias}` : " (aliases unchanged)"}`);
+    const what = again ? `${m.model} v${m.version} was already registered by run ${m.runId}` : `${m.model} v${m.version} ${m.status}`;
+    this.opts.reporter.step(step.id, `${what}${m.alias ? ` as @${m.alias}` : " (aliases unchanged)"}`);
   }
 }

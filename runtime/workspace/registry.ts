@@ -135,9 +135,14 @@ export class Registry implements ArtifactIndex {
 
   // model versions and aliases ---------------------------------------------
 
-  /** Register version n+1 of `entry.name`; returns n+1. */
+  /** Register version n+1 of `entry.name`; returns n+1, or the version this run already made from this artifact. */
   registerVersion(entry: NewVersion): number {
     return this.versions.register(entry);
+  }
+
+  /** The version run `runId` registered from this artifact, if any (what a re-run register step finds). */
+  versionMadeBy(name: string, runId: number, artifactSha256: string): ModelVersion | undefined {
+    return this.versions.madeBy(name, runId, artifactSha256);
   }
 
   getVersion(name: string, version: number): ModelVersion {

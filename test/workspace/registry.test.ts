@@ -207,6 +207,21 @@ describe("model versions", () => {
     });
   });
 
+  it("registers once per (model, run, artifact): a register step re-run by --resume gets the version it made", () => {
+    const run = ws.registry.createRun(trainRun());
+    const sha = ws.artifacts.put("onnx bytes of run 1", { kind: "onnx" });
+    const entry = { name: "churn_mlp", runId: run, status: "registered" as const, metrics: { auc: 0.9 }, reasons: [], artifactSha256: sha, specHash: "spec-a", dataHash: "data-a" };
+    expect(ws.registry.registerVersion(entry)).toBe(1);
+    expect(ws.registry.registerVersion(entry)).toBe(1);
+    expect(ws.registry.versionMadeBy("churn_mlp", run, sha)?.version).toBe(1);
+    expect(ws.registry.listVersions("churn_mlp")).toHaveLength(1);
+    // another run, or other bytes, is another version
+    const other = ws.registry.createRun(trainRun());
+    expect(ws.registry.registerVersion({ ...entry, runId: other })).toBe(2);
+    expect(ws.registry.registerVersion({ ...entry, artifactSha256: ws.artifacts.put("retrained", { kind: "onnx" }) })).toBe(3);
+    expect(ws.registry.versionMadeBy("churn_mlp", other, "f".repeat(64))).toBeUndefined();
+  });
+
   it("refuses a version whose artifact or run does not exist", () => {
     expect(() =>
       ws.registry.registerVersion({
