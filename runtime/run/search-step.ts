@@ -65,7 +65,7 @@ export async function runSearch(step: StepOf<"search">, base: StepOf<"train">, c
   let previous: unknown[] = [];
   if (ctx.resume) {
     const prior = reg.findResumableRun(ctx.plan.specHash, dataHash, p.model, "search");
-    if (prior) {
+    if (prior && reg.claimRun(prior.id)) {
       searchRunId = prior.id;
       previous = reg
         .listTrials(prior.id)

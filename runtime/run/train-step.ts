@@ -140,7 +140,7 @@ export async function trainModel(step: StepOf<"train">, ctx: TrainContext, trial
   if (ctx.resume && !trial) {
     const prior = reg.findResumableRun(ctx.plan.specHash, dataHash, p.model, "train");
     const cp = prior && reg.lastCheckpoint(prior.id);
-    if (prior && cp) {
+    if (prior && cp && reg.claimRun(prior.id)) {
       runId = prior.id;
       resumeFrom = JSON.parse(ctx.ws.artifacts.getText(cp.artifactSha256)) as TrainCheckpoint;
       ctx.reporter.step(`train:${p.model}`, `resuming run ${runId} after epoch ${cp.epoch}`);

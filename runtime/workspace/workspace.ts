@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { ArtifactStore, removeStaleTempFiles, writeFileAtomic } from "./artifacts.js";
 import { WorkspaceError } from "./errors.js";
-import { Registry } from "./registry.js";
+import { Registry, type RegistryOptions } from "./registry.js";
 
 export const DEFAULT_WORKSPACE_DIRNAME = ".mlspec";
 export const DATABASE_FILENAME = "registry.db";
@@ -18,6 +18,9 @@ export interface WorkspaceOptions {
   clock?: () => number;
   /** How long a write waits for another process's transaction (default 5000 ms). */
   busyTimeoutMs?: number;
+  /** How runs are marked and judged alive (tests inject a process table); see RegistryOptions. */
+  liveness?: RegistryOptions["liveness"];
+  heartbeatMs?: number;
 }
 
 export interface Workspace {
@@ -70,6 +73,8 @@ export function openWorkspace(dir: string, options: WorkspaceOptions = {}): Work
   const registry = Registry.open(databasePath, {
     clock: options.clock,
     busyTimeoutMs: options.busyTimeoutMs,
+    ...(options.liveness ? { liveness: options.liveness } : {}),
+    ...(options.heartbeatMs !== undefined ? { heartbeatMs: options.heartbeatMs } : {}),
     artifactExists: (sha) => artifacts!.has(sha),
   });
   artifacts = new ArtifactStore(artifactsDir, { index: registry });
