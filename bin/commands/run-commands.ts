@@ -5,6 +5,7 @@
 import * as fs from "node:fs";
 import { type Command, Option } from "commander";
 import { CliError } from "../cli-error.js";
+import { allowedDirs, allowReadOption } from "./read-access.js";
 
 function requireSpec(file: string): void {
   if (!fs.existsSync(file)) throw new CliError(`cannot read ${file}: no such file`);
@@ -53,12 +54,14 @@ export function registerRunCommands(program: Command, setExit: (code: number) =>
     .option("-q, --quiet", "print only errors")
     .option("--json", "print a JSON summary on stdout (progress goes to stderr)")
     .option("--parallel <n>", "search trials at once (default: the spec's, at most the cores)")
-    .action(async (file: string, opts: { workspace?: string; backend?: string; resume?: boolean; cache?: boolean; quiet?: boolean; json?: boolean; parallel?: string }) => {
+    .addOption(allowReadOption())
+    .action(async (file: string, opts: { workspace?: string; backend?: string; resume?: boolean; cache?: boolean; quiet?: boolean; json?: boolean; parallel?: string; allowRead?: string[] }) => {
       requireSpec(file);
+      const allowRead = allowedDirs(opts.allowRead);
       const parallel = opts.parallel === undefined ? undefined : Number(opts.parallel);
       if (parallel !== undefined && (!Number.isInteger(parallel) || parallel < 1 || parallel > 64)) throw new CliError(`--parallel takes a whole number from 1 to 64, not ${opts.parallel}`);
       const { runSpec } = await import("../../runtime/run/run-spec.js");
-      const { exitCode } = await runSpec(file, { ...opts, parallel });
+      const { exitCode } = await runSpec(file, { ...opts, parallel, allowRead });
       setExit(exitCode);
     });
 

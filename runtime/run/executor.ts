@@ -14,6 +14,7 @@ import type { ValidationResult } from "../data/contract.js";
 import type { FittedPipeline, PipelineOutput } from "../features/pipeline.js";
 import type { Network } from "../model/network.js";
 import type { Workspace } from "../workspace/workspace.js";
+import { boundaryHelp, boundaryMessage, nodeRealPath, openableReal } from "../../compiler/check/project-boundary.js";
 import { RunError, EXIT } from "./errors.js";
 import type { FeaturesView } from "./train-step.js";
 import { checkTrainingClasses, classLabels, encodeLabels } from "./labels.js";
@@ -31,6 +32,8 @@ export interface RunOptions {
   runTag: string;
   /** `--parallel N`: search trials at once, even beyond the cores. */
   parallel?: number;
+  /** `--allow-read DIR`: directories data may be read from besides the project (absolute). */
+  allowRead?: readonly string[];
 }
 
 interface DatasetState {
@@ -206,7 +209,14 @@ export class Executor {
     if (!fs.existsSync(source.path)) {
       throw new RunError(`dataset \`${p.dataset}\`: data file not found: ${source.path}`, EXIT.usage, [`the path is resolved against the spec's folder ${this.opts.projectDir}`]);
     }
-    const v = await validateDataset(source, p.contract, { quarantinePath });
+    // checked again now, links followed: one swapped since the spec was checked is refused, and DuckDB opens the checked file
+    const opened = openableReal({ root: this.opts.projectDir, allowed: this.opts.allowRead ?? [], realPath: nodeRealPath }, source.path);
+    if ("escape" in opened) {
+      throw new RunError(`dataset \`${p.dataset}\`: ${boundaryMessage(opened.escape, `\`${p.source.path}\``)}`, EXIT.usage, [
+        boundaryHelp(opened.escape, "copy the file into the project"),
+      ]);
+    }
+    const v = await validateDataset({ ...source, path: opened.real }, p.contract, { quarantinePath });
     this.datasets.set(p.dataset, { validation: v });
     const q = v.quarantined > 0 ? ` (quarantined rows: ${shownPath(quarantinePath)})` : "";
     this.opts.reporter.step(step.id, `read ${v.read} = accepted ${v.accepted} + quarantined ${v.quarantined}${q}`);

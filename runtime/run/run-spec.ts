@@ -21,6 +21,8 @@ export interface RunSpecOptions {
   quiet?: boolean;
   json?: boolean;
   parallel?: number;
+  /** `--allow-read DIR` (repeatable): directories the spec may read besides its own. */
+  allowRead?: readonly string[];
 }
 
 export async function runSpec(specPath: string, opts: RunSpecOptions = {}): Promise<{ exitCode: number; summary?: RunSummary }> {
@@ -32,7 +34,8 @@ export async function runSpec(specPath: string, opts: RunSpecOptions = {}): Prom
     err(`mlspec: cannot read ${specPath}: ${unreadable}`);
     return { exitCode: EXIT.usage };
   }
-  const compiled = compileFile(specPath);
+  const allowRead = (opts.allowRead ?? []).map((d) => path.resolve(d));
+  const compiled = compileFile(specPath, undefined, { allowRead });
   if (compiled.hasErrors) {
     for (const d of compiled.diagnostics.filter((x) => x.severity === "error")) err(renderText(d) + "\n");
     err(`${specPath}: the spec has errors; nothing was run`);
@@ -76,6 +79,7 @@ export async function runSpec(specPath: string, opts: RunSpecOptions = {}): Prom
     resume: opts.resume === true,
     useCache: opts.cache !== false,
     runTag,
+    allowRead,
     ...(opts.parallel ? { parallel: opts.parallel } : {}),
   });
   try {

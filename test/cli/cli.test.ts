@@ -4,7 +4,7 @@
  * --out`, `fmt --check`, and `--help` on every command.
  */
 import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -131,6 +131,26 @@ describe.concurrent("mlspec check", () => {
       expect(r.stdout).toBe("");
       expectNoStack(r.stderr);
     });
+  });
+
+  it("--allow-read DIR (repeatable) lets a spec read a directory outside its own; a link does not", async () => {
+    const base = mkdtempSync(path.join(work, "allow-"));
+    const project = path.join(base, "project");
+    const outside = path.join(base, "outside");
+    mkdirSync(project);
+    mkdirSync(outside);
+    writeFileSync(path.join(outside, "d.csv"), "x\n1\n");
+    symlinkSync(path.join(outside, "d.csv"), path.join(project, "d.csv"));
+    const spec = path.join(project, "spec.mlspec");
+    writeFileSync(spec, 'mlspec 1\n\ndataset d {\n  source = csv("d.csv")\n  contract {\n    x : int\n  }\n}\n');
+    const refused = await mlspec(["check", spec]);
+    expect(refused.status).toBe(1);
+    expect(refused.stdout).toMatch(/error\[E0111\]: `d\.csv` leads outside the project directory/);
+    const allowed = await mlspec(["check", spec, "--allow-read", work, "--allow-read", outside]);
+    expect(allowed.status, allowed.stdout + allowed.stderr).toBe(0);
+    const missing = await mlspec(["check", spec, "--allow-read", path.join(base, "nope")]);
+    expect(missing.status).toBe(2);
+    expect(missing.stderr).toMatch(/^mlspec: --allow-read .*nope: no such directory\n$/);
   });
 
   it("checks several files and fails when any has errors", async () => {
