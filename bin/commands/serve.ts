@@ -32,7 +32,7 @@ export function registerServe(program: Command, setExit: (code: number) => void)
     .command("serve")
     .description("serve the models behind each serve block over HTTP; prints `listening on http://HOST:PORT` when ready")
     .argument("<file>", "spec file")
-    .option("--workspace <dir>", "workspace directory (default: .mlspec beside the spec)")
+    .option("-w, --workspace <dir>", "workspace directory (default: .mlspec beside the spec)")
     .option("--port <n>", "listen on this port for every serve block (0: any free port)", integerFlag("--port", 0, 65535))
     .option("--host <host>", "listen on this address for every serve block")
     .addOption(

@@ -42,6 +42,19 @@ export function defaultWorkspaceDir(specPath: string): string {
   return join(dirname(resolve(specPath)), DEFAULT_WORKSPACE_DIRNAME);
 }
 
+/**
+ * The workspace of a command run in `from` without `--workspace` or a spec: the
+ * nearest `.mlspec/` holding a registry, in `from` or a parent, the way git
+ * finds `.git`. Undefined when there is none.
+ */
+export function findWorkspaceDir(from: string): string | undefined {
+  for (let dir = resolve(from); ; dir = dirname(dir)) {
+    const candidate = join(dir, DEFAULT_WORKSPACE_DIRNAME);
+    if (existsSync(join(candidate, DATABASE_FILENAME))) return candidate;
+    if (dirname(dir) === dir) return undefined;
+  }
+}
+
 function ensureDirectory(dir: string): void {
   if (existsSync(dir) && !statSync(dir).isDirectory()) {
     throw new WorkspaceError("WORKSPACE_NOT_A_DIRECTORY", `workspace path ${dir} exists and is not a directory`);

@@ -153,6 +153,43 @@ describe.concurrent("mlspec check", () => {
     expect(missing.stderr).toMatch(/^mlspec: --allow-read .*nope: no such directory\n$/);
   });
 
+  it("runs list and models list find the workspace as run makes it: --workspace, --spec, or the nearest .mlspec up from here", async () => {
+    const { openWorkspace } = await import("../../runtime/workspace/workspace.js");
+    const project = mkdtempSync(path.join(work, "ws-"));
+    writeFileSync(path.join(project, "p.mlspec"), "mlspec 1\n");
+    const ws = openWorkspace(path.join(project, ".mlspec"));
+    try {
+      const sha = ws.artifacts.put("model bytes", { kind: "onnx" });
+      ws.registry.registerVersion({ name: "m", runId: null, status: "registered", metrics: { auc: 0.9 }, reasons: [], artifactSha256: sha, specHash: "s", dataHash: "d" });
+    } finally {
+      ws.close();
+    }
+    const deep = path.join(project, "src", "deeper");
+    mkdirSync(deep, { recursive: true });
+    const elsewhere = mkdtempSync(path.join(tmpdir(), "mlspec-no-ws-"));
+    try {
+      const [fromDeep, bySpec, byDir, runsFromDeep, none, both] = await Promise.all([
+        mlspec(["models", "list", "--format", "json"], deep),
+        mlspec(["models", "list", "--format", "json", "--spec", path.join(project, "p.mlspec")], elsewhere),
+        mlspec(["models", "list", "--format", "json", "--workspace", path.join(project, ".mlspec")], elsewhere),
+        mlspec(["runs", "list"], deep),
+        mlspec(["models", "list"], elsewhere),
+        mlspec(["models", "list", "--workspace", project, "--spec", path.join(project, "p.mlspec")], elsewhere),
+      ]);
+      for (const r of [fromDeep, bySpec, byDir]) {
+        expect(r.status, r.stderr).toBe(0);
+        expect((JSON.parse(r.stdout) as Array<{ name: string; version: number }>).map((v) => `${v.name}@${v.version}`)).toEqual(["m@1"]);
+      }
+      expect(runsFromDeep.status, runsFromDeep.stderr).toBe(0);
+      expect(none.status).toBe(2);
+      expect(none.stderr).toMatch(/^mlspec: no workspace \(\.mlspec\) in .* or any parent; run `mlspec run SPEC` first, or pass --workspace DIR or --spec FILE\n$/);
+      expect(both.status).toBe(2);
+      expect(both.stderr).toMatch(/not both/);
+    } finally {
+      rmSync(elsewhere, { recursive: true, force: true });
+    }
+  });
+
   it("checks several files and fails when any has errors", async () => {
     const r = await mlspec(["check", CHURN, writeSpec("broken.mlspec", BROKEN)]);
     expect(r.status).toBe(1);
