@@ -81,6 +81,8 @@ async function main(): Promise<void> {
     }
     const err = e as Error;
     process.stderr.write(`mlspec: internal error: ${err.message}\n`);
+    // exit 70 is documented in the README as a bug to report
+    process.stderr.write("this is a bug in mlspec; please report it with the command and the spec (MLSPEC_DEBUG=1 prints the stack)\n");
     if (process.env.MLSPEC_DEBUG) process.stderr.write(`${err.stack}\n`);
     process.exitCode = 70;
     return;

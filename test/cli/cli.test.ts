@@ -190,6 +190,14 @@ describe.concurrent("mlspec check", () => {
     }
   });
 
+  it("the README lists exit code 70 (internal error) and asks to report it", () => {
+    const readme = readFileSync(path.join(REPO, "README.md"), "utf8");
+    expect(readme).toMatch(/exits \*\*70\*\* on an internal error/);
+    expect(readme).toMatch(/Please report it/);
+    // and the CLI says the same when it happens
+    expect(readFileSync(path.join(REPO, "bin", "mlspec.ts"), "utf8")).toMatch(/this is a bug in mlspec; please report it/);
+  });
+
   it("checks several files and fails when any has errors", async () => {
     const r = await mlspec(["check", CHURN, writeSpec("broken.mlspec", BROKEN)]);
     expect(r.status).toBe(1);
