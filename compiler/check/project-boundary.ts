@@ -45,6 +45,9 @@ function realTarget(p: string, realPath: RealPath): string {
   return path.join(realTarget(parent, realPath), path.basename(p));
 }
 
+/** The project's and the allowed directories' real paths, once per scope (a spec may name thousands of paths). */
+const realDirsOf = new WeakMap<ReadScope, string[]>();
+
 export type Escape =
   /** The path as written leaves the project. */
   | { kind: "outside" }
@@ -63,7 +66,8 @@ export function escapeOf(scope: ReadScope, fromDir: string, written: string): Es
   if (!dirs.some((d) => within(d, lexical))) return { kind: "outside" };
   const realPath = scope.realPath;
   if (!realPath) return undefined;
-  const realDirs = dirs.map((d) => realTarget(d, realPath));
+  let realDirs = realDirsOf.get(scope);
+  if (!realDirs) realDirsOf.set(scope, (realDirs = dirs.map((d) => realTarget(d, realPath))));
   const asOpened = path.isAbsolute(written) ? written : `${fromDir}${path.sep}${written}`;
   for (const candidate of [lexical, asOpened]) {
     const real = realTarget(candidate, realPath);
