@@ -9,6 +9,7 @@ import { CliError } from "./cli-error.js";
 import { type DiagnosticFormat, runCheck, runFmt, runPlan } from "./commands/compile-commands.js";
 import { registerRunCommands } from "./commands/run-commands.js";
 import { registerServe } from "./commands/serve.js";
+import { allowedDirs, allowReadOption } from "./commands/read-access.js";
 
 const require = createRequire(import.meta.url);
 function packageVersion(): string {
@@ -37,8 +38,9 @@ program
   .argument("<files...>", "spec files")
   .addOption(new Option("--format <format>", "output format").choices(["text", "json", "sarif"]).default("text"))
   .option("-q, --quiet", "show errors only")
-  .action((files: string[], opts: { format: DiagnosticFormat; quiet?: boolean }) => {
-    exitCode = runCheck(files, opts, version);
+  .addOption(allowReadOption())
+  .action((files: string[], opts: { format: DiagnosticFormat; quiet?: boolean; allowRead?: string[] }) => {
+    exitCode = runCheck(files, { ...opts, allowRead: allowedDirs(opts.allowRead) }, version);
   });
 
 program
@@ -46,8 +48,9 @@ program
   .description("print the execution plan of a spec as JSON (spec/plan.md)")
   .argument("<file>", "spec file")
   .option("-o, --out <path>", "write the plan to a file instead of stdout")
-  .action(async (file: string, opts: { out?: string }) => {
-    exitCode = await runPlan(file, opts, version);
+  .addOption(allowReadOption())
+  .action(async (file: string, opts: { out?: string; allowRead?: string[] }) => {
+    exitCode = await runPlan(file, { ...opts, allowRead: allowedDirs(opts.allowRead) }, version);
   });
 
 program
@@ -78,6 +81,8 @@ async function main(): Promise<void> {
     }
     const err = e as Error;
     process.stderr.write(`mlspec: internal error: ${err.message}\n`);
+    // exit 70 is documented in the README as a bug to report
+    process.stderr.write("this is a bug in mlspec; please report it with the command and the spec (MLSPEC_DEBUG=1 prints the stack)\n");
     if (process.env.MLSPEC_DEBUG) process.stderr.write(`${err.stack}\n`);
     process.exitCode = 70;
     return;

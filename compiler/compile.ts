@@ -6,6 +6,7 @@ import * as fs from "node:fs";
 import type { Diagnostic } from "./diagnostics/diagnostic.js";
 import { checkProgram } from "./check/index.js";
 import { type CompilerHost, loadProgram, type Program } from "./check/program.js";
+import { nodeRealPath } from "./check/project-boundary.js";
 import type { Semantic } from "./check/semantic.js";
 
 export const nodeHost: CompilerHost = {
@@ -14,6 +15,14 @@ export const nodeHost: CompilerHost = {
       return fs.readFileSync(p, "utf8");
     } catch {
       return undefined;
+    }
+  },
+  realPath: nodeRealPath,
+  isDirectory(p) {
+    try {
+      return fs.statSync(p).isDirectory();
+    } catch {
+      return false;
     }
   },
 };
@@ -25,8 +34,8 @@ export interface CompileResult {
   hasErrors: boolean;
 }
 
-export function compileFile(specPath: string, host: CompilerHost = nodeHost): CompileResult {
-  const program = loadProgram(specPath, host);
+export function compileFile(specPath: string, host: CompilerHost = nodeHost, opts: { allowRead?: readonly string[] } = {}): CompileResult {
+  const program = loadProgram(specPath, host, opts.allowRead ? { allowRead: opts.allowRead } : {});
   const { sem, diagnostics, hasErrors } = checkProgram(program);
   return { program, sem, diagnostics, hasErrors };
 }

@@ -45,10 +45,10 @@ export function printDiagnostics(ds: Diagnostic[], format: DiagnosticFormat, out
   }
 }
 
-export function runCheck(files: string[], opts: { format: DiagnosticFormat; quiet?: boolean }, version: string): number {
+export function runCheck(files: string[], opts: { format: DiagnosticFormat; quiet?: boolean; allowRead?: string[] }, version: string): number {
   for (const f of files) requireReadable(f);
   const all: Diagnostic[] = [];
-  for (const f of files) all.push(...compileFile(f).diagnostics);
+  for (const f of files) all.push(...compileFile(f, undefined, { allowRead: opts.allowRead ?? [] }).diagnostics);
   const shown = opts.quiet ? all.filter((d) => d.severity === "error") : all;
   printDiagnostics(shown, opts.format, process.stdout, version);
   if (opts.format === "text") {
@@ -58,9 +58,9 @@ export function runCheck(files: string[], opts: { format: DiagnosticFormat; quie
   return all.some((d) => d.severity === "error") ? 1 : 0;
 }
 
-export async function runPlan(file: string, opts: { out?: string }, version: string): Promise<number> {
+export async function runPlan(file: string, opts: { out?: string; allowRead?: string[] }, version: string): Promise<number> {
   requireReadable(file);
-  const result = compileFile(file);
+  const result = compileFile(file, undefined, { allowRead: opts.allowRead ?? [] });
   if (result.hasErrors) {
     printDiagnostics(result.diagnostics.filter((d) => d.severity === "error"), "text", process.stderr, version);
     process.stderr.write(`${file}: ${summary(result.diagnostics)}; no plan\n`);

@@ -5,18 +5,40 @@
 import * as fs from "node:fs";
 import { type Command, Option } from "commander";
 import { CliError } from "../cli-error.js";
+import { allowedDirs, allowReadOption } from "./read-access.js";
 
 function requireSpec(file: string): void {
   if (!fs.existsSync(file)) throw new CliError(`cannot read ${file}: no such file`);
   if (!fs.statSync(file).isFile()) throw new CliError(`cannot read ${file}: not a file`);
 }
 
-/** The workspace of a spec, or the one given; it must exist for read-only commands. */
-async function openExisting(opts: { workspace?: string; spec?: string }) {
-  const { defaultWorkspaceDir, openWorkspace, DATABASE_FILENAME } = await import("../../runtime/workspace/workspace.js");
-  const dir = opts.workspace ?? (opts.spec ? defaultWorkspaceDir(opts.spec) : ".mlspec");
+interface WorkspaceFlags {
+  workspace?: string;
+  spec?: string;
+}
+
+/** `--workspace DIR` or `--spec FILE`, on every command that reads a workspace. */
+function workspaceOptions(command: Command): Command {
+  return command
+    .option("-w, --workspace <dir>", "workspace directory (default: the nearest .mlspec in this directory or a parent)")
+    .option("--spec <file>", "use the workspace of this spec (.mlspec beside it)");
+}
+
+/**
+ * The workspace given (`--workspace`), the one beside the spec given (`--spec`,
+ * as `run` and `serve` use), or the nearest `.mlspec` from here up; it must
+ * exist for read-only commands.
+ */
+async function openExisting(opts: WorkspaceFlags) {
+  const { defaultWorkspaceDir, findWorkspaceDir, openWorkspace, DATABASE_FILENAME } = await import("../../runtime/workspace/workspace.js");
+  if (opts.workspace !== undefined && opts.spec !== undefined) throw new CliError("give --workspace DIR or --spec FILE, not both");
+  if (opts.spec !== undefined) requireSpec(opts.spec);
+  const dir = opts.workspace ?? (opts.spec !== undefined ? defaultWorkspaceDir(opts.spec) : findWorkspaceDir(process.cwd()));
+  if (dir === undefined) {
+    throw new CliError(`no workspace (.mlspec) in ${process.cwd()} or any parent; run \`mlspec run SPEC\` first, or pass --workspace DIR or --spec FILE`);
+  }
   if (!fs.existsSync(`${dir}/${DATABASE_FILENAME}`)) {
-    throw new CliError(`no workspace at ${dir}; run \`mlspec run SPEC\` first, or pass --workspace DIR`);
+    throw new CliError(`no workspace at ${dir}; run \`mlspec run SPEC\` first, or pass --workspace DIR or --spec FILE`);
   }
   try {
     return openWorkspace(dir);
@@ -53,24 +75,23 @@ export function registerRunCommands(program: Command, setExit: (code: number) =>
     .option("-q, --quiet", "print only errors")
     .option("--json", "print a JSON summary on stdout (progress goes to stderr)")
     .option("--parallel <n>", "search trials at once (default: the spec's, at most the cores)")
-    .action(async (file: string, opts: { workspace?: string; backend?: string; resume?: boolean; cache?: boolean; quiet?: boolean; json?: boolean; parallel?: string }) => {
+    .addOption(allowReadOption())
+    .action(async (file: string, opts: { workspace?: string; backend?: string; resume?: boolean; cache?: boolean; quiet?: boolean; json?: boolean; parallel?: string; allowRead?: string[] }) => {
       requireSpec(file);
+      const allowRead = allowedDirs(opts.allowRead);
       const parallel = opts.parallel === undefined ? undefined : Number(opts.parallel);
       if (parallel !== undefined && (!Number.isInteger(parallel) || parallel < 1 || parallel > 64)) throw new CliError(`--parallel takes a whole number from 1 to 64, not ${opts.parallel}`);
       const { runSpec } = await import("../../runtime/run/run-spec.js");
-      const { exitCode } = await runSpec(file, { ...opts, parallel });
+      const { exitCode } = await runSpec(file, { ...opts, parallel, allowRead });
       setExit(exitCode);
     });
 
   const runs = program.command("runs").description("training runs recorded in a workspace");
-  runs
-    .command("list")
-    .description("list runs (newest first)")
-    .option("-w, --workspace <dir>", "workspace directory", ".mlspec")
+  workspaceOptions(runs.command("list").description("list runs (newest first)"))
     .option("--search <name>", "only the trials of this search")
     .option("--model <name>", "only runs of this model")
     .addOption(new Option("--format <format>", "output format").choices(["table", "json"]).default("table"))
-    .action(async (opts: { workspace: string; search?: string; model?: string; format: string }) => {
+    .action(async (opts: WorkspaceFlags & { search?: string; model?: string; format: string }) => {
       const ws = await openExisting(opts);
       try {
         await withRegistryErrors(async () => {
@@ -83,12 +104,9 @@ export function registerRunCommands(program: Command, setExit: (code: number) =>
     });
 
   const models = program.command("models").description("registered model versions and aliases");
-  models
-    .command("list")
-    .description("list model versions")
-    .option("-w, --workspace <dir>", "workspace directory", ".mlspec")
+  workspaceOptions(models.command("list").description("list model versions"))
     .addOption(new Option("--format <format>", "output format").choices(["table", "json"]).default("table"))
-    .action(async (opts: { workspace: string; format: string }) => {
+    .action(async (opts: WorkspaceFlags & { format: string }) => {
       const ws = await openExisting(opts);
       try {
         const { printModels } = await import("../../runtime/run/list-commands.js");
@@ -97,12 +115,8 @@ export function registerRunCommands(program: Command, setExit: (code: number) =>
         ws.close();
       }
     });
-  models
-    .command("show")
-    .description("show one version: metrics, gate reasons, lineage")
-    .argument("<ref>", "NAME@VERSION or NAME@ALIAS")
-    .option("-w, --workspace <dir>", "workspace directory", ".mlspec")
-    .action(async (ref: string, opts: { workspace: string }) => {
+  workspaceOptions(models.command("show").description("show one version: metrics, gate reasons, lineage").argument("<ref>", "NAME@VERSION or NAME@ALIAS"))
+    .action(async (ref: string, opts: WorkspaceFlags) => {
       const { name, version } = parseRef(ref);
       const ws = await openExisting(opts);
       try {
@@ -114,13 +128,8 @@ export function registerRunCommands(program: Command, setExit: (code: number) =>
         ws.close();
       }
     });
-  models
-    .command("alias")
-    .description("point an alias (champion, challenger, any name) at a registered version")
-    .argument("<ref>", "NAME@VERSION")
-    .argument("<alias>", "alias name")
-    .option("-w, --workspace <dir>", "workspace directory", ".mlspec")
-    .action(async (ref: string, alias: string, opts: { workspace: string }) => {
+  workspaceOptions(models.command("alias").description("point an alias (champion, challenger, any name) at a registered version").argument("<ref>", "NAME@VERSION").argument("<alias>", "alias name"))
+    .action(async (ref: string, alias: string, opts: WorkspaceFlags) => {
       const { name, version } = parseRef(ref);
       if (!/^\d+$/.test(version)) throw new CliError(`give a version number: ${name}@3, not ${ref}`);
       if (!/^[A-Za-z_][A-Za-z0-9_-]*$/.test(alias)) throw new CliError(`\`${alias}\` is not a valid alias name`);

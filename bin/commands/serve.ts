@@ -5,6 +5,7 @@
  */
 import { type Command, Option } from "commander";
 import { CliError } from "../cli-error.js";
+import { allowedDirs, allowReadOption } from "./read-access.js";
 
 interface ServeFlags {
   workspace?: string;
@@ -13,6 +14,7 @@ interface ServeFlags {
   executor?: "inline" | "worker";
   poll?: number;
   log: boolean;
+  allowRead?: string[];
 }
 
 function integerFlag(name: string, min: number, max: number) {
@@ -30,7 +32,7 @@ export function registerServe(program: Command, setExit: (code: number) => void)
     .command("serve")
     .description("serve the models behind each serve block over HTTP; prints `listening on http://HOST:PORT` when ready")
     .argument("<file>", "spec file")
-    .option("--workspace <dir>", "workspace directory (default: .mlspec beside the spec)")
+    .option("-w, --workspace <dir>", "workspace directory (default: .mlspec beside the spec)")
     .option("--port <n>", "listen on this port for every serve block (0: any free port)", integerFlag("--port", 0, 65535))
     .option("--host <host>", "listen on this address for every serve block")
     .addOption(
@@ -40,12 +42,13 @@ export function registerServe(program: Command, setExit: (code: number) => void)
     )
     .option("--poll <ms>", "how often to check the registry for new model versions (0: only on SIGHUP)", integerFlag("--poll", 0, 86_400_000))
     .option("--no-log", "do not log predictions to the workspace")
+    .addOption(allowReadOption())
     .action(async (file: string, flags: ServeFlags) => {
       // the spec first: a bad path or a spec with errors is reported before onnxruntime loads
       const { planForServing } = await import("../../runtime/serve/serve-plan.js");
       const { ServeError } = await import("../../runtime/serve/errors.js");
       try {
-        const plan = planForServing(file);
+        const plan = planForServing(file, { allowRead: allowedDirs(flags.allowRead) });
         const { runServeCommand } = await import("../../runtime/serve/serve-command.js");
         setExit(
           await runServeCommand(file, {

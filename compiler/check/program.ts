@@ -7,10 +7,15 @@ import type { Block, BlockKind, SpecFile } from "../language/ast.js";
 import { parse } from "../language/parse.js";
 import { Source } from "../language/source.js";
 import { DiagnosticBag } from "../diagnostics/diagnostic.js";
+import { boundaryHelp, boundaryMessage, escapeOf, type ReadScope, type RealPath } from "./project-boundary.js";
 
 export interface CompilerHost {
   /** Text of a file, or undefined when it cannot be read. */
   readFile(absPath: string): string | undefined;
+  /** Where a path really leads, links resolved (undefined: nothing there); without it paths are taken as written. */
+  realPath?: RealPath;
+  /** Whether a path is a directory (for a clear message when an import names one). */
+  isDirectory?(absPath: string): boolean;
 }
 
 export interface Decl {
@@ -27,16 +32,27 @@ export interface Program {
   paths: Map<SpecFile, string>;
   /** The directory imports and data paths must stay inside. */
   projectRoot: string;
+  /** The project directory, the directories allowed besides it, and how links resolve: what the path rules check against. */
+  readScope: ReadScope;
   decls: Map<string, Decl>;
   /** Later declarations of an already-declared name, for the duplicate rule. */
   duplicates: Array<{ decl: Decl; first: Decl }>;
   diagnostics: DiagnosticBag;
 }
 
-export function loadProgram(mainPath: string, host: CompilerHost, opts: { projectRoot?: string; displayRoot?: string; text?: string } = {}): Program {
+export interface LoadOptions {
+  projectRoot?: string;
+  displayRoot?: string;
+  text?: string;
+  /** Directories a spec may read besides its project (`--allow-read`); relative ones against the current directory. */
+  allowRead?: readonly string[];
+}
+
+export function loadProgram(mainPath: string, host: CompilerHost, opts: LoadOptions = {}): Program {
   const diagnostics = new DiagnosticBag();
   const absMain = path.resolve(mainPath);
   const projectRoot = path.resolve(opts.projectRoot ?? path.dirname(absMain));
+  const readScope: ReadScope = { root: projectRoot, allowed: (opts.allowRead ?? []).map((d) => path.resolve(d)), ...(host.realPath ? { realPath: host.realPath } : {}) };
   const displayRoot = opts.displayRoot ?? process.cwd();
   const display = (abs: string) => {
     const rel = path.relative(displayRoot, abs);
@@ -55,10 +71,10 @@ export function loadProgram(mainPath: string, host: CompilerHost, opts: { projec
     loading.add(abs);
     for (const imp of file.imports) {
       const target = path.resolve(path.dirname(abs), imp.path);
-      const rel = path.relative(projectRoot, target);
-      if (rel.startsWith("..") || path.isAbsolute(rel)) {
-        diagnostics.error("E0110", file.source, imp.span, `import \`${imp.path}\` is outside the project directory`, {
-          help: "a spec reads only files inside its project directory (the main spec's directory); copy the file into the project",
+      const escape = escapeOf(readScope, path.dirname(abs), imp.path);
+      if (escape) {
+        diagnostics.error("E0110", file.source, imp.span, boundaryMessage(escape, `import \`${imp.path}\``), {
+          help: boundaryHelp(escape, "copy the file into the project"),
         });
         continue;
       }
@@ -69,7 +85,14 @@ export function loadProgram(mainPath: string, host: CompilerHost, opts: { projec
         continue;
       }
       if (loaded.has(target)) continue;
-      const t = host.readFile(target);
+      if (host.isDirectory?.(target)) {
+        diagnostics.error("E0108", file.source, imp.span, `cannot import \`${imp.path}\`: it is a directory, not a spec file`, {
+          help: `import one of the .mlspec files inside it, e.g. \`import "${imp.path.replace(/\/+$/, "")}/shared.mlspec"\``,
+        });
+        continue;
+      }
+      // read what was checked: the file the links lead to
+      const t = host.readFile(host.realPath?.(target) ?? target);
       if (t === undefined) {
         diagnostics.error("E0108", file.source, imp.span, `cannot read imported file \`${imp.path}\``, {
           help: `no file at ${display(target)}; paths are relative to the importing file`,
@@ -96,7 +119,7 @@ export function loadProgram(mainPath: string, host: CompilerHost, opts: { projec
       else decls.set(decl.name, decl);
     }
   }
-  return { main, files, paths, projectRoot, decls, duplicates, diagnostics };
+  return { main, files, paths, projectRoot, readScope, decls, duplicates, diagnostics };
 }
 
 /** A program from in-memory text, for tests and editors. */

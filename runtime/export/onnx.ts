@@ -30,10 +30,16 @@ export const OUTPUT_NAMES: Record<TaskKind, string> = {
   recommendation: "score",
 };
 
+/**
+ * Provenance written into the file. The version number is not: it is assigned
+ * when the registry registers the artifact, and two runs exporting at once
+ * would otherwise embed a number the registry then gives to the other
+ * (issue 9, item 10). `name@version` lives in the registry only, so the bytes
+ * of a model depend on its training alone.
+ */
 export interface ExportMetadata {
   specHash: string;
   modelName: string;
-  modelVersion: string | number;
   /** More metadata_props, e.g. the run id; keys should start with `mlspec.`. */
   extra?: Record<string, string>;
 }
@@ -164,7 +170,6 @@ export function exportOnnx(options: ExportOnnxOptions): Uint8Array {
     "mlspec.pipeline_version": String(pipeline.version),
     "mlspec.spec_hash": metadata.specHash,
     "mlspec.model_name": metadata.modelName,
-    "mlspec.model_version": String(metadata.modelVersion),
     "mlspec.task": task,
     "mlspec.output": output,
     ...(classes ? { "mlspec.classes": JSON.stringify(classes) } : {}),

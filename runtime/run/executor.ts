@@ -14,6 +14,7 @@ import type { ValidationResult } from "../data/contract.js";
 import type { FittedPipeline, PipelineOutput } from "../features/pipeline.js";
 import type { Network } from "../model/network.js";
 import type { Workspace } from "../workspace/workspace.js";
+import { boundaryHelp, boundaryMessage, nodeRealPath, openableReal } from "../../compiler/check/project-boundary.js";
 import { RunError, EXIT } from "./errors.js";
 import type { FeaturesView } from "./train-step.js";
 import type { ImportedModel } from "./import-step.js";
@@ -34,6 +35,8 @@ export interface RunOptions {
   parallel?: number;
   /** Monotonic milliseconds for search time budgets; default performance.now. */
   clock?: () => number;
+  /** `--allow-read DIR`: directories data may be read from besides the project (absolute). */
+  allowRead?: readonly string[];
 }
 
 interface DatasetState {
@@ -223,7 +226,14 @@ export class Executor {
     if (!fs.existsSync(source.path)) {
       throw new RunError(`dataset \`${p.dataset}\`: data file not found: ${source.path}`, EXIT.usage, [`the path is resolved against the spec's folder ${this.opts.projectDir}`]);
     }
-    const v = await validateDataset(source, p.contract, { quarantinePath });
+    // checked again now, links followed: one swapped since the spec was checked is refused, and DuckDB opens the checked file
+    const opened = openableReal({ root: this.opts.projectDir, allowed: this.opts.allowRead ?? [], realPath: nodeRealPath }, source.path);
+    if ("escape" in opened) {
+      throw new RunError(`dataset \`${p.dataset}\`: ${boundaryMessage(opened.escape, `\`${p.source.path}\``)}`, EXIT.usage, [
+        boundaryHelp(opened.escape, "copy the file into the project"),
+      ]);
+    }
+    const v = await validateDataset({ ...source, path: opened.real }, p.contract, { quarantinePath });
     this.datasets.set(p.dataset, { validation: v });
     const q = v.quarantined > 0 ? ` (quarantined rows: ${shownPath(quarantinePath)})` : "";
     this.opts.reporter.step(step.id, `read ${v.read} = accepted ${v.accepted} + quarantined ${v.quarantined}${q}`);
@@ -324,14 +334,13 @@ export class Executor {
     const m = this.models.get(step.params.model)!;
     const f = this.features.get(m.features)!;
     const columns = this.columnsOf(m.features);
-    const nextVersion = this.ws.registry.listVersions(step.params.model).reduce((mx, v) => Math.max(mx, v.version), 0) + 1;
     if (m.imported) {
       // checked against the imported model's own arithmetic by the import step
-      m.onnxSha = this.ws.artifacts.put(Buffer.from(m.imported.artifact(nextVersion)), { kind: "onnx", model: m.model, version: nextVersion });
+      m.onnxSha = this.ws.artifacts.put(Buffer.from(m.imported.artifact), { kind: "onnx", model: m.model });
       this.opts.reporter.step(step.id, `onnx ${m.onnxSha.slice(0, 12)} (imported ${m.imported.format}; ${m.imported.checked})`);
       return;
     }
-    const { sha, maxDiff } = await exportModel({ model: m.model, network: m.network!, task: m.task, classes: m.classes, features: f, columns, specHash: this.plan.specHash, version: nextVersion, ws: this.ws });
+    const { sha, maxDiff } = await exportModel({ model: m.model, network: m.network!, task: m.task, classes: m.classes, features: f, columns, specHash: this.plan.specHash, ws: this.ws });
     m.onnxSha = sha;
     this.opts.reporter.step(step.id, `onnx ${sha.slice(0, 12)} (onnxruntime matches the trained model on validation, max relative diff ${maxDiff.toExponential(1)})`);
   }
@@ -340,10 +349,16 @@ export class Executor {
     const m = this.models.get(step.params.model)!;
     const reg = this.ws.registry;
     const dataHash = this.datasets.get(this.features.get(m.features)!.dataset)!.validation.dataHash;
-    const status = m.gate.passed ? "registered" : "rejected";
+    const status: "registered" | "rejected" = m.gate.passed ? "registered" : "rejected";
     const columns = this.columnsOf(m.features);
     // the version and its alias in one transaction: a crash leaves both or neither
     const registered = reg.db.transaction(() => {
+      // a register step re-run by --resume finds the version it made (and leaves the aliases as they are)
+      const made = reg.versionMadeBy(m.model, m.runId, m.onnxSha!);
+      if (made) {
+        m.gate = { passed: made.status === "registered", reasons: made.reasons };
+        return { version: made.version, status: made.status, alias: made.aliases.find((a) => a === step.params.alias || a === step.params.aliasWhenNone), again: true };
+      }
       const version = reg.registerVersion({
         name: m.model,
         runId: m.runId,
@@ -355,7 +370,7 @@ export class Executor {
         dataHash,
         inputSchema: { columns: columns.filter((c) => c.name !== m.task.target) },
       });
-      if (status !== "registered") return { version, alias: undefined };
+      if (status !== "registered") return { version, status, alias: undefined, again: false };
       let hasChampion = true;
       try {
         reg.resolve(m.model, "champion");
@@ -364,12 +379,13 @@ export class Executor {
       }
       const alias = hasChampion ? step.params.alias : step.params.aliasWhenNone;
       reg.setAlias(m.model, version, alias);
-      return { version, alias };
+      return { version, status, alias, again: false };
     });
-    const { version, alias } = registered.immediate();
+    const { version, alias, again, ...outcome } = registered.immediate();
     m.version = version;
-    m.status = status;
+    m.status = outcome.status;
     if (alias) m.alias = alias;
-    this.opts.reporter.step(step.id, `${m.model} v${m.version} ${status}${m.alias ? ` as @${m.alias}` : " (aliases unchanged)"}`);
+    const what = again ? `${m.model} v${m.version} was already registered by run ${m.runId}` : `${m.model} v${m.version} ${m.status}`;
+    this.opts.reporter.step(step.id, `${what}${m.alias ? ` as @${m.alias}` : " (aliases unchanged)"}`);
   }
 }

@@ -27,7 +27,6 @@ export interface ExportRequest {
   features: FeaturesView;
   columns: Array<{ name: string; type: ColumnType }>;
   specHash: string;
-  version: number;
   ws: Workspace;
 }
 
@@ -39,7 +38,7 @@ export async function exportModel(req: ExportRequest): Promise<{ sha: string; by
     task: req.task.kind,
     ...(req.classes ? { classes: req.classes } : {}),
     columns: req.columns,
-    metadata: { specHash: req.specHash, modelName: req.model, modelVersion: req.version },
+    metadata: { specHash: req.specHash, modelName: req.model },
     ...(indexInputs(req.task, req.features) ? { factorization: indexInputs(req.task, req.features) } : {}),
   });
   const maxDiff = await compareWithOnnxRuntime(bytes, req, OUTPUT_NAMES[req.task.kind]);
@@ -48,7 +47,7 @@ export async function exportModel(req: ExportRequest): Promise<{ sha: string; by
       "this is a bug in mlspec's ONNX export; please report it with the spec",
     ]);
   }
-  const sha = req.ws.artifacts.put(Buffer.from(bytes), { kind: "onnx", model: req.model, version: req.version });
+  const sha = req.ws.artifacts.put(Buffer.from(bytes), { kind: "onnx", model: req.model });
   return { sha, bytes, maxDiff };
 }
 

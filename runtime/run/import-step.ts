@@ -22,8 +22,8 @@ export interface ImportedModel {
   lineage: Record<string, string>;
   /** What onnxruntime computes on each split, row-major [rows, outputs]. */
   predictions: Record<EvalPart, Float32Array>;
-  /** The graph with the metadata of the version it will be registered as. */
-  artifact(version: number): Uint8Array;
+  /** The graph to store; like a trained model's, it holds no version number (the registry assigns it). */
+  artifact: Uint8Array;
   /** One line on how the graph was checked, for the export step's report. */
   checked: string;
 }
@@ -148,8 +148,7 @@ async function importXgboostStep(
   const task = p.task.kind as "binary" | "multiclass" | "regression";
   const lineage = { imported_from: p.path, sha256, format: "xgboost", xgboost_version: model.version, objective: model.objective };
   const pipeline = treeInputPipeline(f.pipeline, ctx.definitions);
-  const build = (version: number | string) =>
-    importXgboost({
+  const graph = importXgboost({
       model,
       task,
       pipeline,
@@ -158,11 +157,9 @@ async function importXgboostStep(
       metadata: {
         "mlspec.spec_hash": ctx.plan.specHash,
         "mlspec.model_name": p.model,
-        "mlspec.model_version": String(version),
         ...Object.fromEntries(Object.entries(lineage).map(([k, v]) => [`mlspec.${k}`, v])),
       },
     });
-  const graph = build("imported");
   const predictions = {} as Record<EvalPart, Float32Array>;
   let maxDiff = 0;
   for (const part of ["validation", "test"] as const) {
@@ -195,7 +192,7 @@ async function importXgboostStep(
     format: "xgboost",
     lineage,
     predictions,
-    artifact: (version) => build(version).bytes,
+    artifact: graph.bytes,
     checked: `onnxruntime matches XGBoost's tree walk on validation and test, max relative diff ${maxDiff.toExponential(1)}`,
   };
 }
@@ -227,8 +224,7 @@ async function importOnnxStep(
   const signature = onnxSignature(model);
   const producer = [model.producerName, model.producerVersion].filter((x) => x).join(" ") || "unknown";
   const lineage = { imported_from: p.path, sha256, format: "onnx", producer, opset: String(signature.opset) };
-  const build = (version: number | string) =>
-    wrapOnnxModel({
+  const graph = wrapOnnxModel({
       model,
       task: p.task.kind as "binary" | "multiclass" | "regression",
       columns: onnxInputColumns(p, ctx),
@@ -236,11 +232,9 @@ async function importOnnxStep(
       metadata: {
         "mlspec.spec_hash": ctx.plan.specHash,
         "mlspec.model_name": p.model,
-        "mlspec.model_version": String(version),
         ...Object.fromEntries(Object.entries(lineage).map(([k, v]) => [`mlspec.${k}`, v])),
       },
     });
-  const graph = build("imported");
   const predictions = {} as Record<EvalPart, Float32Array>;
   for (const part of ["validation", "test"] as const) {
     predictions[part] = await runGraph(graph.bytes, ctx.columns, f, part, graph.output);
@@ -254,7 +248,7 @@ async function importOnnxStep(
     format: "onnx",
     lineage,
     predictions,
-    artifact: (version) => build(version).bytes,
+    artifact: graph.bytes,
     checked: "onnxruntime ran the wrapped graph on validation and test",
   };
 }

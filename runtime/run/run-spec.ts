@@ -25,6 +25,8 @@ export interface RunSpecOptions {
   out?: NodeJS.WritableStream;
   /** Monotonic milliseconds that a search's time budget reads; tests replace it. */
   clock?: () => number;
+  /** `--allow-read DIR` (repeatable): directories the spec may read besides its own. */
+  allowRead?: readonly string[];
 }
 
 export async function runSpec(specPath: string, opts: RunSpecOptions = {}): Promise<{ exitCode: number; summary?: RunSummary }> {
@@ -36,7 +38,8 @@ export async function runSpec(specPath: string, opts: RunSpecOptions = {}): Prom
     err(`mlspec: cannot read ${specPath}: ${unreadable}`);
     return { exitCode: EXIT.usage };
   }
-  const compiled = compileFile(specPath);
+  const allowRead = (opts.allowRead ?? []).map((d) => path.resolve(d));
+  const compiled = compileFile(specPath, undefined, { allowRead });
   if (compiled.hasErrors) {
     for (const d of compiled.diagnostics.filter((x) => x.severity === "error")) err(renderText(d) + "\n");
     err(`${specPath}: the spec has errors; nothing was run`);
@@ -80,6 +83,7 @@ export async function runSpec(specPath: string, opts: RunSpecOptions = {}): Prom
     resume: opts.resume === true,
     useCache: opts.cache !== false,
     runTag,
+    allowRead,
     ...(opts.parallel ? { parallel: opts.parallel } : {}),
     ...(opts.clock ? { clock: opts.clock } : {}),
   });

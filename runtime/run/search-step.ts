@@ -86,7 +86,7 @@ export async function runSearch(step: StepOf<"search">, base: StepOf<"train">, c
   const interruptedRuns = new Map<number, number>();
   if (ctx.resume) {
     const prior = reg.findResumableRun(ctx.plan.specHash, dataHash, p.model, "search");
-    if (prior) {
+    if (prior && reg.claimRun(prior.id)) {
       searchRunId = prior.id;
       const recorded = reg.listTrials(prior.id);
       const finished = recorded.filter((t) => t.state !== "running");

@@ -137,7 +137,15 @@ export async function trainModel(step: StepOf<"train">, ctx: TrainContext, trial
   const cachedSha = ctx.useCache && !trial ? reg.cachedStep(key) : undefined;
   if (cachedSha && ctx.ws.artifacts.has(cachedSha)) {
     const stored = ctx.ws.artifacts.getJson(cachedSha) as { network: Record<string, unknown>; epochs: number };
-    const runId = reg.createRun({ kind: "train", modelName: p.model, specHash: ctx.plan.specHash, dataHash, seed: p.train.seed, backend: ctx.backend, params: { ...runParams, cachedFrom: cachedSha } });
+    // --resume continues the interrupted invocation: a model it finished keeps its run, so the
+    // export and register steps that follow find the version that run made instead of adding a copy
+    const finished = ctx.resume
+      ? reg
+          .listRuns({ model: p.model, kind: "train", state: "complete" })
+          .filter((r) => r.specHash === ctx.plan.specHash && r.dataHash === dataHash && r.params.cacheKey === key)
+          .at(-1)
+      : undefined;
+    const runId = finished?.id ?? reg.createRun({ kind: "train", modelName: p.model, specHash: ctx.plan.specHash, dataHash, seed: p.train.seed, backend: ctx.backend, params: { ...runParams, cachedFrom: cachedSha } });
     ctx.reporter.step(`train:${p.model}`, `cached: the same config, features, data and backend trained before (${stored.epochs} epochs)`);
     return base(p, runId, decodeNetwork(stored.network), cachedSha, labels.classes, runParams, true, stored.epochs, 0);
   }
@@ -147,7 +155,7 @@ export async function trainModel(step: StepOf<"train">, ctx: TrainContext, trial
   if (ctx.resume && !trial) {
     const prior = reg.findResumableRun(ctx.plan.specHash, dataHash, p.model, "train");
     const cp = prior && reg.lastCheckpoint(prior.id);
-    if (prior && cp) {
+    if (prior && cp && reg.claimRun(prior.id)) {
       runId = prior.id;
       resumeFrom = JSON.parse(ctx.ws.artifacts.getText(cp.artifactSha256)) as TrainCheckpoint;
       ctx.reporter.step(`train:${p.model}`, `resuming run ${runId} after epoch ${cp.epoch}`);

@@ -17,10 +17,10 @@ function firstError(result: CompileResult): string {
   return `${errors.length} error${errors.length === 1 ? "" : "s"}, first error[${d.code}] at ${at.line}:${at.column}: ${d.message}`;
 }
 
-export function planForServing(specPath: string): Plan {
+export function planForServing(specPath: string, opts: { allowRead?: readonly string[] } = {}): Plan {
   if (!existsSync(specPath)) throw new ServeError("SPEC_NOT_FOUND", `cannot read ${specPath}: no such file`);
   if (!statSync(specPath).isFile()) throw new ServeError("SPEC_NOT_FOUND", `cannot read ${specPath}: not a file`);
-  const result = compileFile(specPath);
+  const result = compileFile(specPath, undefined, opts.allowRead ? { allowRead: opts.allowRead } : {});
   if (result.hasErrors) {
     throw new ServeError("SPEC_ERRORS", `${specPath}: ${firstError(result)} (run \`mlspec check ${specPath}\` for all)`);
   }

@@ -4,6 +4,7 @@
  * the prediction log, rollout state, and the artifact index. Each concern
  * lives in its own store module; this class is the one object callers hold.
  */
+import { hostname } from "node:os";
 import type { ArtifactIndex, ArtifactMeta } from "./artifacts.js";
 import type { Metrics } from "./columns.js";
 import { type SqliteDatabase, integrityCheck, openDatabase } from "./db.js";
@@ -14,6 +15,7 @@ import {
   type RunFilter,
   type RunKind,
   type RunOutcome,
+  type RunLiveness,
   type RunRecord,
   type RunSummary,
   RunStore,
@@ -43,6 +45,23 @@ export interface RegistryOptions {
   /** When given, versions and checkpoints must name an artifact that exists. */
   artifactExists?: (sha256: string) => boolean;
   busyTimeoutMs?: number;
+  /** How this process's runs are marked and others' judged alive (default: this pid and host, a 2-minute stale heartbeat). */
+  liveness?: Partial<RunLiveness>;
+  /** How often the heartbeat of this process's running runs is renewed (default 5000 ms). */
+  heartbeatMs?: number;
+}
+
+export const DEFAULT_HEARTBEAT_MS = 5_000;
+export const DEFAULT_STALE_AFTER_MS = 120_000;
+
+/** Whether a process with this pid exists (EPERM: it does, under another user). */
+export function processExists(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
 }
 
 export class Registry implements ArtifactIndex {
@@ -53,6 +72,8 @@ export class Registry implements ArtifactIndex {
   private readonly trials: TrialStore;
   private readonly rollouts: RolloutStore;
   private readonly writers = new Set<PredictionLogWriter>();
+  private readonly heartbeatMs: number;
+  private heartbeatTimer: ReturnType<typeof setInterval> | undefined;
 
   /** Open (creating and migrating as needed) the registry database at `file`. */
   static open(file: string, options: RegistryOptions = {}): Registry {
@@ -68,7 +89,13 @@ export class Registry implements ArtifactIndex {
   constructor(db: SqliteDatabase, options: RegistryOptions = {}) {
     this.db = db;
     this.clock = options.clock ?? Date.now;
-    this.runs = new RunStore(db, this.clock, options.artifactExists);
+    this.runs = new RunStore(db, this.clock, options.artifactExists, {
+      pid: options.liveness?.pid ?? process.pid,
+      host: options.liveness?.host ?? hostname(),
+      isAlive: options.liveness?.isAlive ?? processExists,
+      staleAfterMs: options.liveness?.staleAfterMs ?? DEFAULT_STALE_AFTER_MS,
+    });
+    this.heartbeatMs = options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS;
     this.versions = new VersionStore(db, this.clock, options.artifactExists);
     this.trials = new TrialStore(db, this.clock);
     this.rollouts = new RolloutStore(db, this.clock);
@@ -93,9 +120,41 @@ export class Registry implements ArtifactIndex {
 
   // runs ------------------------------------------------------------------
 
-  /** Start a run (state "running"); returns its id. */
+  /** Start a run (state "running", owned by this process, its heartbeat renewed while it runs); returns its id. */
   createRun(run: NewRun): number {
-    return this.runs.create(run);
+    const id = this.runs.create(run);
+    this.keepBeating();
+    return id;
+  }
+
+  /** Take over an interrupted run to resume it; false when its process still lives. */
+  claimRun(runId: number): boolean {
+    const claimed = this.runs.claim(runId);
+    if (claimed) this.keepBeating();
+    return claimed;
+  }
+
+  /** Renew the heartbeat of this process's running runs now (the timer does it every `heartbeatMs`). */
+  heartbeat(): void {
+    this.runs.heartbeat();
+    if (this.runs.ownedRuns.size === 0) this.stopBeating();
+  }
+
+  private keepBeating(): void {
+    if (this.heartbeatTimer || this.heartbeatMs <= 0) return;
+    this.heartbeatTimer = setInterval(() => {
+      try {
+        this.heartbeat();
+      } catch {
+        // a busy database skips one beat; the next one renews it
+      }
+    }, this.heartbeatMs);
+    this.heartbeatTimer.unref(); // never what keeps a finished command alive
+  }
+
+  private stopBeating(): void {
+    if (this.heartbeatTimer) clearInterval(this.heartbeatTimer);
+    this.heartbeatTimer = undefined;
   }
 
   logEpoch(runId: number, epoch: number, metrics: Metrics): void {
@@ -109,6 +168,7 @@ export class Registry implements ArtifactIndex {
   /** Mark a running run complete, failed or pruned. Finishing it twice is an error. */
   finishRun(runId: number, outcome: RunOutcome): void {
     this.runs.finish(runId, outcome);
+    if (this.runs.ownedRuns.size === 0) this.stopBeating();
   }
 
   /** A run with its epochs and timings. */
@@ -128,16 +188,21 @@ export class Registry implements ArtifactIndex {
     return this.runs.lastCheckpoint(runId);
   }
 
-  /** The latest unfinished run of this model on this spec and data (a crashed one), if any. */
+  /** The latest interrupted run of this model on this spec and data (its process died), if any; `claimRun` it to resume it. */
   findResumableRun(specHash: string, dataHash: string, modelName: string, kind?: RunKind): RunSummary | undefined {
     return this.runs.findResumable(specHash, dataHash, modelName, kind);
   }
 
   // model versions and aliases ---------------------------------------------
 
-  /** Register version n+1 of `entry.name`; returns n+1. */
+  /** Register version n+1 of `entry.name`; returns n+1, or the version this run already made from this artifact. */
   registerVersion(entry: NewVersion): number {
     return this.versions.register(entry);
+  }
+
+  /** The version run `runId` registered from this artifact, if any (what a re-run register step finds). */
+  versionMadeBy(name: string, runId: number, artifactSha256: string): ModelVersion | undefined {
+    return this.versions.madeBy(name, runId, artifactSha256);
   }
 
   getVersion(name: string, version: number): ModelVersion {
@@ -241,6 +306,7 @@ export class Registry implements ArtifactIndex {
 
   /** Flush and close open prediction writers, then close the database. Idempotent. */
   close(): void {
+    this.stopBeating();
     if (!this.db.open) return;
     let firstError: unknown;
     for (const writer of [...this.writers]) {

@@ -1,7 +1,9 @@
 /**
  * Runs (a training, one search trial, a whole search), their per-epoch
- * metrics, phase timings and checkpoints. A run is "running" until finished;
- * one still running when its process died is what `findResumable` returns.
+ * metrics, phase timings and checkpoints. A run is "running" until finished.
+ * Each records the pid and host of the process running it and a heartbeat that
+ * process renews; one whose process died (its pid is gone on this host, or its
+ * heartbeat is stale) reads as "interrupted", and is what `findResumable` returns.
  */
 import type { SqliteDatabase } from "./db.js";
 import { RegistryConflictError, RegistryNotFoundError, WorkspaceError } from "./errors.js";
@@ -24,6 +26,18 @@ export type RunKind = (typeof RUN_KINDS)[number];
 export const RUN_STATES = ["running", "complete", "failed", "pruned"] as const;
 export type RunState = (typeof RUN_STATES)[number];
 export type FinishedRunState = Exclude<RunState, "running">;
+/** What a run reads as: its stored state, or "interrupted" for a running run whose process died. */
+export type RunStatus = RunState | "interrupted";
+
+/** Who runs this registry's runs, and how to tell whether another run's process still lives. */
+export interface RunLiveness {
+  pid: number;
+  host: string;
+  /** Whether a process with this pid exists on this host. */
+  isAlive: (pid: number) => boolean;
+  /** A running run whose heartbeat is older than this reads as interrupted, whatever its host. */
+  staleAfterMs: number;
+}
 
 export interface NewRun {
   kind: RunKind;
@@ -49,11 +63,16 @@ export interface RunSummary {
   seed: number;
   backend: string;
   params: Record<string, unknown>;
-  state: RunState;
+  state: RunStatus;
   metrics: Metrics | null;
   reason: string | null;
   createdAt: string;
   finishedAt: string | null;
+  /** The process that runs (or ran) it; null for runs recorded before pids were. */
+  pid: number | null;
+  host: string | null;
+  /** When its process last said it was alive. */
+  heartbeatAt: string | null;
 }
 
 export interface EpochLog {
@@ -90,7 +109,7 @@ export interface RunFilter {
   search?: string;
   model?: string;
   kind?: RunKind;
-  state?: RunState;
+  state?: RunStatus;
 }
 
 interface RunRow {
@@ -109,9 +128,12 @@ interface RunRow {
   reason: string | null;
   created_at: number;
   finished_at: number | null;
+  pid: number | null;
+  host: string | null;
+  heartbeat_at: number | null;
 }
 
-function toSummary(row: RunRow): RunSummary {
+function toSummary(row: RunRow, state: RunStatus): RunSummary {
   return {
     id: row.id,
     kind: row.kind,
@@ -123,20 +145,73 @@ function toSummary(row: RunRow): RunSummary {
     seed: row.seed,
     backend: row.backend,
     params: fromJsonColumn<Record<string, unknown>>(row.params) ?? {},
-    state: row.state,
+    state,
     metrics: row.metrics === null ? null : metricsFromColumn(row.metrics),
     reason: row.reason,
     createdAt: isoTime(row.created_at),
     finishedAt: isoTimeOrNull(row.finished_at),
+    pid: row.pid,
+    host: row.host,
+    heartbeatAt: isoTimeOrNull(row.heartbeat_at),
   };
 }
 
 export class RunStore {
+  /** Runs this process created or took over for resuming: running while it lives. */
+  private readonly owned = new Set<number>();
+
   constructor(
     private readonly db: SqliteDatabase,
     private readonly clock: () => number,
     private readonly artifactExists: ((sha256: string) => boolean) | undefined,
+    private readonly liveness: RunLiveness,
   ) {}
+
+  /** Ids of the running runs this process owns (what the heartbeat renews). */
+  get ownedRuns(): ReadonlySet<number> {
+    return this.owned;
+  }
+
+  private statusOf(row: RunRow): RunStatus {
+    if (row.state !== "running" || this.owned.has(row.id)) return row.state;
+    const { host, isAlive, staleAfterMs } = this.liveness;
+    if (row.host === host && row.pid !== null && !isAlive(row.pid)) return "interrupted";
+    // a run recorded before heartbeats were counts from its start
+    const beat = row.heartbeat_at ?? row.created_at;
+    return this.clock() - beat > staleAfterMs ? "interrupted" : "running";
+  }
+
+  private summary(row: RunRow): RunSummary {
+    return toSummary(row, this.statusOf(row));
+  }
+
+  /** Renew the heartbeat of every running run this process owns. */
+  heartbeat(): void {
+    if (this.owned.size === 0) return;
+    const ids = [...this.owned];
+    this.db
+      .prepare(`UPDATE runs SET heartbeat_at = ? WHERE state = 'running' AND id IN (${ids.map(() => "?").join(", ")})`)
+      .run(this.clock(), ...ids);
+  }
+
+  /**
+   * Take over an interrupted run to resume it: it becomes this process's, with
+   * a fresh heartbeat. Returns false when its process still lives (two resumes
+   * never continue one run) or it finished meanwhile.
+   */
+  claim(runId: number): boolean {
+    const take = this.db.transaction(() => {
+      const row = this.require(runId);
+      const status = this.statusOf(row);
+      if (status !== "interrupted" && !(status === "running" && this.owned.has(runId))) return false;
+      this.db
+        .prepare("UPDATE runs SET pid = ?, host = ?, heartbeat_at = ? WHERE id = ?")
+        .run(this.liveness.pid, this.liveness.host, this.clock(), runId);
+      this.owned.add(runId);
+      return true;
+    });
+    return take.immediate();
+  }
 
   create(run: NewRun): number {
     const kind = requireOneOf(run.kind, RUN_KINDS, "run kind");
@@ -149,8 +224,8 @@ export class RunStore {
     const result = this.db
       .prepare(
         `INSERT INTO runs (kind, model_name, search_name, parent_run_id, spec_hash, data_hash, seed, backend,
-                           params, state, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'running', ?)`,
+                           params, state, created_at, pid, host, heartbeat_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'running', ?, ?, ?, ?)`,
       )
       .run(
         kind,
@@ -163,8 +238,13 @@ export class RunStore {
         run.backend,
         toJsonColumn(run.params ?? {}, "run params"),
         this.clock(),
+        this.liveness.pid,
+        this.liveness.host,
+        this.clock(),
       );
-    return rowId(result.lastInsertRowid);
+    const id = rowId(result.lastInsertRowid);
+    this.owned.add(id);
+    return id;
   }
 
   /** Record (or, after a resume, re-record) one epoch's metrics. */
@@ -178,6 +258,12 @@ export class RunStore {
          ON CONFLICT (run_id, epoch) DO UPDATE SET metrics = excluded.metrics, logged_at = excluded.logged_at`,
       )
       .run(runId, epoch, encoded, this.clock());
+    this.beat(runId);
+  }
+
+  /** An epoch or a checkpoint is a sign of life too. */
+  private beat(runId: number): void {
+    if (this.owned.has(runId)) this.db.prepare("UPDATE runs SET heartbeat_at = ? WHERE id = ?").run(this.clock(), runId);
   }
 
   /** Time spent in one phase (load, fit_features, train, export, …); repeated phases add rows. */
@@ -202,10 +288,11 @@ export class RunStore {
         .run(state, metrics, outcome.reason ?? null, this.clock(), runId);
     });
     finish.immediate();
+    this.owned.delete(runId);
   }
 
   get(runId: number): RunRecord {
-    const summary = toSummary(this.require(runId));
+    const summary = this.summary(this.require(runId));
     const epochs = (
       this.db.prepare("SELECT epoch, metrics, logged_at FROM run_epochs WHERE run_id = ? ORDER BY epoch").all(runId) as {
         epoch: number;
@@ -240,11 +327,13 @@ export class RunStore {
       params.push(filter.kind);
     }
     if (filter.state !== undefined) {
+      // running and interrupted are both stored as running; which one a run is, its liveness says
       where.push("state = ?");
-      params.push(filter.state);
+      params.push(filter.state === "interrupted" ? "running" : filter.state);
     }
     const sql = `SELECT * FROM runs ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY id`;
-    return (this.db.prepare(sql).all(...params) as RunRow[]).map(toSummary);
+    const runs = (this.db.prepare(sql).all(...params) as RunRow[]).map((row) => this.summary(row));
+    return filter.state === undefined ? runs : runs.filter((r) => r.state === filter.state);
   }
 
   saveCheckpoint(runId: number, epoch: number, artifactSha256: string): void {
@@ -263,6 +352,7 @@ export class RunStore {
                                                    created_at = excluded.created_at`,
       )
       .run(runId, epoch, artifactSha256, this.clock());
+    this.beat(runId);
   }
 
   lastCheckpoint(runId: number): Checkpoint | undefined {
@@ -277,20 +367,21 @@ export class RunStore {
   }
 
   /**
-   * The latest run of this model on this spec and data that never finished
-   * (its process died), or undefined. Pass `kind` to resume only a training
-   * or only a search.
+   * The latest interrupted run of this model on this spec and data (it never
+   * finished and its process died), or undefined; a run another live process
+   * is running is not resumable. Pass `kind` to resume only a training or only
+   * a search; `claim` it before continuing it.
    */
   findResumable(specHash: string, dataHash: string, modelName: string, kind?: RunKind): RunSummary | undefined {
-    const row = this.db
+    const rows = this.db
       .prepare(
         `SELECT * FROM runs
          WHERE spec_hash = ? AND data_hash = ? AND model_name = ? AND state = 'running'
            AND (? IS NULL OR kind = ?)
-         ORDER BY id DESC LIMIT 1`,
+         ORDER BY id DESC`,
       )
-      .get(specHash, dataHash, modelName, kind ?? null, kind ?? null) as RunRow | undefined;
-    return row ? toSummary(row) : undefined;
+      .all(specHash, dataHash, modelName, kind ?? null, kind ?? null) as RunRow[];
+    return rows.map((row) => this.summary(row)).find((r) => r.state === "interrupted");
   }
 
   require(runId: number): RunRow {

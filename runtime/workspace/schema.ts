@@ -157,4 +157,14 @@ export const REGISTRY_MIGRATIONS: readonly Migration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    version: 3,
+    name: "run liveness",
+    // who runs a run, and when it last said so: a run whose process died is shown as interrupted
+    up: `
+      ALTER TABLE runs ADD COLUMN pid INTEGER;
+      ALTER TABLE runs ADD COLUMN host TEXT;
+      ALTER TABLE runs ADD COLUMN heartbeat_at INTEGER;
+    `,
+  },
 ];

@@ -109,7 +109,11 @@ export class VersionStore {
     private readonly artifactExists: ((sha256: string) => boolean) | undefined,
   ) {}
 
-  /** Register a new version of `name` (registered or rejected); returns its number. */
+  /**
+   * Register a new version of `name` (registered or rejected); returns its
+   * number. Idempotent per (model, run, artifact): a step re-run after a crash
+   * (`--resume`) gets the version it already made, not a copy.
+   */
   register(entry: NewVersion): number {
     const name = requireName(entry.name, "model name");
     const status = requireOneOf(entry.status, VERSION_STATUSES, "version status");
@@ -133,6 +137,8 @@ export class VersionStore {
       }
     }
     const insert = this.db.transaction(() => {
+      const made = runId === null ? undefined : this.madeBy(name, runId, entry.artifactSha256);
+      if (made) return made.version;
       const next = this.db
         .prepare("SELECT COALESCE(MAX(version), 0) + 1 AS next FROM model_versions WHERE name = ?")
         .get(name) as { next: number };
@@ -158,6 +164,14 @@ export class VersionStore {
       return next.next;
     });
     return insert.immediate();
+  }
+
+  /** The version that run `runId` registered from this artifact, if it did. */
+  madeBy(name: string, runId: number, artifactSha256: string): ModelVersion | undefined {
+    const row = this.db
+      .prepare("SELECT * FROM model_versions WHERE name = ? AND run_id = ? AND artifact_sha256 = ? ORDER BY version LIMIT 1")
+      .get(name, runId, artifactSha256) as VersionRow | undefined;
+    return row ? this.toVersion(row) : undefined;
   }
 
   get(name: string, version: number): ModelVersion {

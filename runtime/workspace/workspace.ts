@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { ArtifactStore, removeStaleTempFiles, writeFileAtomic } from "./artifacts.js";
 import { WorkspaceError } from "./errors.js";
-import { Registry } from "./registry.js";
+import { Registry, type RegistryOptions } from "./registry.js";
 
 export const DEFAULT_WORKSPACE_DIRNAME = ".mlspec";
 export const DATABASE_FILENAME = "registry.db";
@@ -18,6 +18,9 @@ export interface WorkspaceOptions {
   clock?: () => number;
   /** How long a write waits for another process's transaction (default 5000 ms). */
   busyTimeoutMs?: number;
+  /** How runs are marked and judged alive (tests inject a process table); see RegistryOptions. */
+  liveness?: RegistryOptions["liveness"];
+  heartbeatMs?: number;
 }
 
 export interface Workspace {
@@ -37,6 +40,19 @@ export interface Workspace {
 /** `.mlspec/` beside the spec file. */
 export function defaultWorkspaceDir(specPath: string): string {
   return join(dirname(resolve(specPath)), DEFAULT_WORKSPACE_DIRNAME);
+}
+
+/**
+ * The workspace of a command run in `from` without `--workspace` or a spec: the
+ * nearest `.mlspec/` holding a registry, in `from` or a parent, the way git
+ * finds `.git`. Undefined when there is none.
+ */
+export function findWorkspaceDir(from: string): string | undefined {
+  for (let dir = resolve(from); ; dir = dirname(dir)) {
+    const candidate = join(dir, DEFAULT_WORKSPACE_DIRNAME);
+    if (existsSync(join(candidate, DATABASE_FILENAME))) return candidate;
+    if (dirname(dir) === dir) return undefined;
+  }
 }
 
 function ensureDirectory(dir: string): void {
@@ -70,6 +86,8 @@ export function openWorkspace(dir: string, options: WorkspaceOptions = {}): Work
   const registry = Registry.open(databasePath, {
     clock: options.clock,
     busyTimeoutMs: options.busyTimeoutMs,
+    ...(options.liveness ? { liveness: options.liveness } : {}),
+    ...(options.heartbeatMs !== undefined ? { heartbeatMs: options.heartbeatMs } : {}),
     artifactExists: (sha) => artifacts!.has(sha),
   });
   artifacts = new ArtifactStore(artifactsDir, { index: registry });

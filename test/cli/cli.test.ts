@@ -4,7 +4,7 @@
  * --out`, `fmt --check`, and `--help` on every command.
  */
 import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -131,6 +131,71 @@ describe.concurrent("mlspec check", () => {
       expect(r.stdout).toBe("");
       expectNoStack(r.stderr);
     });
+  });
+
+  it("--allow-read DIR (repeatable) lets a spec read a directory outside its own; a link does not", async () => {
+    const base = mkdtempSync(path.join(work, "allow-"));
+    const project = path.join(base, "project");
+    const outside = path.join(base, "outside");
+    mkdirSync(project);
+    mkdirSync(outside);
+    writeFileSync(path.join(outside, "d.csv"), "x\n1\n");
+    symlinkSync(path.join(outside, "d.csv"), path.join(project, "d.csv"));
+    const spec = path.join(project, "spec.mlspec");
+    writeFileSync(spec, 'mlspec 1\n\ndataset d {\n  source = csv("d.csv")\n  contract {\n    x : int\n  }\n}\n');
+    const refused = await mlspec(["check", spec]);
+    expect(refused.status).toBe(1);
+    expect(refused.stdout).toMatch(/error\[E0111\]: `d\.csv` leads outside the project directory/);
+    const allowed = await mlspec(["check", spec, "--allow-read", work, "--allow-read", outside]);
+    expect(allowed.status, allowed.stdout + allowed.stderr).toBe(0);
+    const missing = await mlspec(["check", spec, "--allow-read", path.join(base, "nope")]);
+    expect(missing.status).toBe(2);
+    expect(missing.stderr).toMatch(/^mlspec: --allow-read .*nope: no such directory\n$/);
+  });
+
+  it("runs list and models list find the workspace as run makes it: --workspace, --spec, or the nearest .mlspec up from here", async () => {
+    const { openWorkspace } = await import("../../runtime/workspace/workspace.js");
+    const project = mkdtempSync(path.join(work, "ws-"));
+    writeFileSync(path.join(project, "p.mlspec"), "mlspec 1\n");
+    const ws = openWorkspace(path.join(project, ".mlspec"));
+    try {
+      const sha = ws.artifacts.put("model bytes", { kind: "onnx" });
+      ws.registry.registerVersion({ name: "m", runId: null, status: "registered", metrics: { auc: 0.9 }, reasons: [], artifactSha256: sha, specHash: "s", dataHash: "d" });
+    } finally {
+      ws.close();
+    }
+    const deep = path.join(project, "src", "deeper");
+    mkdirSync(deep, { recursive: true });
+    const elsewhere = mkdtempSync(path.join(tmpdir(), "mlspec-no-ws-"));
+    try {
+      const [fromDeep, bySpec, byDir, runsFromDeep, none, both] = await Promise.all([
+        mlspec(["models", "list", "--format", "json"], deep),
+        mlspec(["models", "list", "--format", "json", "--spec", path.join(project, "p.mlspec")], elsewhere),
+        mlspec(["models", "list", "--format", "json", "--workspace", path.join(project, ".mlspec")], elsewhere),
+        mlspec(["runs", "list"], deep),
+        mlspec(["models", "list"], elsewhere),
+        mlspec(["models", "list", "--workspace", project, "--spec", path.join(project, "p.mlspec")], elsewhere),
+      ]);
+      for (const r of [fromDeep, bySpec, byDir]) {
+        expect(r.status, r.stderr).toBe(0);
+        expect((JSON.parse(r.stdout) as Array<{ name: string; version: number }>).map((v) => `${v.name}@${v.version}`)).toEqual(["m@1"]);
+      }
+      expect(runsFromDeep.status, runsFromDeep.stderr).toBe(0);
+      expect(none.status).toBe(2);
+      expect(none.stderr).toMatch(/^mlspec: no workspace \(\.mlspec\) in .* or any parent; run `mlspec run SPEC` first, or pass --workspace DIR or --spec FILE\n$/);
+      expect(both.status).toBe(2);
+      expect(both.stderr).toMatch(/not both/);
+    } finally {
+      rmSync(elsewhere, { recursive: true, force: true });
+    }
+  });
+
+  it("the README lists exit code 70 (internal error) and asks to report it", () => {
+    const readme = readFileSync(path.join(REPO, "README.md"), "utf8");
+    expect(readme).toMatch(/exits \*\*70\*\* on an internal error/);
+    expect(readme).toMatch(/Please report it/);
+    // and the CLI says the same when it happens
+    expect(readFileSync(path.join(REPO, "bin", "mlspec.ts"), "utf8")).toMatch(/this is a bug in mlspec; please report it/);
   });
 
   it("checks several files and fails when any has errors", async () => {

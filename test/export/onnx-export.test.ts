@@ -35,7 +35,7 @@ function buildScenario(seed: number, kind: Network["kind"]): Scenario {
       task: task.task,
       classes: task.classes,
       columns: COLUMNS,
-      metadata: { specHash: `sha256:${seed}`, modelName: "churn_mlp", modelVersion: 3 },
+      metadata: { specHash: `sha256:${seed}`, modelName: "churn_mlp" },
     },
   };
 }
@@ -101,7 +101,7 @@ describe("exported model interface", () => {
       task: "multiclass",
       classes: ["a", "b", "c"],
       columns: COLUMNS,
-      metadata: { specHash: "sha256:abc", modelName: "iris_mlp", modelVersion: "7", extra: { "mlspec.run_id": "r1" } },
+      metadata: { specHash: "sha256:abc", modelName: "iris_mlp", extra: { "mlspec.run_id": "r1" } },
     });
     const model = onnx.ModelProto.decode(bytes);
     const graph = model.graph!;
@@ -119,14 +119,23 @@ describe("exported model interface", () => {
     expect(props).toMatchObject({
       "mlspec.spec_hash": "sha256:abc",
       "mlspec.model_name": "iris_mlp",
-      "mlspec.model_version": "7",
       "mlspec.task": "multiclass",
       "mlspec.classes": '["a","b","c"]',
       "mlspec.run_id": "r1",
     });
+    expect(Object.keys(props)).not.toContain("mlspec.model_version");
     const out = await runOnnx(bytes, toOrtFeeds(pipeline.columns, { age: [30, null], plan: ["pro", "unknown"] }));
     const probabilities = out.probabilities!.data as Float32Array;
     expect(probabilities[0]! + probabilities[1]! + probabilities[2]!).toBeCloseTo(1, 5);
+  });
+
+  it("holds no version number, so concurrent runs cannot embed the wrong one, and its bytes depend on the model alone", () => {
+    // the registry assigns name@version when it registers the artifact (issue 9, item 10)
+    const options = buildScenario(11, "sequential").options;
+    const first = exportOnnx(options);
+    const props = onnx.ModelProto.decode(first).metadataProps!.map((p) => p.key);
+    expect(props.filter((k) => /version/.test(k!))).toEqual(["mlspec.pipeline_version"]);
+    expect(Buffer.from(exportOnnx(options)).equals(Buffer.from(first))).toBe(true);
   });
 
   it("asks only for the columns the network's features read", () => {
@@ -144,7 +153,7 @@ describe("exported model interface", () => {
     const pipeline = fitPipeline(defs, COLUMNS, makeRows(rng, 10, false));
     const network = makeNetwork(rng, "sequential", 4, { task: "regression", head: "identity", units: 1 }, { user: 1, item: 1 });
     const model = onnx.ModelProto.decode(
-      exportOnnx({ pipeline, network, task: "regression", columns: COLUMNS, metadata: { specHash: "h", modelName: "m", modelVersion: 1 } }),
+      exportOnnx({ pipeline, network, task: "regression", columns: COLUMNS, metadata: { specHash: "h", modelName: "m" } }),
     );
     expect(model.opsetImport!.map((o) => o.domain).sort()).toEqual(["", "com.microsoft"]);
   });

@@ -35,7 +35,7 @@ async function killed(args: string[], at: RegExp | number): Promise<CliResult & 
 }
 
 /** Opens the workspace as the next command would and checks it is whole. */
-function checkConsistent(dir: string, label: string): { versions: number; runningRuns: number } {
+function checkConsistent(dir: string, label: string): { versions: number; interruptedRuns: number } {
   const ws = openWorkspace(path.join(dir, ".mlspec"));
   try {
     const check = verifyWorkspace(ws, { deep: true });
@@ -49,8 +49,10 @@ function checkConsistent(dir: string, label: string): { versions: number; runnin
     const newest = versions.filter((v) => v.status === "registered").at(-1);
     if (newest) expect(ws.registry.resolve("m", "champion").version, label).toBe(newest.version);
     const runs = ws.registry.listRuns();
-    for (const r of runs) if (r.state === "running") expect(ws.registry.listVersions().some((v) => v.runId === r.id), label).toBe(false);
-    return { versions: versions.length, runningRuns: runs.filter((r) => r.state === "running").length };
+    for (const r of runs) if (r.state === "interrupted") expect(ws.registry.listVersions().some((v) => v.runId === r.id), label).toBe(false);
+    // every process is dead here: nothing reads as running
+    expect(runs.filter((r) => r.state === "running"), label).toEqual([]);
+    return { versions: versions.length, interruptedRuns: runs.filter((r) => r.state === "interrupted").length };
   } finally {
     ws.close();
   }
@@ -69,7 +71,7 @@ describe("crash and resume", () => {
     const ws = openWorkspace(path.join(crashed.dir, ".mlspec"));
     try {
       const [runRecord] = ws.registry.listRuns();
-      expect(runRecord!.state).toBe("running");
+      expect(runRecord!.state).toBe("interrupted");
       const checkpoint = ws.registry.lastCheckpoint(runRecord!.id);
       // epochs count from 1, as the epoch lines do
       expect(checkpoint!.epoch).toBeGreaterThanOrEqual(3);

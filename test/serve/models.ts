@@ -95,7 +95,7 @@ export function churnModel(options: { seed: number; hidden?: number[]; name?: st
     task: "binary",
     classes: ["false", "true"],
     columns: CHURN_COLUMNS,
-    metadata: { specHash: "test", modelName: options.name ?? "churn_mlp", modelVersion: options.seed },
+    metadata: { specHash: "test", modelName: options.name ?? "churn_mlp" },
   });
   return { bytes, pipeline, network };
 }
@@ -288,7 +288,7 @@ export function flowerModel(task: "multiclass" | "regression", seed: number): Bu
     task,
     ...(task === "multiclass" ? { classes: ["setosa", "versicolor", "virginica"] } : {}),
     columns: FLOWER_COLUMNS,
-    metadata: { specHash: "test", modelName: task === "multiclass" ? "species_mlp" : "petal_reg", modelVersion: seed },
+    metadata: { specHash: "test", modelName: task === "multiclass" ? "species_mlp" : "petal_reg" },
   });
   return { bytes, pipeline, network };
 }
@@ -368,7 +368,7 @@ export function ratingModel(seed: number): BuiltModel {
     globalBias: 3.5,
     head: "identity",
   };
-  const bytes = exportOnnx({ pipeline, network, task: "recommendation", columns: RATING_COLUMNS, metadata: { specHash: "test", modelName: "movie_mf", modelVersion: seed } });
+  const bytes = exportOnnx({ pipeline, network, task: "recommendation", columns: RATING_COLUMNS, metadata: { specHash: "test", modelName: "movie_mf" } });
   return { bytes, pipeline, network };
 }
 

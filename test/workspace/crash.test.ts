@@ -137,7 +137,7 @@ describe("crash safety", () => {
       }
 
       // the workspace is still writable, and an interrupted run is found for resuming
-      const runs = ws.registry.listRuns({ state: "running" });
+      const runs = ws.registry.listRuns({ state: "interrupted" });
       for (const run of runs) {
         expect(ws.registry.findResumableRun(run.specHash, run.dataHash, run.modelName)).toBeDefined();
       }

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { RegistryConflictError, RegistryNotFoundError, WorkspaceError } from "../../runtime/workspace/errors.js";
 import type { NewRun } from "../../runtime/workspace/registry.js";
 import { type Workspace, openWorkspace, verifyWorkspace } from "../../runtime/workspace/workspace.js";
@@ -97,6 +97,70 @@ describe("runs", () => {
     expect(ws.registry.getRun(id).reason).toBe("loss diverged");
   });
 
+  it("shows a run whose process died as interrupted: its pid is gone on this host, or its heartbeat is stale", () => {
+    const alive = new Set<number>([101, 202, 999]);
+    const as = (pid: number, host = "box") => openWorkspace(join(dir, ".mlspec"), { clock, heartbeatMs: 0, liveness: { pid, host, isAlive: (p) => alive.has(p), staleAfterMs: 60_000 } });
+    const first = as(101);
+    const second = as(202);
+    const remote = as(303, "other-box");
+    try {
+      const killed = first.registry.createRun(trainRun());
+      const beating = second.registry.createRun(trainRun());
+      const far = remote.registry.createRun(trainRun());
+      const states = () => Object.fromEntries(ws.registry.listRuns().map((r) => [r.id, r.state]));
+      expect(ws.registry.getRun(killed)).toMatchObject({ pid: 101, host: "box", heartbeatAt: "2025-01-02T03:04:05.000Z" });
+      // `ws` is this test's process on another host: it judges the runs by heartbeat only
+      const reader = as(999);
+      try {
+        const seen = () => Object.fromEntries(reader.registry.listRuns().map((r) => [r.id, r.state]));
+        expect(seen()).toEqual({ [killed]: "running", [beating]: "running", [far]: "running" });
+        alive.delete(101); // kill -9
+        expect(seen()).toEqual({ [killed]: "interrupted", [beating]: "running", [far]: "running" });
+        now += 50_000;
+        second.registry.heartbeat();
+        now += 20_000; // 70 s since the remote run's last beat, 20 s since the second's
+        expect(seen()).toEqual({ [killed]: "interrupted", [beating]: "running", [far]: "interrupted" });
+        expect(reader.registry.listRuns({ state: "interrupted" }).map((r) => r.id)).toEqual([killed, far]);
+        expect(reader.registry.listRuns({ state: "running" }).map((r) => r.id)).toEqual([beating]);
+        // --resume takes over an interrupted run, never one whose process lives
+        expect(reader.registry.claimRun(beating)).toBe(false);
+        expect(reader.registry.claimRun(killed)).toBe(true);
+        expect(seen()[killed]).toBe("running");
+        expect(reader.registry.getRun(killed)).toMatchObject({ pid: 999, host: "box" });
+        expect(second.registry.claimRun(killed)).toBe(false);
+        expect(states()[killed]).toBe("running");
+      } finally {
+        reader.close();
+      }
+    } finally {
+      first.close();
+      second.close();
+      remote.close();
+    }
+  });
+
+  it("renews its runs' heartbeat on a timer while they run, and stops when they finish", () => {
+    vi.useFakeTimers();
+    try {
+      const own = openWorkspace(join(dir, ".mlspec"), { clock, heartbeatMs: 5_000 });
+      try {
+        const id = own.registry.createRun(trainRun());
+        now += 5_000;
+        vi.advanceTimersByTime(5_000);
+        expect(own.registry.getRun(id).heartbeatAt).toBe(new Date(START + 5_000).toISOString());
+        now += 5_000;
+        own.registry.finishRun(id, { state: "complete" });
+        vi.advanceTimersByTime(5_000);
+        expect(own.registry.getRun(id).heartbeatAt).toBe(new Date(START + 5_000).toISOString());
+        expect(vi.getTimerCount()).toBe(0);
+      } finally {
+        own.close();
+      }
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it("gives clear errors for unknown runs and bad arguments", () => {
     expect(() => ws.registry.getRun(99)).toThrow(RegistryNotFoundError);
     expect(() => ws.registry.getRun(99)).toThrow(/no run with id 99/);
@@ -117,15 +181,23 @@ describe("runs", () => {
     expect(ws.registry.listRuns()).toHaveLength(3);
   });
 
-  it("checkpoints and finds the latest unfinished run to resume", () => {
+  it("checkpoints and finds the latest interrupted run to resume", () => {
     expect(ws.registry.findResumableRun("spec-a", "data-a", "churn_mlp")).toBeUndefined();
     const old = ws.registry.createRun(trainRun());
     const latest = ws.registry.createRun(trainRun());
     const done = ws.registry.createRun(trainRun());
     ws.registry.finishRun(done, { state: "complete" });
     ws.registry.createRun(trainRun({ dataHash: "data-b" }));
-    expect(ws.registry.findResumableRun("spec-a", "data-a", "churn_mlp")?.id).toBe(latest);
-    expect(ws.registry.findResumableRun("spec-a", "data-a", "churn_mlp", "search")).toBeUndefined();
+    // this process's own runs are running, not resumable
+    expect(ws.registry.findResumableRun("spec-a", "data-a", "churn_mlp")).toBeUndefined();
+    // the next command, after this process died, finds them interrupted
+    const next = openWorkspace(join(dir, ".mlspec"), { clock, liveness: { isAlive: () => false } });
+    try {
+      expect(next.registry.findResumableRun("spec-a", "data-a", "churn_mlp")?.id).toBe(latest);
+      expect(next.registry.findResumableRun("spec-a", "data-a", "churn_mlp", "search")).toBeUndefined();
+    } finally {
+      next.close();
+    }
     expect(old).toBeLessThan(latest);
 
     expect(ws.registry.lastCheckpoint(latest)).toBeUndefined();
@@ -205,6 +277,21 @@ describe("model versions", () => {
       aliases: [],
       createdAt: "2025-01-02T03:04:05.000Z",
     });
+  });
+
+  it("registers once per (model, run, artifact): a register step re-run by --resume gets the version it made", () => {
+    const run = ws.registry.createRun(trainRun());
+    const sha = ws.artifacts.put("onnx bytes of run 1", { kind: "onnx" });
+    const entry = { name: "churn_mlp", runId: run, status: "registered" as const, metrics: { auc: 0.9 }, reasons: [], artifactSha256: sha, specHash: "spec-a", dataHash: "data-a" };
+    expect(ws.registry.registerVersion(entry)).toBe(1);
+    expect(ws.registry.registerVersion(entry)).toBe(1);
+    expect(ws.registry.versionMadeBy("churn_mlp", run, sha)?.version).toBe(1);
+    expect(ws.registry.listVersions("churn_mlp")).toHaveLength(1);
+    // another run, or other bytes, is another version
+    const other = ws.registry.createRun(trainRun());
+    expect(ws.registry.registerVersion({ ...entry, runId: other })).toBe(2);
+    expect(ws.registry.registerVersion({ ...entry, artifactSha256: ws.artifacts.put("retrained", { kind: "onnx" }) })).toBe(3);
+    expect(ws.registry.versionMadeBy("churn_mlp", other, "f".repeat(64))).toBeUndefined();
   });
 
   it("refuses a version whose artifact or run does not exist", () => {
