@@ -39,9 +39,12 @@ export function applyAssignment(base: StepOf<"train">, assignment: Record<string
   return step;
 }
 
-/** The objective of one epoch: the training loss for `loss`, else the validation metric. */
-function objectiveOf(key: string, loss: number, val: Record<string, number>): number {
-  return key === "loss" ? loss : (val[key] ?? NaN);
+/**
+ * The objective of one epoch: a validation figure (`val.loss` is the validation loss, as
+ * early stopping reads it); the training loss only when the model has no validation rows.
+ */
+export function objectiveOf(key: string, loss: number, val: Record<string, number>): number {
+  return val[key] ?? (key === "loss" ? loss : NaN);
 }
 
 /**
