@@ -28,3 +28,16 @@ export function excerpt(text: string, limit = EXCERPT_LIMIT): string {
   });
   return clip(escaped, limit);
 }
+
+/** Characters of a raw value the quarantine file keeps. */
+export const QUARANTINE_TEXT_LIMIT = 1000;
+
+/** SQL for clip(expr, limit) over a VARCHAR expression (NULL stays NULL). */
+export function clipSql(expr: string, limit: number): string {
+  return `CASE WHEN length(${expr}) > ${limit} THEN left(${expr}, ${limit}) || '…' ELSE ${expr} END`;
+}
+
+/** SQL for a value as a reason shows it: JSON text (control characters escaped) of its first EXCERPT_LIMIT characters. */
+export function excerptJsonSql(expr: string): string {
+  return `CASE WHEN length(${expr}) > ${EXCERPT_LIMIT} THEN to_json(left(${expr}, ${EXCERPT_LIMIT}))::VARCHAR || '…' ELSE to_json(${expr})::VARCHAR END`;
+}

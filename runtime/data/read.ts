@@ -157,7 +157,8 @@ function assertText(head: string, path: string, format: string): void {
 /** DuckDB's first message lines, without its file/option dump. */
 function readerMessage(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
-  return message.split("\n").filter((l) => l.trim().length > 0).slice(0, 2).join(" ").trim();
+  // DuckDB may quote the data it choked on: show a bounded excerpt only.
+  return excerpt(message.split("\n").filter((l) => l.trim().length > 0).slice(0, 2).join(" ").trim(), 200);
 }
 
 /** SELECT <carry>, <select> FROM (the levels, innermost first, over scan). */
@@ -328,7 +329,7 @@ async function readJsonLines(
   for (const key of keys) {
     const clash = seen.get(key.toLowerCase());
     if (clash !== undefined) {
-      throw new DataSourceError(`${source.path}: keys "${clash}" and "${key}" differ only in case; rename one`);
+      throw new DataSourceError(`${source.path}: keys ${excerpt(JSON.stringify(clash))} and ${excerpt(JSON.stringify(key))} differ only in case; rename one`);
     }
     seen.set(key.toLowerCase(), key);
   }
