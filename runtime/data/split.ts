@@ -112,20 +112,23 @@ export async function splitDataset(data: ValidatedDataset, spec: SplitSpec): Pro
       // Classes are numbered in value order (null first); each gets its own part sizes.
       await session.run(`
         CREATE OR REPLACE TABLE split_class AS
-        SELECT ${row}, dense_rank() OVER (ORDER BY ${label} ASC NULLS FIRST) - 1 AS class FROM ${table}`);
-      const counted = await session.columns(`SELECT count(*)::DOUBLE AS n FROM split_class GROUP BY class ORDER BY class`);
+        SELECT label, row_number() OVER (ORDER BY label ASC NULLS FIRST) - 1 AS class, count(*)::DOUBLE AS n
+        FROM (SELECT ${label} AS label FROM ${table}) GROUP BY label ORDER BY class`);
+      const counted = await session.columns(`SELECT n FROM split_class ORDER BY class`);
       const perClass = stratumSizes((counted["n"] ?? []) as number[], spec.test, spec.validation);
       await session.writeIntegers("split_class_test", "n_test", perClass.test);
       await session.writeIntegers("split_class_validation", "n_val", perClass.validation);
+      await session.run(`
+        CREATE OR REPLACE TABLE split_class_sizes AS
+        SELECT c.label, t.n_test, v.n_val FROM split_class c
+        JOIN (SELECT rowid AS class, n_test FROM split_class_test) t USING (class)
+        JOIN (SELECT rowid AS class, n_val FROM split_class_validation) v USING (class)`);
       assignment = `
         SELECT ${row}, ${byPosition} AS part FROM (
           SELECT k.${row},
-                 row_number() OVER (PARTITION BY c.class ORDER BY k.m5, k.${row}) - 1 AS pos,
-                 t.n_test, v.n_val
-          FROM ${rowKeySql(spec.seed, "split_class", row)} k
-          JOIN split_class c USING (${row})
-          JOIN (SELECT rowid AS class, n_test FROM split_class_test) t ON t.class = c.class
-          JOIN (SELECT rowid AS class, n_val FROM split_class_validation) v ON v.class = c.class)`;
+                 row_number() OVER (PARTITION BY k.${label} ORDER BY k.m5, k.${row}) - 1 AS pos,
+                 s.n_test, s.n_val
+          FROM ${keyed(`, ${label}`)} k JOIN split_class_sizes s ON k.${label} IS NOT DISTINCT FROM s.label)`;
       break;
     }
     case "group": {
