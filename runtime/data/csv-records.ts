@@ -1,7 +1,6 @@
 /**
- * Splits a CSV file into records by a fixed dialect (no sniffing), numbers each record by the
- * line it starts on, and writes the well-formed ones to a copy that DuckDB reads with the same
- * dialect and nothing left to guess. A record that breaks the dialect is rejected with its
+ * Splits a CSV file into records by a fixed dialect (no sniffing), numbers them, and writes the
+ * well-formed ones to a copy that DuckDB reads with the same dialect and nothing left to guess. A record that breaks the dialect is rejected with its
  * reason here, alone, so that one bad line never stops the read.
  *
  * The dialect (spec/language.md#sources):
@@ -15,8 +14,8 @@
  * A record's row number is its position among the data records: the first record after the
  * header is row 1 (without a header, the first record), a blank line is no record and takes no
  * number, a record whose quoted field spans lines is one row, and a rejected record takes a
- * number like any other (so the rows after it keep theirs). `line` is the line of the file it
- * starts on (1-based, every line counted), which the quarantine file also gives.
+ * number like any other (so the rows after it keep theirs). Errors about the header give its
+ * line in the file (1-based, every line counted).
  *
  * A record is rejected when its field count differs from the header's, when text follows a
  * closing quote, when a quoted field is never closed, or when it holds a CR that ends no line.
@@ -24,11 +23,12 @@
  * the next line: an unclosed quote costs one line, not the rest of the file.
  *
  * The copy holds each accepted record as `<row><delimiter><record>\n`, so the row number travels
- * with the record through DuckDB.
+ * with the record through DuckDB. Rejected records go, as they are found, to a CSV file of their
+ * own: `row,reason,text` (text clipped to QUARANTINE_TEXT_LIMIT characters).
  */
 import { open } from "node:fs/promises";
 import { DataSourceError } from "./errors.js";
-import { clip, excerpt } from "./excerpt.js";
+import { clip, excerpt, QUARANTINE_TEXT_LIMIT } from "./excerpt.js";
 
 export interface CsvDialect {
   delimiter: string;
@@ -37,29 +37,19 @@ export interface CsvDialect {
   columnNames?: string[];
 }
 
-export interface CsvReject {
-  row: number;
-  /** The line of the file the record starts on. */
-  line: number;
-  reason: string;
-  /** The record's text as read, clipped to REJECTED_TEXT_LIMIT characters. */
-  text: string;
-}
-
 export interface CsvRecords {
   /** Column names, in file order; empty when the file holds no record. */
   columns: string[];
   /** Records written to the copy. */
   accepted: number;
-  rejected: CsvReject[];
+  /** Records written to the rejects file. */
+  rejected: number;
 }
 
 const LF = 0x0a;
 const CR = 0x0d;
 const QUOTE = 0x22;
 const CHUNK = 4 * 1024 * 1024;
-/** Rejected text kept per record (characters). */
-export const REJECTED_TEXT_LIMIT = 1000;
 
 const enum State {
   FieldStart,
@@ -76,13 +66,15 @@ type Step =
   | { kind: "more" };
 
 /**
- * Reads `path` by `dialect`, writing accepted records to `copyPath` (replaced). Throws a
+ * Reads `path` by `dialect`, writing accepted records to `copyPath` and rejected ones to
+ * `rejectsPath` (both replaced). Throws a
  * DataSourceError for a header that cannot be read or names a column twice.
  */
-export async function splitCsvRecords(path: string, dialect: CsvDialect, copyPath: string): Promise<CsvRecords> {
+export async function splitCsvRecords(path: string, dialect: CsvDialect, copyPath: string, rejectsPath: string): Promise<CsvRecords> {
   const delimiter = Buffer.from(dialect.delimiter, "utf8");
   const input = await open(path, "r");
   const output = await open(copyPath, "w");
+  const rejects = await open(rejectsPath, "w");
   try {
     let buffer = Buffer.alloc(0);
     let start = 0;
@@ -93,7 +85,16 @@ export async function splitCsvRecords(path: string, dialect: CsvDialect, copyPat
     let columns: string[] | null = dialect.header ? null : dialect.columnNames ?? null;
     let expected = columns?.length ?? 0;
     let accepted = 0;
-    const rejected: CsvReject[] = [];
+    let rejected = 0;
+    let rejectLines: string[] = [];
+    const reject = async (row: number, reason: string, text: string) => {
+      rejected++;
+      rejectLines.push(`${row},${csvField(reason)},${csvField(text)}\n`);
+      if (rejectLines.length >= 10_000) {
+        await rejects.write(rejectLines.join(""));
+        rejectLines = [];
+      }
+    };
     // Accepted records are copied into `out` and written a chunk at a time.
     let out = Buffer.allocUnsafe(CHUNK);
     let used = 0;
@@ -124,7 +125,7 @@ export async function splitCsvRecords(path: string, dialect: CsvDialect, copyPat
       if (step.kind === "error") {
         if (columns === null) throw new DataSourceError(`${path}: cannot read the header (line ${at}): ${step.reason}`);
         row++;
-        rejected.push({ row, line: at, reason: `malformed CSV row: ${step.reason}`, text: rejectedText(buffer, start, step.contentEnd) });
+        await reject(row, `malformed CSV row: ${step.reason}`, rejectedText(buffer, start, step.contentEnd));
         line++;
         start = step.end;
         continue;
@@ -142,7 +143,7 @@ export async function splitCsvRecords(path: string, dialect: CsvDialect, copyPat
         }
         if (step.fields !== expected) {
           const reason = `malformed CSV row: expected ${expected} fields, found ${step.fields}`;
-          rejected.push({ row, line: at, reason, text: rejectedText(buffer, start, step.contentEnd) });
+          await reject(row, reason, rejectedText(buffer, start, step.contentEnd));
         } else {
           const length = step.contentEnd - start;
           if (used + length + 32 > out.length) {
@@ -160,11 +161,18 @@ export async function splitCsvRecords(path: string, dialect: CsvDialect, copyPat
       start = step.end;
     }
     if (used > 0) await output.write(out, 0, used);
+    if (rejectLines.length > 0) await rejects.write(rejectLines.join(""));
     return { columns: columns ?? [], accepted, rejected };
   } finally {
     await input.close();
     await output.close();
+    await rejects.close();
   }
+}
+
+/** A CSV field, quoted. */
+function csvField(text: string): string {
+  return `"${text.replace(/"/g, '""')}"`;
 }
 
 /** Writes `row` in decimal at `at`; returns the index after it. */
@@ -181,7 +189,7 @@ function writeRowNumber(out: Buffer, at: number, row: number): number {
 
 /** The text of bytes start..end, clipped; at most 4 bytes a character are decoded. */
 function rejectedText(buffer: Buffer, start: number, end: number): string {
-  return clip(buffer.toString("utf8", start, Math.min(end, start + 4 * REJECTED_TEXT_LIMIT + 4)), REJECTED_TEXT_LIMIT);
+  return clip(buffer.toString("utf8", start, Math.min(end, start + 4 * QUARANTINE_TEXT_LIMIT + 4)), QUARANTINE_TEXT_LIMIT);
 }
 
 /** Whether `delimiter` starts at `i`. */

@@ -17,7 +17,7 @@
  *   jsonl    the line number in the file (blank lines are skipped but keep their number)
  *   parquet  the row's position in the file
  */
-import { mkdtemp, open, rm, stat, writeFile } from "node:fs/promises";
+import { mkdtemp, open, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { splitCsvRecords } from "./csv-records.js";
@@ -193,11 +193,10 @@ async function readCsv(
   const scratch = await mkdtemp(join(tmpdir(), "mlspec-csv-"));
   try {
     const copy = join(scratch, "records.csv");
-    const records = await splitCsvRecords(source.path, { delimiter, header, columnNames: options.columnNames }, copy);
+    const rejects = join(scratch, "rejected.csv");
+    const records = await splitCsvRecords(source.path, { delimiter, header, columnNames: options.columnNames }, copy, rejects);
     const columns = records.columns;
     assertNoReservedColumn(columns, source.path);
-    const rejects = join(scratch, "rejected.csv");
-    await writeFile(rejects, records.rejected.map((r) => `${r.row},${csvField(r.reason)},${csvField(r.text)}\n`).join(""));
     await session.run(`
       INSERT INTO raw_rejected
       SELECT "row", "text", ["reason"] FROM read_csv(${quoteString(rejects)}, header = false, delim = ',', quote = '"',
@@ -238,11 +237,6 @@ async function readCsv(
   } finally {
     await rm(scratch, { recursive: true, force: true });
   }
-}
-
-/** A CSV field, quoted. */
-function csvField(text: string): string {
-  return `"${text.replace(/"/g, '""')}"`;
 }
 
 function escapeRegex(text: string): string {
