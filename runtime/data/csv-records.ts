@@ -1,7 +1,8 @@
 /**
  * Splits a CSV file into records by a fixed dialect (no sniffing), numbers them, and writes the
- * well-formed ones to a copy that DuckDB reads with the same dialect and nothing left to guess. A record that breaks the dialect is rejected with its
- * reason here, alone, so that one bad line never stops the read.
+ * well-formed ones to a copy that DuckDB reads with the same dialect and nothing left to guess.
+ * A record that breaks the dialect is rejected with its reason here, alone, so that one bad
+ * line never stops the read.
  *
  * The dialect (spec/language.md#sources):
  *   delimiter  the source's `delimiter` (default ","); quote `"`, doubled inside a quoted field
