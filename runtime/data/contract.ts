@@ -24,6 +24,7 @@ import { DataSpecError } from "./errors.js";
 import { ROW_COLUMN, readSource, type OpenSourceOptions, type RawSource, type ReadProjection } from "./read.js";
 import { DataSession } from "./session.js";
 import { tableStatistics, type TableStatistics } from "./stats.js";
+import { clipSql, excerpt, excerptJsonSql, EXCERPT_LIMIT, QUARANTINE_TEXT_LIMIT } from "./excerpt.js";
 import { numberLiteral, quoteIdent, quoteString } from "./sql.js";
 import type { Bounds, ColumnContract, ColumnKind, DatasetContract, SourceSpec } from "./types.js";
 
@@ -286,12 +287,13 @@ export function compileRowRules(contract: DatasetContract, fileColumns: readonly
   const reasons = rules.length === 0
     ? "[]::VARCHAR[]"
     : `list_filter([${rules.map(([c, r]) => `CASE WHEN coalesce(${c}, false) THEN ${r} END`).join(", ")}], lambda x: x IS NOT NULL)`;
-  const rawValues = `json_object(${fileColumns.map((name, k) => `${quoteString(name)}, __raw${k}`).join(", ")})`;
+  // Raw values are kept, cut to QUARANTINE_TEXT_LIMIT characters.
+  const rawValues = `json_object(${fileColumns.map((name, k) => `${quoteString(name)}, ${clipSql(`__raw${k}`, QUARANTINE_TEXT_LIMIT)}`).join(", ")})`;
   const quarantineSql = `
     SELECT ${ROW_COLUMN}, json_object('row', ${ROW_COLUMN}, 'values', ${rawValues}, 'reasons', ${reasons})::VARCHAR AS record
     FROM ${badRows}
     UNION ALL
-    SELECT ${ROW_COLUMN}, json_object('row', ${ROW_COLUMN}, 'values', '{}'::JSON, 'reasons', reasons, 'line', line)::VARCHAR
+    SELECT ${ROW_COLUMN}, json_object('row', ${ROW_COLUMN}, 'values', '{}'::JSON, 'reasons', reasons, 'line', ${clipSql("line", QUARANTINE_TEXT_LIMIT)})::VARCHAR
     FROM raw_rejected`;
   return { projection, acceptedSql, quarantineSql };
 }
@@ -336,7 +338,7 @@ function compileColumn(column: ColumnContract, index: number): ColumnSql {
   const rules: [string, string][] = [];
   if (!column.nulls.allowed) rules.push([n, quoteString(`${column.name}: missing value (nulls are not allowed)`)]);
   if (!textual) {
-    rules.push([`NOT ${n} AND ${t} IS NULL`, `${prefix} || to_json(${v})::VARCHAR || ${quoteString(` is not a valid ${kind}`)}`]);
+    rules.push([`NOT ${n} AND ${t} IS NULL`, `${prefix} || ${excerptJsonSql(v)} || ${quoteString(` is not a valid ${kind}`)}`]);
   }
   if (column.range && (column.range.min !== undefined || column.range.max !== undefined)) {
     const { min, max } = column.range;
@@ -346,7 +348,7 @@ function compileColumn(column: ColumnContract, index: number): ColumnSql {
       min !== undefined ? `${t} < ${bound(min)}` : null,
       max !== undefined ? `${t} > ${bound(max)}` : null,
     ].filter((x): x is string => x !== null).join(" OR ");
-    rules.push([`(${outside})`, `${prefix} || trim(${v}) || ${quoteString(` is outside range ${formatRange(column.range)}`)}`]);
+    rules.push([`(${outside})`, `${prefix} || ${clipSql(`trim(${v})`, EXCERPT_LIMIT)} || ${quoteString(` is outside range ${formatRange(column.range)}`)}`]);
     const cast = kind === "int" ? `TRY_CAST(${v} AS BIGINT)` : `TRY_CAST(${v} AS DOUBLE)`;
     inRange = min !== undefined && max !== undefined
       ? `${cast} BETWEEN ${bound(min)} AND ${bound(max)}`
@@ -355,7 +357,7 @@ function compileColumn(column: ColumnContract, index: number): ColumnSql {
   if (column.type.kind === "enum") {
     const list = column.type.values.map(quoteString).join(", ");
     const shown = column.type.values.map((x) => JSON.stringify(x)).join(", ");
-    rules.push([`${v} NOT IN (${list})`, `${prefix} || to_json(${v})::VARCHAR || ${quoteString(` is not one of ${shown}`)}`]);
+    rules.push([`${v} NOT IN (${list})`, `${prefix} || ${excerptJsonSql(v)} || ${quoteString(` is not one of ${shown}`)}`]);
   }
   // An enum value is kept as the ENUM type, whose cast from text is an exact match or NULL.
   const kept = kind === "enum"
@@ -413,7 +415,7 @@ function missingColumnViolations(contract: DatasetContract, raw: RawSource): Dat
     .filter((c) => !present.has(c.name))
     .map((c) => {
       const nearly = byLowerCase.get(c.name.toLowerCase());
-      const hint = nearly ? ` (the file has "${nearly}"; column names are case-sensitive)` : "";
+      const hint = nearly ? ` (the file has ${excerpt(JSON.stringify(nearly))}; column names are case-sensitive)` : "";
       return {
         rule: "column_missing" as const,
         column: c.name,
@@ -472,7 +474,7 @@ async function datasetRuleViolations(
       const examples = await session.rows(`
         SELECT CAST(${col} AS VARCHAR) AS value, count(*) AS n FROM accepted WHERE ${col} IS NOT NULL
         GROUP BY ${col} HAVING count(*) > 1 ORDER BY n DESC, value LIMIT 3`);
-      const shown = examples.map((e) => `${JSON.stringify(e["value"])} (${e["n"]} times)`).join(", ");
+      const shown = examples.map((e) => `${excerpt(JSON.stringify(e["value"]))} (${e["n"]} times)`).join(", ");
       violations.push({
         rule: "unique",
         column: c.name,

@@ -12,14 +12,18 @@
  * `openSource(session, source)` is the identity projection: table raw_source, view `raw`.
  *
  * Source row numbers are 1-based and follow the file:
- *   csv      the data-row index: the first row after the header is 1 (a quoted field that spans
- *            lines still counts as one row)
+ *   csv      the data-record index: the first record after the header is 1; blank lines are no
+ *            records; a quoted field spanning lines is still one row (see csv-records.ts)
  *   jsonl    the line number in the file (blank lines are skipped but keep their number)
  *   parquet  the row's position in the file
  */
-import { open, stat } from "node:fs/promises";
+import { mkdtemp, open, rm, stat } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { splitCsvRecords } from "./csv-records.js";
 import { DataSourceError } from "./errors.js";
-import type { DataSession, SqlRow } from "./session.js";
+import type { DataSession } from "./session.js";
+import { excerpt } from "./excerpt.js";
 import { quoteIdent, quoteString } from "./sql.js";
 import type { SourceSpec } from "./types.js";
 
@@ -153,7 +157,8 @@ function assertText(head: string, path: string, format: string): void {
 /** DuckDB's first message lines, without its file/option dump. */
 function readerMessage(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
-  return message.split("\n").filter((l) => l.trim().length > 0).slice(0, 2).join(" ").trim();
+  // DuckDB may quote the data it choked on: show a bounded excerpt only.
+  return excerpt(message.split("\n").filter((l) => l.trim().length > 0).slice(0, 2).join(" ").trim(), 200);
 }
 
 /** SELECT <carry>, <select> FROM (the levels, innermost first, over scan). */
@@ -180,67 +185,62 @@ async function readCsv(
 ): Promise<string[]> {
   const header = source.header ?? true;
   const delimiter = source.delimiter ?? ",";
-  if (delimiter.length === 0 || delimiter === '"' || /[\r\n]/.test(delimiter)) {
-    throw new DataSourceError(`invalid CSV delimiter ${JSON.stringify(delimiter)} for ${source.path}`);
+  if (delimiter.length === 0 || Buffer.byteLength(delimiter) > 4 || delimiter.includes('"') || /[\r\n]/.test(delimiter)) {
+    throw new DataSourceError(`invalid CSV delimiter ${excerpt(JSON.stringify(delimiter))} for ${source.path} (1 to 4 bytes, no quote or line end)`);
   }
-  const dialect = [
-    quoteString(source.path),
-    `header = ${header}`,
-    `delim = ${quoteString(delimiter)}`,
-    `quote = '"'`,
-    `escape = '"'`,
-    // An empty unquoted field is null; a quoted empty field ("") is the empty string.
-    "allow_quoted_nulls = false",
-  ];
-  if (!header && options.columnNames && options.columnNames.length > 0) {
-    dialect.push(`names = [${options.columnNames.map(quoteString).join(", ")}]`);
-  }
-  // The file is sniffed once (column names, line ending, comment lines, junk lines to skip),
-  // and the read then takes exactly those settings, so that it does not sniff again.
-  let sniffed: SqlRow;
+  // The records are split here by the declared dialect (see csv-records.ts), and DuckDB reads
+  // the well-formed ones from a copy with the same dialect and nothing to sniff.
+  const scratch = await mkdtemp(join(tmpdir(), "mlspec-csv-"));
   try {
-    sniffed = await session.one(`
-      SELECT Columns AS columns, NewLineDelimiter AS new_line, Comment AS comment, SkipRows AS skip
-      FROM sniff_csv(${[...dialect, "all_varchar = true", "ignore_errors = true"].join(", ")})`);
-  } catch (error) {
-    throw new DataSourceError(`cannot read ${source.path} as CSV: ${readerMessage(error)}`);
+    const copy = join(scratch, "records.csv");
+    const rejects = join(scratch, "rejected.csv");
+    const records = await splitCsvRecords(source.path, { delimiter, header, columnNames: options.columnNames }, copy, rejects);
+    const columns = records.columns;
+    assertNoReservedColumn(columns, source.path);
+    await session.run(`
+      INSERT INTO raw_rejected
+      SELECT "row", "text", ["reason"] FROM read_csv(${quoteString(rejects)}, header = false, delim = ',', quote = '"',
+        escape = '"', new_line = '\\n', auto_detect = false, allow_quoted_nulls = false,
+        columns = {'row': 'BIGINT', 'reason': 'VARCHAR', 'text': 'VARCHAR'})`);
+    const args = [
+      quoteString(copy),
+      "header = false",
+      `delim = ${quoteString(delimiter)}`,
+      `quote = '"'`,
+      `escape = '"'`,
+      "new_line = '\\n'",
+      // An empty unquoted field is null; a quoted empty field ("") is the empty string.
+      "allow_quoted_nulls = false",
+      `columns = {${[`${quoteString(ROW_COLUMN)}: 'BIGINT'`, ...columns.map((c) => `${quoteString(c)}: 'VARCHAR'`)].join(", ")}}`,
+      "auto_detect = false",
+      // What DuckDB itself cannot take (text that is not UTF-8) is recorded, not fatal.
+      "store_rejects = true",
+      "rejects_table = 'raw_reject_errors'",
+      "rejects_scan = 'raw_reject_scans'",
+    ];
+    const scan = `read_csv(${args.join(", ")})`;
+    try {
+      await session.run(`CREATE TABLE ${options.table} AS ${projectedQuery(scan, project(columns), [ROW_COLUMN])}`);
+    } catch (error) {
+      throw new DataSourceError(`cannot read ${source.path} as CSV: ${readerMessage(error)}`);
+    }
+    // Each line of the copy starts with its row number.
+    await session.run(`
+      INSERT INTO raw_rejected
+      SELECT TRY_CAST(regexp_extract(any_value(csv_line), '^[0-9]+') AS BIGINT),
+             regexp_replace(any_value(csv_line), '^[0-9]+' || ${quoteString(escapeRegex(delimiter))}, ''),
+             ['malformed CSV row: ' || string_agg(DISTINCT lower(error_type), ', ')]
+      FROM raw_reject_errors GROUP BY line`);
+    // DuckDB keeps the copy's order, which is row order.
+    await session.run(`CREATE VIEW ${options.view} AS SELECT * FROM ${options.table}`);
+    return columns;
+  } finally {
+    await rm(scratch, { recursive: true, force: true });
   }
-  const columns = (sniffed["columns"] as { name: string }[]).map((c) => String(c.name));
-  const comment = String(sniffed["comment"]);
-  const args = [
-    ...dialect.filter((a) => !a.startsWith("names =")),
-    `columns = {${columns.map((c) => `${quoteString(c)}: 'VARCHAR'`).join(", ")}}`,
-    "auto_detect = false",
-    `new_line = ${quoteString(String(sniffed["new_line"]))}`,
-    `skip = ${Number(sniffed["skip"])}`,
-    // sniff_csv shows "no comment character" as "(empty)".
-    `comment = ${quoteString(comment === "(empty)" ? "" : comment)}`,
-    // Rows the reader cannot split are recorded, not dropped and not fatal.
-    "store_rejects = true",
-    "rejects_table = 'raw_reject_errors'",
-    "rejects_scan = 'raw_reject_scans'",
-  ];
-  const scan = `read_csv(${args.join(", ")})`;
-  assertNoReservedColumn(columns, source.path);
-  try {
-    await session.run(`CREATE TABLE ${options.table} AS ${projectedQuery(scan, project(columns), [])}`);
-  } catch (error) {
-    throw new DataSourceError(`cannot read ${source.path} as CSV: ${readerMessage(error)}`);
-  }
-  // `line` counts records (header included), so the data-row index is line minus the header.
-  await session.run(`
-    INSERT INTO raw_rejected
-    SELECT (line - ${header ? 1 : 0})::BIGINT, any_value(csv_line), list(reason ORDER BY reason)
-    FROM (
-      -- A short row is reported once per missing field; the first report has the true count.
-      SELECT line, error_type, any_value(csv_line) AS csv_line, arg_min(reason, coalesce(column_idx, 0)) AS reason
-      FROM (SELECT line, error_type, column_idx, csv_line, 'malformed CSV row: ' || regexp_replace(error_message,
-              'Expected Number of Columns: (\\d+) Found: (\\d+).*', 'expected \\1 fields, found \\2') AS reason
-            FROM raw_reject_errors)
-      GROUP BY line, error_type)
-    GROUP BY line`);
-  await numberParsedRows(session, options.table, options.view);
-  return columns;
+}
+
+function escapeRegex(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
 /**
@@ -323,7 +323,7 @@ async function readJsonLines(
   for (const key of keys) {
     const clash = seen.get(key.toLowerCase());
     if (clash !== undefined) {
-      throw new DataSourceError(`${source.path}: keys "${clash}" and "${key}" differ only in case; rename one`);
+      throw new DataSourceError(`${source.path}: keys ${excerpt(JSON.stringify(clash))} and ${excerpt(JSON.stringify(key))} differ only in case; rename one`);
     }
     seen.set(key.toLowerCase(), key);
   }

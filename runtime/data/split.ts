@@ -7,8 +7,10 @@
  * JS); a group gets md5(seed:value). Sizes are exact: round(n * test) test rows and
  * round(n * validation) validation rows.
  *   random      rows ordered by key: the first go to test, the next to validation, the rest train
- *   stratified  the same within each value of `column` (null is a class of its own), so each
- *               class keeps the overall proportions
+ *   stratified  the same within each value of `column` (null is a class of its own): class c of
+ *               size n_c gets n_c * test test rows rounded down or up, by largest remainder so
+ *               that the classes add up to exactly round(n * test); likewise validation
+ *               (see stratumSizes)
  *   group       groups (rows sharing a `column` value) ordered by key; a group goes to test while
  *               the rows before it plus half its own stay under the test size, then validation,
  *               then train; no group is ever in two parts
@@ -107,12 +109,26 @@ export async function splitDataset(data: ValidatedDataset, spec: SplitSpec): Pro
       break;
     case "stratified": {
       const label = quoteIdent(spec.column!);
+      // Classes are numbered in value order (null first); each gets its own part sizes.
+      await session.run(`
+        CREATE OR REPLACE TABLE split_class AS
+        SELECT label, row_number() OVER (ORDER BY label ASC NULLS FIRST) - 1 AS class, count(*)::DOUBLE AS n
+        FROM (SELECT ${label} AS label FROM ${table}) GROUP BY label ORDER BY class`);
+      const counted = await session.columns(`SELECT n FROM split_class ORDER BY class`);
+      const perClass = stratumSizes((counted["n"] ?? []) as number[], spec.test, spec.validation);
+      await session.writeIntegers("split_class_test", "n_test", perClass.test);
+      await session.writeIntegers("split_class_validation", "n_val", perClass.validation);
+      await session.run(`
+        CREATE OR REPLACE TABLE split_class_sizes AS
+        SELECT c.label, t.n_test, v.n_val FROM split_class c
+        JOIN (SELECT rowid AS class, n_test FROM split_class_test) t USING (class)
+        JOIN (SELECT rowid AS class, n_val FROM split_class_validation) v USING (class)`);
       assignment = `
         SELECT ${row}, ${byPosition} AS part FROM (
-          SELECT ${row},
-                 row_number() OVER (PARTITION BY ${label} ORDER BY m5, ${row}) - 1 AS pos,
-                 ${sizes(`count(*) OVER (PARTITION BY ${label})`)}
-          FROM ${keyed(`, ${label}`)})`;
+          SELECT k.${row},
+                 row_number() OVER (PARTITION BY k.${label} ORDER BY k.m5, k.${row}) - 1 AS pos,
+                 s.n_test, s.n_val
+          FROM ${keyed(`, ${label}`)} k JOIN split_class_sizes s ON k.${label} IS NOT DISTINCT FROM s.label)`;
       break;
     }
     case "group": {
@@ -162,6 +178,40 @@ export async function splitDataset(data: ValidatedDataset, spec: SplitSpec): Pro
   const byCode = [split.train, split.validation, split.test];
   for (let k = 0; k < rows.length; k++) byCode[codes[k]!]!.push(rows[k]!);
   return split;
+}
+
+/**
+ * Test and validation rows per class of a stratified split (classes given by size). Class c's
+ * share of test is n_c * test; each class gets its share rounded down, and the rows still
+ * missing from round(n * test) go one each to the classes with the largest remainders (ties:
+ * the earlier class). Validation likewise, within the rows a class has left after test; should
+ * those caps leave rows unplaced, further rounds give one more each in the same order.
+ */
+export function stratumSizes(classSizes: readonly number[], test: number, validation: number): { test: number[]; validation: number[] } {
+  const n = classSizes.reduce((a, b) => a + b, 0);
+  const testSizes = allocate(classSizes, test, Math.round(n * test), classSizes);
+  const left = classSizes.map((size, c) => size - testSizes[c]!);
+  return { test: testSizes, validation: allocate(classSizes, validation, Math.round(n * validation), left) };
+}
+
+function allocate(classSizes: readonly number[], fraction: number, total: number, caps: readonly number[]): number[] {
+  const quotas = classSizes.map((size) => size * fraction);
+  const out = quotas.map((q, c) => Math.min(Math.floor(q), caps[c]!));
+  let missing = total - out.reduce((a, b) => a + b, 0);
+  const order = quotas.map((_, c) => c).sort((a, b) => (quotas[b]! - Math.floor(quotas[b]!)) - (quotas[a]! - Math.floor(quotas[a]!)) || a - b);
+  while (missing > 0) {
+    let placed = 0;
+    for (const c of order) {
+      if (missing === 0) break;
+      if (out[c]! < caps[c]!) {
+        out[c]!++;
+        missing--;
+        placed++;
+      }
+    }
+    if (placed === 0) throw new Error(`internal error: ${missing} split rows cannot be placed in any class`);
+  }
+  return out;
 }
 
 function assertSplitUsable(data: ValidatedDataset, spec: SplitSpec): void {

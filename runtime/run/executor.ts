@@ -21,6 +21,7 @@ import type { ImportedModel } from "./import-step.js";
 import { checkTrainingClasses, classLabels, encodeLabels } from "./labels.js";
 import type { Reporter } from "./reporter.js";
 import { fmt } from "./reporter.js";
+import { excerpt } from "../data/excerpt.js";
 
 export interface RunOptions {
   projectDir: string;
@@ -238,7 +239,7 @@ export class Executor {
     const q = v.quarantined > 0 ? ` (quarantined rows: ${shownPath(quarantinePath)})` : "";
     this.opts.reporter.step(step.id, `read ${v.read} = accepted ${v.accepted} + quarantined ${v.quarantined}${q}`);
     this.summary.datasets.push({ name: p.dataset, read: v.read, accepted: v.accepted, quarantined: v.quarantined, ...(v.quarantined > 0 ? { quarantinePath } : {}), dataHash: v.dataHash });
-    if (v.extraColumns.length > 0) this.opts.reporter.line(`  note: columns not in the contract are ignored: ${v.extraColumns.join(", ")}`);
+    if (v.extraColumns.length > 0) this.opts.reporter.line(`  note: columns not in the contract are ignored: ${ignoredColumns(v.extraColumns)}`);
     if (v.read === 0) {
       throw new RunError(`dataset \`${p.dataset}\`: ${shownPath(source.path)} has no data rows`, EXIT.dataRejected, [
         "the file holds a header at most; nothing can be validated or trained",
@@ -388,4 +389,10 @@ export class Executor {
     const what = again ? `${m.model} v${m.version} was already registered by run ${m.runId}` : `${m.model} v${m.version} ${m.status}`;
     this.opts.reporter.step(step.id, `${what}${m.alias ? ` as @${m.alias}` : " (aliases unchanged)"}`);
   }
+}
+
+/** Column names a note lists: a few, each a bounded excerpt (a header can be any length). */
+function ignoredColumns(names: string[]): string {
+  const shown = names.slice(0, 8).map((n) => excerpt(n, 40)).join(", ");
+  return names.length > 8 ? `${shown} and ${names.length - 8} more` : shown;
 }

@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
 import { DataSpecError } from "../../runtime/data/errors.js";
 import { loadColumns } from "../../runtime/data/load.js";
-import { splitDataset, splitRowKey, type DataSplit } from "../../runtime/data/split.js";
+import { splitDataset, splitRowKey, stratumSizes, type DataSplit } from "../../runtime/data/split.js";
 import type { DatasetContract, SplitSpec } from "../../runtime/data/types.js";
 import { column, tempDir, validatedCsv } from "./fixtures.js";
 
@@ -99,6 +99,61 @@ describe("splitDataset", () => {
       expect(count(s.validation)).toBe(Math.round(total * 0.1));
     }
   });
+
+  it("stratified: sizes are exact overall, 569 rows of 357 + 212 give round(569 * 20%) = 114 test rows", async () => {
+    const csv = "id,label\n" + Array.from({ length: 569 }, (_, i) => `${i},${i < 357 ? "benign" : "malignant"}`).join("\n") + "\n";
+    const result = await validatedCsv(dir, "wdbc", csv, { columns: [column("id", "int"), column("label", "string")] });
+    try {
+      const s = await splitDataset(result, { method: "stratified", test: 0.2, validation: 0.1, seed: 5, column: "label" });
+      expectPartition(s, 569);
+      expect([s.test.length, s.validation.length]).toEqual([114, 57]);
+      const malignant = (rows: number[]) => rows.filter((r) => r > 357).length;
+      // 357 * 20% = 71.4 and 212 * 20% = 42.4: one class gets its share rounded up
+      expect([s.test.length - malignant(s.test), malignant(s.test)]).toEqual([72, 42]);
+    } finally {
+      result.session.close();
+    }
+  });
+
+  it("stratified: per-class sizes add up to round(n * fraction), each its share rounded down or up (property)", () => {
+    fc.assert(fc.property(
+      fc.array(fc.integer({ min: 1, max: 400 }), { minLength: 1, maxLength: 12 }),
+      fc.integer({ min: 0, max: 90 }),
+      fc.integer({ min: 0, max: 90 }),
+      (classes, t, v) => {
+        fc.pre(t + v < 100);
+        const [test, validation] = [t / 100, v / 100];
+        const n = classes.reduce((a, b) => a + b, 0);
+        const sizes = stratumSizes(classes, test, validation);
+        expect(sizes.test.reduce((a, b) => a + b, 0)).toBe(Math.round(n * test));
+        expect(sizes.validation.reduce((a, b) => a + b, 0)).toBe(Math.round(n * validation));
+        classes.forEach((size, c) => {
+          expect(Math.abs(sizes.test[c]! - size * test)).toBeLessThan(1);
+          expect(sizes.validation[c]!).toBeGreaterThanOrEqual(0);
+          expect(sizes.test[c]! + sizes.validation[c]!).toBeLessThanOrEqual(size);
+        });
+      },
+    ), { numRuns: 500 });
+  });
+
+  it("stratified: a split of random class counts has exactly round(n * fraction) rows per part (property)", async () => {
+    let run = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.integer({ min: 1, max: 30 }), { minLength: 1, maxLength: 5 }), fc.integer({ min: 0, max: 99 }), async (classes, seed) => {
+        const labels = classes.flatMap((size, c) => Array.from({ length: size }, () => `k${c}`));
+        const csv = "id,label\n" + labels.map((l, i) => `${i},${l}`).join("\n") + "\n";
+        const result = await validatedCsv(dir, `st${run++}`, csv, { columns: [column("id", "int"), column("label", "string")] });
+        try {
+          const s = await splitDataset(result, { method: "stratified", test: 0.3, validation: 0.15, seed, column: "label" });
+          expectPartition(s, labels.length);
+          expect([s.test.length, s.validation.length]).toEqual([Math.round(labels.length * 0.3), Math.round(labels.length * 0.15)]);
+        } finally {
+          result.session.close();
+        }
+      }),
+      { numRuns: 15 },
+    );
+  }, 60_000);
 
   it("group: no group is in two parts, and the test part is close to its fraction", async () => {
     const { split: s, columns } = await split({ method: "group", test: 0.2, validation: 0.2, seed: 11, column: "user" }, 1000);

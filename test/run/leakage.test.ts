@@ -10,7 +10,7 @@ import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import type { StandardizeState } from "../../stdlib/transforms/standardize.js";
 import { openWorkspace } from "../../runtime/workspace/workspace.js";
-import { BINARY_HEADER, binaryRows, binarySpec, csvOf, removeTempDirs, run, writeProject } from "./fixtures.js";
+import { BINARY_HEADER, binaryRows, binarySpec, csvOf, multiclassProject, removeTempDirs, run, writeProject } from "./fixtures.js";
 import { pipelineOfRun, referenceSplit } from "./reference.js";
 
 afterAll(removeTempDirs);
@@ -75,5 +75,20 @@ describe("features are fitted on the training split only", () => {
     expect(new Set(vocabulary.map(String))).toEqual(new Set(parts.train.id!.map(String)));
     expect(pipeline.featureNames.filter((n) => n.startsWith("idh="))).toHaveLength(parts.train.id!.length + 1);
     for (const id of [...parts.validation.id!, ...parts.test.id!]) expect(vocabulary).not.toContain(id);
+  }, 30_000);
+
+  it("a stratified split trains on the rows the independent reference puts in train", async () => {
+    const p = multiclassProject(301);
+    const { parts, split } = await referenceSplit(p.spec);
+    // 301 rows in classes of 101, 100, 100: 20% gives 60.2 → 60 test rows, not 20 + 20 + 20 + 1
+    expect([split.test.length, split.validation.length, split.train.length]).toEqual([60, 60, 181]);
+    const r = await run(p.spec);
+    expect(r.exitCode).toBe(0);
+    expect(r.summary!.datasets[0]).toMatchObject({ split: { train: 181, validation: 60, test: 60 } });
+    const pipeline = fittedPipelineOf(p.dir, r.summary!.models[0]!.runId);
+    const state = pipeline.features.find((f) => f.name === "x1z")!.stages[0]!.state as StandardizeState;
+    const train = populationStats((parts.train.x1 as number[]).map(Number));
+    expect(state.mean[0]).toBeCloseTo(train.mean, 6);
+    expect(state.scale[0]).toBeCloseTo(train.std, 6);
   }, 30_000);
 });

@@ -57,4 +57,19 @@ describe("quarantine", () => {
     expect(r.summary!.datasets[0]).toMatchObject({ read: 120, accepted: 120, quarantined: 0 });
     expect(r.summary!.datasets[0]!.quarantinePath).toBeUndefined();
   }, 30_000);
+
+  it("echoes only bounded excerpts of user data: a huge header and a huge bad line", async () => {
+    const extra = Array.from({ length: 500 }, (_, k) => `extra${k}_${"z".repeat(2_000)}`);
+    const header = [...BINARY_HEADER, ...extra].join(",");
+    const rows = binaryRows(120).map((r) => [...r, ...extra.map(() => "1")].join(","));
+    rows.splice(3, 0, `${"q".repeat(500_000)}\u0007`);
+    const p = writeProject(binarySpec({ epochs: 1 }), [header, ...rows].join("\n") + "\n");
+    const r = await run(p.spec);
+    expect(r.exitCode).toBe(0);
+    expect(r.stdout).toMatch(/note: columns not in the contract are ignored: extra0_z+…, .* and 492 more$/m);
+    expect(r.stdout.length + r.stderr.length).toBeLessThan(5_000);
+    const q = JSON.parse(fs.readFileSync(r.summary!.datasets[0]!.quarantinePath!, "utf8").trim()) as QuarantinedRow;
+    expect(q.row).toBe(4);
+    expect(q.line!.length).toBeLessThanOrEqual(1_001);
+  }, 60_000);
 });
