@@ -172,7 +172,16 @@ export interface ParseResult {
   diagnostics: DiagnosticBag;
 }
 
-export function parse(text: string, fileName = "<input>"): ParseResult {
+/**
+ * A UTF-8 byte order mark, which some editors write at a file's start: it is no
+ * part of the text (spec/language.md#lexical-structure), so spans count from after it.
+ */
+function withoutBom(text: string): string {
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
+export function parse(input: string, fileName = "<input>"): ParseResult {
+  const text = withoutBom(input);
   const source = new Source(fileName, text);
   // Clean input takes the fast path (no token objects, no CST, no recovery); at the
   // first mistake it gives up and the recovering parser words the diagnostics.
@@ -182,7 +191,8 @@ export function parse(text: string, fileName = "<input>"): ParseResult {
 }
 
 /** parse() without its fast path, for the tests that hold both paths to the same ASTs. */
-export function parseRecovering(text: string, fileName = "<input>"): ParseResult {
+export function parseRecovering(input: string, fileName = "<input>"): ParseResult {
+  const text = withoutBom(input);
   return recoveringParse(new Source(fileName, text), MlspecLexer.tokenize(text));
 }
 

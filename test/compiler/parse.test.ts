@@ -174,3 +174,24 @@ describe("independent mistakes", () => {
     expect(diagnose(text.replace("label  churned", "label  = churned"))).toEqual(["E0210 26:28"]);
   });
 });
+
+describe("a byte order mark", () => {
+  it("is skipped, and positions count from the text after it", () => {
+    const withBom = parse(`\uFEFF${CHURN}`, "churn.mlspec");
+    const without = parse(CHURN, "churn.mlspec");
+    expect(withBom.diagnostics.items).toEqual([]);
+    expect(withBom.file.blocks).toEqual(without.file.blocks);
+    expect(withBom.file.comments).toEqual(without.file.comments);
+    expect(diagnose(`\uFEFF${CHURN}`)).toEqual([]);
+  });
+
+  it("leaves a mistake's position where it is without the mark", () => {
+    const broken = churnWith("arch    = mlp(", "arch    = mlp((");
+    expect(diagnose(`\uFEFF${broken}`)).toEqual(diagnose(broken));
+    expect(diagnose(broken).length).toBeGreaterThan(0);
+  });
+
+  it("is read only at the start: elsewhere it is a character of no token (E0001)", () => {
+    expect(diagnose(churnWith("arch    = mlp(", "arch    = \uFEFFmlp("))[0]).toMatch(/^E0001 /);
+  });
+});
