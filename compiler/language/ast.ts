@@ -109,7 +109,8 @@ export interface Comment {
 
 export interface SpecFile {
   source: Source;
-  version?: { value: number; span: Span };
+  /** `raw`: the number as written (`1`, or `1y` that is no version), which the formatter keeps. */
+  version?: { value: number; raw: string; span: Span };
   imports: Import[];
   blocks: Block[];
   comments: Comment[];

@@ -125,7 +125,7 @@ export class AstBuilder {
     const header = this.node(cst, "header");
     const versionTok = header && this.token(header, "NumberLit");
     if (header && versionTok) {
-      file.version = { value: Number(versionTok.image), span: this.span(header) };
+      file.version = { value: Number(versionTok.image), raw: versionTok.image, span: this.span(header) };
     }
     for (const imp of this.nodes(cst, "importDecl")) {
       const str = this.token(imp, "StringLit");
@@ -406,7 +406,15 @@ export class AstBuilder {
     if (obj) {
       const ref = this.node(obj, "reference");
       const target = ref ? this.reference(ref) : undefined;
-      if (!target || target.kind !== "ref") return { kind: "error", span };
+      if (!target || target.kind === "error") return { kind: "error", span };
+      if (target.kind !== "ref") {
+        // `maximize val(x)`: a silent error node here would check clean and format to `?`
+        this.diagnostics.error("E0003", this.source, target.span, `\`${obj.children["MaximizeKw"] ? "maximize" : "minimize"}\` takes a metric, not a call`, {
+          label: "a call",
+          help: "write the metric to optimize, e.g. `maximize val.auc`",
+        });
+        return { kind: "error", span };
+      }
       return { kind: "objective", direction: this.token(obj, "MaximizeKw") ? "maximize" : "minimize", target, span };
     }
     const ref = this.node(n, "reference");

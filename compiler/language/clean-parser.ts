@@ -121,7 +121,7 @@ class CleanParser {
     const file: A.SpecFile = { source, imports: [], blocks: [], comments };
     if (this.next() === K.MlspecKw && this.ahead(1) === K.NumberLit) {
       this.pos += 2;
-      file.version = { value: Number(this.image(1)), span: this.spanFrom(0) };
+      file.version = { value: Number(this.image(1)), raw: this.image(1), span: this.spanFrom(0) };
     }
     for (;;) {
       const kind = this.next();

@@ -335,7 +335,7 @@ function unparsedFile(source: Source, lexed: ILexingResult, deep: { code: "E0006
   };
   const [kw, version] = lexed.tokens;
   if (kw?.tokenType === MlspecKw && version?.tokenType === NumberLit) {
-    file.version = { value: Number(version.image), span: { start: kw.startOffset, end: version.startOffset + version.image.length } };
+    file.version = { value: Number(version.image), raw: version.image, span: { start: kw.startOffset, end: version.startOffset + version.image.length } };
   }
   return file;
 }

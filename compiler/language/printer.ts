@@ -137,7 +137,7 @@ class Printer {
     };
     if (f.version) {
       this.flushComments(f.version.span.start, "");
-      this.out.push(`mlspec ${f.version.value}${this.trailingComment(f.version.span.end)}`);
+      this.out.push(`mlspec ${f.version.raw}${this.trailingComment(f.version.span.end)}`);
       first = false;
     }
     if (f.imports.length > 0) {

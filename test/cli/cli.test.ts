@@ -275,8 +275,25 @@ describe.concurrent("mlspec fmt", () => {
     const file = writeSpec("syntax.mlspec", bad);
     const r = await mlspec(["fmt", file]);
     expect(r.status).toBe(1);
-    expect(r.stderr).toMatch(/syntax errors/);
+    expect(r.stderr).toMatch(/not formatted, it has errors/);
     expect(readFileSync(file, "utf8")).toBe(bad);
+  });
+
+  // issue 9: each of these was rewritten (`objective = ?`, `mlspec NaN`, `mlspec
+  // Infinity`, `at,`) and reported as "formatted"
+  it.each([
+    ["objective = maximize val.auc", "objective = maximize van(warmup = 3)", "E0003"],
+    ["mlspec 1", "mlspec 1y", "E0102"],
+    ["mlspec 1", "mlspec 1e999", "E0102"],
+    ["at most 1 per 1d", "at mostz1 per 1d", "E0607"],
+  ])("refuses a file with an error (%s → %s) and leaves it as it was", async (from, to, code) => {
+    const text = readFileSync(CHURN, "utf8").replace(from, to);
+    const file = writeSpec("with-error.mlspec", text);
+    const r = await mlspec(["fmt", file]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain(`error[${code}]`);
+    expect(r.stderr).not.toMatch(/^formatted/m);
+    expect(readFileSync(file, "utf8")).toBe(text);
   });
 
   it("exits 2 for a missing file", async () => {

@@ -195,3 +195,17 @@ describe("a byte order mark", () => {
     expect(diagnose(churnWith("arch    = mlp(", "arch    = \uFEFFmlp("))[0]).toMatch(/^E0001 /);
   });
 });
+
+describe("what the formatter used to lose (issue 9)", () => {
+  it("`maximize` of a call is a syntax error, not a silent hole in the tree", () => {
+    const text = churnWith("objective = maximize val.auc", "objective = maximize van(warmup = 3)");
+    expect(diagnose(text)).toEqual(["E0003 59:24"]);
+  });
+
+  it("a version that is no number is named as written", () => {
+    for (const raw of ["1y", "1e999"]) {
+      const ds = checkProgram(programFromText(churnWith("mlspec 1\n", `mlspec ${raw}\n`))).diagnostics;
+      expect(ds.map((d) => `${d.code} ${d.message}`)).toEqual([`E0102 unsupported language version ${raw}`]);
+    }
+  });
+});
