@@ -114,4 +114,10 @@ export interface SpecFile {
   imports: Import[];
   blocks: Block[];
   comments: Comment[];
+  /**
+   * A syntax error (already reported) hit a block's header, so that block's name or
+   * kind may be lost: an unknown block name elsewhere may be that block's, and is
+   * not reported until the syntax error is fixed. Set only by the recovering parser.
+   */
+  lostNames?: true;
 }

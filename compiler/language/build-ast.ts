@@ -39,6 +39,8 @@ function tokenSpan(t: IToken): Span {
 export class AstBuilder {
   /** Set when a statement was dropped as debris, so its block counts as recovered. */
   private droppedDebris = false;
+  /** Set when a syntax error hit a block's header (see SpecFile.lostNames). */
+  private lostNames = false;
 
   constructor(
     private readonly source: Source,
@@ -136,6 +138,7 @@ export class AstBuilder {
       if (block) file.blocks.push(block);
     }
     file.blocks.sort((a, b) => a.span.start - b.span.start);
+    if (this.lostNames) file.lostNames = true;
     // a syntax error between a block's start and the next block's start was recovered
     // from inside that block (a missing `}` is met at the next block or the end)
     const errors = [...this.syntaxErrors, ...this.unreadable];
@@ -150,6 +153,10 @@ export class AstBuilder {
   private block(n: CstNode): A.Block | undefined {
     const kw = this.token(n, "keyword") ?? this.token(n, "badKeyword");
     const name = this.token(n, "name");
+    const open = this.node(n, "body") && this.token(this.node(n, "body")!, "LCurly");
+    const headerEnd = open ? open.startOffset : this.span(n).end;
+    const headerStart = kw?.startOffset ?? this.span(n).start;
+    if (!kw || !name || [...this.syntaxErrors, ...this.unreadable].some((o) => o >= headerStart && o <= headerEnd)) this.lostNames = true;
     if (!kw || !name) return undefined;
     let kind = BLOCK_KINDS[kw.tokenType.name];
     if (!kind) {
@@ -160,7 +167,10 @@ export class AstBuilder {
         label: "not a block kind",
         help: meant ? `did you mean \`${meant}\`?` : `blocks are ${kinds.map((k) => `\`${k}\``).join(", ")}`,
       });
-      if (!meant) return undefined;
+      if (!meant) {
+        this.lostNames = true;
+        return undefined;
+      }
       kind = meant;
     }
     const rel = this.token(n, "relation");

@@ -257,19 +257,25 @@ function recoveringParse(source: Source, lexed: ILexingResult): ParseResult {
     return lexed.tokens[lo - 1];
   };
   const events = [
-    ...errors.map((e) => ({
-      offset: Number.isNaN(e.token.startOffset) ? text.length : e.token.startOffset,
-      prev: (e as IRecognitionException & { previousToken?: IToken }).previousToken,
-      topLevel: (e.context?.ruleStack ?? []).at(-1) === "file",
-      report: () => {
-        const { message, help, span } = describe(e, source);
-        diagnostics.error("E0003", source, span, message, { help, label: span.start === span.end ? "expected here" : undefined });
-      },
-    })),
+    ...errors.map((e) => {
+      const described = describe(e, source);
+      return {
+        offset: Number.isNaN(e.token.startOffset) ? text.length : e.token.startOffset,
+        prev: (e as IRecognitionException & { previousToken?: IToken }).previousToken,
+        topLevel: (e.context?.ruleStack ?? []).at(-1) === "file",
+        // a `}` missing at the next block or the end of the file
+        missingCloser: described.message.startsWith("expected `}` before") || (described.message.startsWith("unexpected end of file") && described.help !== undefined),
+        report: () => {
+          const { message, help, span } = described;
+          diagnostics.error("E0003", source, span, message, { help, label: span.start === span.end ? "expected here" : undefined });
+        },
+      };
+    }),
     ...builder.strays.map((tok) => ({
       offset: tok.startOffset,
       prev: tokenBefore(tok.startOffset),
       topLevel: false,
+      missingCloser: false,
       report: () =>
         diagnostics.error("E0003", source, { start: tok.startOffset, end: tok.startOffset + tok.image.length }, `unexpected \`${tok.image}\``, {
           label: "a statement cannot start here",
@@ -290,11 +296,21 @@ function recoveringParse(source: Source, lexed: ILexingResult): ParseResult {
     // junk at the top level after an earlier mistake is that mistake's: braces that
     // no longer pair up leave a block's last lines (or its `}`) outside it
     if (ev.topLevel && reported > 0) continue;
+    // a `}` missing at the end of a block that already has a mistake is that
+    // mistake's: a stray `{` (`train { {`) leaves the braces one short
+    if (ev.missingCloser && mistakeInBlockBefore(file, diagnostics, ev.offset)) continue;
     seenLines.add(line);
     reported++;
     ev.report();
   }
   return { file, diagnostics };
+}
+
+/** Is a diagnostic already reported between the start of the block that holds `offset` and `offset`? */
+function mistakeInBlockBefore(file: SpecFile, diagnostics: DiagnosticBag, offset: number): boolean {
+  const block = [...file.blocks].reverse().find((b) => b.span.start < offset);
+  if (!block) return false;
+  return diagnostics.items.some((d) => d.span.start >= block.span.start && d.span.start < offset);
 }
 
 const NESTING_ROLES = new Map<TokenType, NestingRole>([

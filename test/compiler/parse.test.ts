@@ -209,3 +209,28 @@ describe("what the formatter used to lose (issue 9)", () => {
     }
   });
 });
+
+describe("one mistake, one message (issue 8)", () => {
+  it("a syntax error inside a guard is its E0003 only, not also a bound at 1:1", () => {
+    expect(diagnose(churnWith("auc >= champion.auc - 0.01 }", "auc > = champion.auc - 0.01 }"))).toEqual(["E0003 74:54"]);
+  });
+
+  it("a dataset without a contract is its E0106 only, not also each column named against it", () => {
+    const start = CHURN.indexOf("  contract {");
+    const end = CHURN.indexOf("  }\n", start) + 4;
+    expect(diagnose(CHURN.slice(0, start) + CHURN.slice(end))).toEqual(["E0106 4:9"]);
+  });
+
+  it("a `{` typed twice is one E0003, not also a `}` missing at the next block", () => {
+    expect(diagnose(churnWith("model churn_mlp {", "model churn_mlp { {"))).toEqual(["E0003 29:19"]);
+  });
+
+  it("a block whose name is lost is one E0003, not also every reference to it", () => {
+    expect(diagnose(churnWith("model churn_mlp {", "model {"))).toEqual(["E0003 29:7"]);
+    expect(diagnose(churnWith("model churn_mlp {", "model model churn_mlp {"))).toEqual(["E0003 29:13"]);
+  });
+
+  it("a word typed twice is one error on its line", () => {
+    expect(diagnose(churnWith("standardize(tenure)", "standardize standardize(tenure)"))).toEqual(["E0210 22:16"]);
+  });
+});
