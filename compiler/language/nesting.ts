@@ -57,16 +57,19 @@ export function findTooDeepExpression(file: SpecFile): Expr | undefined {
         roots.push(s.value);
         break;
       case "sample":
-        roots.push(s.dist, ...(s.when ? [s.when] : []));
+        roots.push(s.dist);
+        if (s.when) roots.push(s.when);
         break;
       case "column":
-        roots.push(...s.type.args.map((a) => a.value), ...s.constraints.flatMap((c) => (c.value ? [c.value] : [])));
+        // loops, not spreads: a spread of a huge list overflows the stack too
+        for (const a of s.type.args) roots.push(a.value);
+        for (const c of s.constraints) if (c.value) roots.push(c.value);
         break;
       case "call":
         roots.push(s.call);
         break;
       case "nested":
-        stmts.push(...s.body);
+        for (const inner of s.body) stmts.push(inner);
         break;
       case "condition":
         roots.push(s.right);
@@ -83,35 +86,41 @@ export function findTooDeepExpression(file: SpecFile): Expr | undefined {
         break;
     }
   }
+  // one stack of nodes and one of depths, reused: this runs on every parse
+  const nodes: Expr[] = [];
+  const depths: number[] = [];
   for (const root of roots) {
-    const stack: Array<[Expr, number]> = [[root, 1]];
-    while (stack.length > 0) {
-      const [e, depth] = stack.pop()!;
+    if (root.kind === "number" || root.kind === "quantity" || root.kind === "string" || root.kind === "bool" || root.kind === "ref") continue;
+    nodes.push(root);
+    depths.push(1);
+    while (nodes.length > 0) {
+      const e = nodes.pop()!;
+      const depth = depths.pop()!;
       if (depth > MAX_EXPRESSION_DEPTH) return root;
-      const children = childrenOf(e);
-      for (const c of children) stack.push([c, depth + 1]);
+      const before = nodes.length;
+      switch (e.kind) {
+        case "list":
+          for (const item of e.items) nodes.push(item);
+          break;
+        case "range":
+          nodes.push(e.low, e.high);
+          break;
+        case "call":
+          // the callee is a name: no deeper than the call
+          for (const a of e.args) nodes.push(a.value);
+          break;
+        case "binary":
+          nodes.push(e.left, e.right);
+          break;
+        case "unary":
+          nodes.push(e.operand);
+          break;
+        case "pipe":
+          nodes.push(e.input, e.stage);
+          break;
+      }
+      for (let i = before; i < nodes.length; i++) depths.push(depth + 1);
     }
   }
   return undefined;
-}
-
-function childrenOf(e: Expr): Expr[] {
-  switch (e.kind) {
-    case "list":
-      return e.items;
-    case "range":
-      return [e.low, e.high];
-    case "call":
-      return [e.callee, ...e.args.map((a) => a.value)];
-    case "binary":
-      return [e.left, e.right];
-    case "unary":
-      return [e.operand];
-    case "objective":
-      return [e.target];
-    case "pipe":
-      return [e.input, e.stage];
-    default:
-      return [];
-  }
 }

@@ -229,6 +229,10 @@ describe("never throws on deep, long or cyclic input", () => {
   it("a 20,000-import chain back to its start is one E0109", () => {
     expect(codes('mlspec 1\nimport "f1.mlspec"\n', importChain(20_000))).toEqual(["E0109"]);
   });
+  it("300,000 statements in one nested block, a 300,000-item list (spreads of these overflow the stack)", () => {
+    expect(codes(`mlspec 1\n\nmodel m {\n  a {\n${"    x = 1\n".repeat(300_000)}  }\n}\n`)).not.toContain("E0008");
+    expect(codes(inModel(`[${"1, ".repeat(300_000)}1]`))).not.toContain("E0008");
+  });
   it("stays within the bounds: 64 brackets (the block's `{` one of them), 64 prefix operators, 256 operators deep", () => {
     const ok = (ds: string[]) => ds.every((c) => !["E0006", "E0007", "E0008"].includes(c));
     expect(ok(codes(inModel(`${"[".repeat(63)}${"]".repeat(63)}`)))).toBe(true);
