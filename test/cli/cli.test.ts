@@ -93,6 +93,16 @@ describe.concurrent("mlspec check", () => {
     expect(r.stderr).toMatch(/1 error, 1 warning/);
   });
 
+  it("exits 1 with E0006, not an internal error (exit 70), on 300 open parentheses (issue 9)", async () => {
+    const file = writeSpec("deep.mlspec", `x = ${"(".repeat(300)}`);
+    for (const command of ["check", "plan", "fmt"]) {
+      const r = await mlspec([command, file]);
+      expect(r.status, command).toBe(1);
+      expect(r.stdout + r.stderr).toContain("error[E0006]");
+      expectNoStack(r.stderr);
+    }
+  });
+
   it("exits 0 when the spec has only warnings", async () => {
     const text = BROKEN.replace("standardize(xx)", "standardize(x)");
     const r = await mlspec(["check", writeSpec("warned.mlspec", text)]);
