@@ -156,7 +156,8 @@ export class AstBuilder {
     const open = this.node(n, "body") && this.token(this.node(n, "body")!, "LCurly");
     const headerEnd = open ? open.startOffset : this.span(n).end;
     const headerStart = kw?.startOffset ?? this.span(n).start;
-    if (!kw || !name || [...this.syntaxErrors, ...this.unreadable].some((o) => o >= headerStart && o <= headerEnd)) this.lostNames = true;
+    // (`> headerStart`: a `}` missing above is reported at this block's keyword, and loses no name)
+    if (!kw || !name || [...this.syntaxErrors, ...this.unreadable].some((o) => o > headerStart && o <= headerEnd)) this.lostNames = true;
     if (!kw || !name) return undefined;
     let kind = BLOCK_KINDS[kw.tokenType.name];
     if (!kind) {

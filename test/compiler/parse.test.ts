@@ -234,3 +234,10 @@ describe("one mistake, one message (issue 8)", () => {
     expect(diagnose(churnWith("standardize(tenure)", "standardize standardize(tenure)"))).toEqual(["E0210 22:16"]);
   });
 });
+
+describe("a `}` missing above a block loses no name", () => {
+  it("an unknown block name elsewhere is still reported", () => {
+    const text = churnWith("    rows >= 500\n  }\n}", "    rows >= 500\n  }").replace("model    = churn_mlp@champion", "model    = churn_mpl@champion");
+    expect(diagnose(text)).toEqual(["E0003 20:1", "E0202 63:14"]);
+  });
+});
