@@ -8,8 +8,7 @@ import { compileFile, nodeHost } from "../../compiler/compile.js";
 import type { Diagnostic } from "../../compiler/diagnostics/diagnostic.js";
 import { diagnosticTitle } from "../../compiler/check/diagnostic-titles.js";
 import { renderJson, renderSarif, renderText } from "../../compiler/diagnostics/render.js";
-import { parse } from "../../compiler/language/parse.js";
-import { printFile } from "../../compiler/language/printer.js";
+import { formatFile } from "../../compiler/language/format.js";
 import { CliError } from "../cli-error.js";
 
 export type DiagnosticFormat = "text" | "json" | "sarif";
@@ -95,22 +94,29 @@ export function runFmt(files: string[], opts: { check?: boolean }, version: stri
   let failed = 0;
   for (const f of files) {
     const text = nodeHost.readFile(path.resolve(f))!;
-    const { file, diagnostics } = parse(text, f);
-    if (diagnostics.hasErrors) {
-      printDiagnostics(diagnostics.items, "text", process.stderr, version);
-      process.stderr.write(`${f}: not formatted, it has syntax errors\n`);
+    // a file with any error is left as it is: the formatter prints the tree, and a
+    // tree with a mistake in it is not what the author wrote (`maximize f(x)` → `?`)
+    const result = compileFile(f);
+    if (result.hasErrors) {
+      printDiagnostics(result.diagnostics.filter((d) => d.severity === "error"), "text", process.stderr, version);
+      process.stderr.write(`${f}: not formatted, it has errors (${summary(result.diagnostics)})\n`);
       failed++;
       continue;
     }
-    const formatted = printFile(file);
-    if (formatted === text) continue;
+    const formatted = formatFile(result.program.main);
+    if (!formatted.ok) {
+      process.stderr.write(`${f}: not formatted: ${formatted.reason}; this is a bug in mlspec fmt, please report it with the file\n`);
+      failed++;
+      continue;
+    }
+    if (formatted.text === text) continue;
     changed++;
     if (opts.check) {
       process.stdout.write(`${f}\n`);
       continue;
     }
     const tmp = `${f}.tmp-${process.pid}`;
-    fs.writeFileSync(tmp, formatted);
+    fs.writeFileSync(tmp, formatted.text);
     fs.renameSync(tmp, f);
     process.stderr.write(`formatted ${f}\n`);
   }

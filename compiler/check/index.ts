@@ -78,6 +78,23 @@ function insideRecoveredBlock(program: Program, d: Diagnostic): boolean {
   return file.blocks.some((b, i) => b.recovered && d.span.start >= b.span.start && d.span.start < (file.blocks[i + 1]?.span.start ?? Infinity));
 }
 
+/**
+ * One error a line: a second error that starts on a line where an earlier one
+ * starts follows from it. Newlines are not tokens, so a word typed twice
+ * (`x = standardize standardize(t)`) reads as two statements, and each would be
+ * wrong in its own way; the first message names the mistake. Warnings stay.
+ */
+function onePerLine(sorted: Diagnostic[]): Diagnostic[] {
+  const lines = new Set<string>();
+  return sorted.filter((d) => {
+    if (d.severity !== "error") return true;
+    const key = `${d.source.name}:${d.source.position(d.span.start).line}`;
+    if (lines.has(key)) return false;
+    lines.add(key);
+    return true;
+  });
+}
+
 export function checkProgram(program: Program, rules: readonly Rule[] = specifiedRules): CheckResult {
   const bag = new DiagnosticBag();
   bag.items.push(...program.diagnostics.items);
@@ -92,6 +109,6 @@ export function checkProgram(program: Program, rules: readonly Rule[] = specifie
     seen.add(key);
     return true;
   });
-  const diagnostics = sortDiagnostics(unique.filter((d) => !insideRecoveredBlock(program, d)));
+  const diagnostics = onePerLine(sortDiagnostics(unique.filter((d) => !insideRecoveredBlock(program, d))));
   return { sem, diagnostics, hasErrors: diagnostics.some((d) => d.severity === "error") };
 }

@@ -63,15 +63,33 @@ export function loadProgram(mainPath: string, host: CompilerHost, opts: LoadOpti
   const loaded = new Map<string, SpecFile>();
   const loading = new Set<string>();
 
-  const load = (abs: string, text: string): SpecFile => {
+  // Imports are followed depth first with a stack of our own, not by recursion: a
+  // chain of thousands of imports must not overflow the call stack. `loading` holds
+  // the files on the current chain, so an import of one of them is a cycle.
+  const frames: Array<{ abs: string; file: SpecFile; next: number }> = [];
+  const open = (abs: string, text: string): SpecFile => {
     const { file, diagnostics: d } = parse(text, display(abs));
     diagnostics.items.push(...d.items);
     loaded.set(abs, file);
     paths.set(file, abs);
     loading.add(abs);
-    for (const imp of file.imports) {
-      const target = path.resolve(path.dirname(abs), imp.path);
-      const escape = escapeOf(readScope, path.dirname(abs), imp.path);
+    frames.push({ abs, file, next: 0 });
+    return file;
+  };
+  const load = (abs: string, text: string): SpecFile => {
+    const first = open(abs, text);
+    while (frames.length > 0) {
+      const frame = frames[frames.length - 1]!;
+      const { file } = frame;
+      const imp = file.imports[frame.next++];
+      if (!imp) {
+        frames.pop();
+        loading.delete(frame.abs);
+        files.push(file);
+        continue;
+      }
+      const target = path.resolve(path.dirname(frame.abs), imp.path);
+      const escape = escapeOf(readScope, path.dirname(frame.abs), imp.path);
       if (escape) {
         diagnostics.error("E0110", file.source, imp.span, boundaryMessage(escape, `import \`${imp.path}\``), {
           help: boundaryHelp(escape, "copy the file into the project"),
@@ -79,7 +97,7 @@ export function loadProgram(mainPath: string, host: CompilerHost, opts: LoadOpti
         continue;
       }
       if (loading.has(target)) {
-        diagnostics.error("E0109", file.source, imp.span, target === abs ? `\`${imp.path}\` imports itself` : `import cycle: \`${imp.path}\` imports this file back`, {
+        diagnostics.error("E0109", file.source, imp.span, target === frame.abs ? `\`${imp.path}\` imports itself` : `import cycle: \`${imp.path}\` imports this file back`, {
           help: "move the shared declarations into a third file that both import",
         });
         continue;
@@ -99,11 +117,9 @@ export function loadProgram(mainPath: string, host: CompilerHost, opts: LoadOpti
         });
         continue;
       }
-      load(target, t);
+      open(target, t);
     }
-    loading.delete(abs);
-    files.push(file);
-    return file;
+    return first;
   };
 
   const mainText = opts.text ?? host.readFile(absMain);

@@ -109,8 +109,15 @@ export interface Comment {
 
 export interface SpecFile {
   source: Source;
-  version?: { value: number; span: Span };
+  /** `raw`: the number as written (`1`, or `1y` that is no version), which the formatter keeps. */
+  version?: { value: number; raw: string; span: Span };
   imports: Import[];
   blocks: Block[];
   comments: Comment[];
+  /**
+   * A syntax error (already reported) hit a block's header, so that block's name or
+   * kind may be lost: an unknown block name elsewhere may be that block's, and is
+   * not reported until the syntax error is fixed. Set only by the recovering parser.
+   */
+  lostNames?: true;
 }

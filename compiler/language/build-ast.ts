@@ -39,6 +39,8 @@ function tokenSpan(t: IToken): Span {
 export class AstBuilder {
   /** Set when a statement was dropped as debris, so its block counts as recovered. */
   private droppedDebris = false;
+  /** Set when a syntax error hit a block's header (see SpecFile.lostNames). */
+  private lostNames = false;
 
   constructor(
     private readonly source: Source,
@@ -125,7 +127,7 @@ export class AstBuilder {
     const header = this.node(cst, "header");
     const versionTok = header && this.token(header, "NumberLit");
     if (header && versionTok) {
-      file.version = { value: Number(versionTok.image), span: this.span(header) };
+      file.version = { value: Number(versionTok.image), raw: versionTok.image, span: this.span(header) };
     }
     for (const imp of this.nodes(cst, "importDecl")) {
       const str = this.token(imp, "StringLit");
@@ -136,6 +138,7 @@ export class AstBuilder {
       if (block) file.blocks.push(block);
     }
     file.blocks.sort((a, b) => a.span.start - b.span.start);
+    if (this.lostNames) file.lostNames = true;
     // a syntax error between a block's start and the next block's start was recovered
     // from inside that block (a missing `}` is met at the next block or the end)
     const errors = [...this.syntaxErrors, ...this.unreadable];
@@ -150,6 +153,11 @@ export class AstBuilder {
   private block(n: CstNode): A.Block | undefined {
     const kw = this.token(n, "keyword") ?? this.token(n, "badKeyword");
     const name = this.token(n, "name");
+    const open = this.node(n, "body") && this.token(this.node(n, "body")!, "LCurly");
+    const headerEnd = open ? open.startOffset : this.span(n).end;
+    const headerStart = kw?.startOffset ?? this.span(n).start;
+    // (`> headerStart`: a `}` missing above is reported at this block's keyword, and loses no name)
+    if (!kw || !name || [...this.syntaxErrors, ...this.unreadable].some((o) => o > headerStart && o <= headerEnd)) this.lostNames = true;
     if (!kw || !name) return undefined;
     let kind = BLOCK_KINDS[kw.tokenType.name];
     if (!kind) {
@@ -160,7 +168,10 @@ export class AstBuilder {
         label: "not a block kind",
         help: meant ? `did you mean \`${meant}\`?` : `blocks are ${kinds.map((k) => `\`${k}\``).join(", ")}`,
       });
-      if (!meant) return undefined;
+      if (!meant) {
+        this.lostNames = true;
+        return undefined;
+      }
       kind = meant;
     }
     const rel = this.token(n, "relation");
@@ -406,7 +417,15 @@ export class AstBuilder {
     if (obj) {
       const ref = this.node(obj, "reference");
       const target = ref ? this.reference(ref) : undefined;
-      if (!target || target.kind !== "ref") return { kind: "error", span };
+      if (!target || target.kind === "error") return { kind: "error", span };
+      if (target.kind !== "ref") {
+        // `maximize val(x)`: a silent error node here would check clean and format to `?`
+        this.diagnostics.error("E0003", this.source, target.span, `\`${obj.children["MaximizeKw"] ? "maximize" : "minimize"}\` takes a metric, not a call`, {
+          label: "a call",
+          help: "write the metric to optimize, e.g. `maximize val.auc`",
+        });
+        return { kind: "error", span };
+      }
       return { kind: "objective", direction: this.token(obj, "MaximizeKw") ? "maximize" : "minimize", target, span };
     }
     const ref = this.node(n, "reference");

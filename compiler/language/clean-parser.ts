@@ -15,6 +15,7 @@
 import type { TokenType } from "chevrotain";
 import type * as A from "./ast.js";
 import { K, KIND_TYPES, kindOf, lexClean, type CleanTokens, type Kind } from "./clean-lexer.js";
+import { findNestingProblem, type NestingRole } from "./nesting.js";
 import { CONSTRAINT_WORDS } from "./parser.js";
 import type { Source, Span } from "./source.js";
 import * as T from "./tokens.js";
@@ -120,7 +121,7 @@ class CleanParser {
     const file: A.SpecFile = { source, imports: [], blocks: [], comments };
     if (this.next() === K.MlspecKw && this.ahead(1) === K.NumberLit) {
       this.pos += 2;
-      file.version = { value: Number(this.image(1)), span: this.spanFrom(0) };
+      file.version = { value: Number(this.image(1)), raw: this.image(1), span: this.spanFrom(0) };
     }
     for (;;) {
       const kind = this.next();
@@ -489,10 +490,17 @@ class CleanParser {
   }
 }
 
+const NESTING_ROLES: NestingRole[] = [];
+NESTING_ROLES[K.LParen] = NESTING_ROLES[K.LBracket] = NESTING_ROLES[K.LCurly] = "open";
+NESTING_ROLES[K.RParen] = NESTING_ROLES[K.RBracket] = NESTING_ROLES[K.RCurly] = "close";
+NESTING_ROLES[K.Minus] = NESTING_ROLES[K.NotKw] = "prefix";
+
 /** The AST of `source`, or undefined at the first thing that would need a diagnostic. */
 export function parseClean(source: Source): A.SpecFile | undefined {
   const tokens = lexClean(source.text);
   if (!tokens) return undefined;
+  // nested past the bounds of nesting.ts: E0006 or E0007, the recovering path's to report
+  if (findNestingProblem(tokens.count, (i) => NESTING_ROLES[tokens.kinds[i]!])) return undefined;
   try {
     return new CleanParser(source.text, tokens).file(source, tokens.comments);
   } catch (e) {

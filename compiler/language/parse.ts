@@ -8,7 +8,8 @@ import { AstBuilder } from "./build-ast.js";
 import { parseClean } from "./clean-parser.js";
 import { parseTokens } from "./parser.js";
 import { Source, type Span } from "./source.js";
-import { MlspecLexer, UnterminatedString } from "./tokens.js";
+import { findNestingProblem, findTooDeepExpression, MAX_EXPRESSION_DEPTH, MAX_NESTING, MAX_PREFIX_RUN, type NestingRole } from "./nesting.js";
+import { LCurly, LBracket, LParen, MlspecKw, Minus, MlspecLexer, NotKw, NumberLit, RBracket, RCurly, RParen, UnterminatedString } from "./tokens.js";
 
 const TOKEN_DISPLAY: Record<string, string> = {
   Identifier: "a name",
@@ -172,18 +173,41 @@ export interface ParseResult {
   diagnostics: DiagnosticBag;
 }
 
-export function parse(text: string, fileName = "<input>"): ParseResult {
+/**
+ * A UTF-8 byte order mark, which some editors write at a file's start: it is no
+ * part of the text (spec/language.md#lexical-structure), so spans count from after it.
+ */
+function withoutBom(text: string): string {
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
+export function parse(input: string, fileName = "<input>"): ParseResult {
+  const text = withoutBom(input);
   const source = new Source(fileName, text);
   // Clean input takes the fast path (no token objects, no CST, no recovery); at the
   // first mistake it gives up and the recovering parser words the diagnostics.
   const file = parseClean(source);
-  if (file) return { file, diagnostics: new DiagnosticBag() };
-  return recoveringParse(source, MlspecLexer.tokenize(text));
+  if (file) return boundDepth({ file, diagnostics: new DiagnosticBag() });
+  return boundDepth(recoveringParse(source, MlspecLexer.tokenize(text)));
 }
 
 /** parse() without its fast path, for the tests that hold both paths to the same ASTs. */
-export function parseRecovering(text: string, fileName = "<input>"): ParseResult {
-  return recoveringParse(new Source(fileName, text), MlspecLexer.tokenize(text));
+export function parseRecovering(input: string, fileName = "<input>"): ParseResult {
+  const text = withoutBom(input);
+  return boundDepth(recoveringParse(new Source(fileName, text), MlspecLexer.tokenize(text)));
+}
+
+/** An expression deeper than nesting.ts allows is refused (E0008) like too many brackets: nothing else is reported about the file. */
+function boundDepth(result: ParseResult): ParseResult {
+  const deep = findTooDeepExpression(result.file);
+  if (!deep) return result;
+  const { file } = result;
+  const diagnostics = new DiagnosticBag();
+  diagnostics.items.push(...result.diagnostics.items.filter((d) => d.code === "E0001" || d.code === "E0002"));
+  diagnostics.error("E0008", file.source, deep.span, `expression more than ${MAX_EXPRESSION_DEPTH} operators deep`, {
+    help: "a value is a few operators long; write it shorter",
+  });
+  return { file: { source: file.source, version: file.version, imports: [], blocks: [], comments: file.comments }, diagnostics };
 }
 
 function recoveringParse(source: Source, lexed: ILexingResult): ParseResult {
@@ -213,6 +237,8 @@ function recoveringParse(source: Source, lexed: ILexingResult): ParseResult {
     const next = lexed.tokens[i + 1];
     afterUnterminated.add(next ? next.startOffset : text.length);
   });
+  const deep = findNestingProblem(lexed.tokens.length, (i) => NESTING_ROLES.get(lexed.tokens[i]!.tokenType));
+  if (deep) return { file: unparsedFile(source, lexed, deep, diagnostics), diagnostics };
   const { cst, errors } = parseTokens(lexed.tokens);
   const syntaxErrors = errors.map((e) => (Number.isNaN(e.token.startOffset) ? text.length : e.token.startOffset));
   const builder = new AstBuilder(source, diagnostics, lexed.errors.map((e) => e.offset), [...syntaxErrors, ...afterUnterminated]);
@@ -231,19 +257,25 @@ function recoveringParse(source: Source, lexed: ILexingResult): ParseResult {
     return lexed.tokens[lo - 1];
   };
   const events = [
-    ...errors.map((e) => ({
-      offset: Number.isNaN(e.token.startOffset) ? text.length : e.token.startOffset,
-      prev: (e as IRecognitionException & { previousToken?: IToken }).previousToken,
-      topLevel: (e.context?.ruleStack ?? []).at(-1) === "file",
-      report: () => {
-        const { message, help, span } = describe(e, source);
-        diagnostics.error("E0003", source, span, message, { help, label: span.start === span.end ? "expected here" : undefined });
-      },
-    })),
+    ...errors.map((e) => {
+      const described = describe(e, source);
+      return {
+        offset: Number.isNaN(e.token.startOffset) ? text.length : e.token.startOffset,
+        prev: (e as IRecognitionException & { previousToken?: IToken }).previousToken,
+        topLevel: (e.context?.ruleStack ?? []).at(-1) === "file",
+        // a `}` missing at the next block or the end of the file
+        missingCloser: described.message.startsWith("expected `}` before") || (described.message.startsWith("unexpected end of file") && described.help !== undefined),
+        report: () => {
+          const { message, help, span } = described;
+          diagnostics.error("E0003", source, span, message, { help, label: span.start === span.end ? "expected here" : undefined });
+        },
+      };
+    }),
     ...builder.strays.map((tok) => ({
       offset: tok.startOffset,
       prev: tokenBefore(tok.startOffset),
       topLevel: false,
+      missingCloser: false,
       report: () =>
         diagnostics.error("E0003", source, { start: tok.startOffset, end: tok.startOffset + tok.image.length }, `unexpected \`${tok.image}\``, {
           label: "a statement cannot start here",
@@ -264,11 +296,64 @@ function recoveringParse(source: Source, lexed: ILexingResult): ParseResult {
     // junk at the top level after an earlier mistake is that mistake's: braces that
     // no longer pair up leave a block's last lines (or its `}`) outside it
     if (ev.topLevel && reported > 0) continue;
+    // a `}` missing at the end of a block that already has a mistake is that
+    // mistake's: a stray `{` (`train { {`) leaves the braces one short
+    if (ev.missingCloser && mistakeInBlockBefore(file, diagnostics, ev.offset)) continue;
     seenLines.add(line);
     reported++;
     ev.report();
   }
   return { file, diagnostics };
+}
+
+/** Is a diagnostic already reported between the start of the block that holds `offset` and `offset`? */
+function mistakeInBlockBefore(file: SpecFile, diagnostics: DiagnosticBag, offset: number): boolean {
+  const block = [...file.blocks].reverse().find((b) => b.span.start < offset);
+  if (!block) return false;
+  return diagnostics.items.some((d) => d.span.start >= block.span.start && d.span.start < offset);
+}
+
+const NESTING_ROLES = new Map<TokenType, NestingRole>([
+  [LParen, "open"],
+  [LBracket, "open"],
+  [LCurly, "open"],
+  [RParen, "close"],
+  [RBracket, "close"],
+  [RCurly, "close"],
+  [Minus, "prefix"],
+  [NotKw, "prefix"],
+]);
+
+/**
+ * A spec nested past the bounds of nesting.ts is not parsed (parsing it would
+ * overflow the call stack): one diagnostic, and a file with only its version
+ * header and comments, so that nothing else is reported about its contents.
+ */
+function unparsedFile(source: Source, lexed: ILexingResult, deep: { code: "E0006" | "E0007"; token: number }, diagnostics: DiagnosticBag): SpecFile {
+  const tok = lexed.tokens[deep.token]!;
+  const span = { start: tok.startOffset, end: tok.startOffset + tok.image.length };
+  if (deep.code === "E0006") {
+    diagnostics.error("E0006", source, span, `brackets nested more than ${MAX_NESTING} deep`, {
+      label: `bracket ${MAX_NESTING + 1} open at once`,
+      help: "a spec's values and blocks nest a few levels; close the brackets above or split the value",
+    });
+  } else {
+    diagnostics.error("E0007", source, span, `more than ${MAX_PREFIX_RUN} \`-\` or \`not\` in a row`, {
+      label: `operator ${MAX_PREFIX_RUN + 1} in a row`,
+      help: "two `-` (or two `not`) cancel out: remove them in pairs",
+    });
+  }
+  const file: SpecFile = {
+    source,
+    imports: [],
+    blocks: [],
+    comments: (lexed.groups["comments"] ?? []).map((c) => ({ text: c.image, span: { start: c.startOffset, end: c.startOffset + c.image.length } })),
+  };
+  const [kw, version] = lexed.tokens;
+  if (kw?.tokenType === MlspecKw && version?.tokenType === NumberLit) {
+    file.version = { value: Number(version.image), raw: version.image, span: { start: kw.startOffset, end: version.startOffset + version.image.length } };
+  }
+  return file;
 }
 
 export { display as displayToken };

@@ -137,7 +137,7 @@ class Printer {
     };
     if (f.version) {
       this.flushComments(f.version.span.start, "");
-      this.out.push(`mlspec ${f.version.value}${this.trailingComment(f.version.span.end)}`);
+      this.out.push(`mlspec ${f.version.raw}${this.trailingComment(f.version.span.end)}`);
       first = false;
     }
     if (f.imports.length > 0) {
@@ -182,7 +182,9 @@ class Printer {
       let j = i + 1;
       while (j < lines.length && lines[j] === lines[j - 1]! + 1) j++;
       const run = lines.slice(i, j);
-      const width = Math.max(...run.map((l) => this.commented.get(l)!));
+      // a loop, not Math.max(...): a spread of a long run overflows the stack
+      let width = 0;
+      for (const l of run) width = Math.max(width, this.commented.get(l)!);
       for (const l of run) {
         const code = this.commented.get(l)!;
         const text = this.out[l]!;
@@ -205,7 +207,8 @@ class Printer {
       let end = start + 1;
       if (nameOf(stmts[start]!) !== undefined) {
         while (end < stmts.length && stmts[end]!.kind === kind && !this.blankLineBetween(stmts[end - 1]!.span.end, stmts[end]!.span.start)) end++;
-        const width = Math.max(...stmts.slice(start, end).map((s) => nameOf(s)!.length));
+        let width = 0;
+        for (let i = start; i < end; i++) width = Math.max(width, nameOf(stmts[i]!)!.length);
         for (let i = start; i < end; i++) pads[i] = width;
       }
       start = end;

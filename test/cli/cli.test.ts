@@ -93,6 +93,16 @@ describe.concurrent("mlspec check", () => {
     expect(r.stderr).toMatch(/1 error, 1 warning/);
   });
 
+  it("exits 1 with E0006, not an internal error (exit 70), on 300 open parentheses (issue 9)", async () => {
+    const file = writeSpec("deep.mlspec", `x = ${"(".repeat(300)}`);
+    for (const command of ["check", "plan", "fmt"]) {
+      const r = await mlspec([command, file]);
+      expect(r.status, command).toBe(1);
+      expect(r.stdout + r.stderr).toContain("error[E0006]");
+      expectNoStack(r.stderr);
+    }
+  });
+
   it("exits 0 when the spec has only warnings", async () => {
     const text = BROKEN.replace("standardize(xx)", "standardize(x)");
     const r = await mlspec(["check", writeSpec("warned.mlspec", text)]);
@@ -340,8 +350,25 @@ describe.concurrent("mlspec fmt", () => {
     const file = writeSpec("syntax.mlspec", bad);
     const r = await mlspec(["fmt", file]);
     expect(r.status).toBe(1);
-    expect(r.stderr).toMatch(/syntax errors/);
+    expect(r.stderr).toMatch(/not formatted, it has errors/);
     expect(readFileSync(file, "utf8")).toBe(bad);
+  });
+
+  // issue 9: each of these was rewritten (`objective = ?`, `mlspec NaN`, `mlspec
+  // Infinity`, `at,`) and reported as "formatted"
+  it.each([
+    ["objective = maximize val.auc", "objective = maximize van(warmup = 3)", "E0003"],
+    ["mlspec 1", "mlspec 1y", "E0102"],
+    ["mlspec 1", "mlspec 1e999", "E0102"],
+    ["at most 1 per 1d", "at mostz1 per 1d", "E0607"],
+  ])("refuses a file with an error (%s → %s) and leaves it as it was", async (from, to, code) => {
+    const text = readFileSync(CHURN, "utf8").replace(from, to);
+    const file = writeSpec("with-error.mlspec", text);
+    const r = await mlspec(["fmt", file]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain(`error[${code}]`);
+    expect(r.stderr).not.toMatch(/^formatted/m);
+    expect(readFileSync(file, "utf8")).toBe(text);
   });
 
   it("exits 2 for a missing file", async () => {

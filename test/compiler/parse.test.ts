@@ -174,3 +174,70 @@ describe("independent mistakes", () => {
     expect(diagnose(text.replace("label  churned", "label  = churned"))).toEqual(["E0210 26:28"]);
   });
 });
+
+describe("a byte order mark", () => {
+  it("is skipped, and positions count from the text after it", () => {
+    const withBom = parse(`\uFEFF${CHURN}`, "churn.mlspec");
+    const without = parse(CHURN, "churn.mlspec");
+    expect(withBom.diagnostics.items).toEqual([]);
+    expect(withBom.file.blocks).toEqual(without.file.blocks);
+    expect(withBom.file.comments).toEqual(without.file.comments);
+    expect(diagnose(`\uFEFF${CHURN}`)).toEqual([]);
+  });
+
+  it("leaves a mistake's position where it is without the mark", () => {
+    const broken = churnWith("arch    = mlp(", "arch    = mlp((");
+    expect(diagnose(`\uFEFF${broken}`)).toEqual(diagnose(broken));
+    expect(diagnose(broken).length).toBeGreaterThan(0);
+  });
+
+  it("is read only at the start: elsewhere it is a character of no token (E0001)", () => {
+    expect(diagnose(churnWith("arch    = mlp(", "arch    = \uFEFFmlp("))[0]).toMatch(/^E0001 /);
+  });
+});
+
+describe("what the formatter used to lose (issue 9)", () => {
+  it("`maximize` of a call is a syntax error, not a silent hole in the tree", () => {
+    const text = churnWith("objective = maximize val.auc", "objective = maximize van(warmup = 3)");
+    expect(diagnose(text)).toEqual(["E0003 59:24"]);
+  });
+
+  it("a version that is no number is named as written", () => {
+    for (const raw of ["1y", "1e999"]) {
+      const ds = checkProgram(programFromText(churnWith("mlspec 1\n", `mlspec ${raw}\n`))).diagnostics;
+      expect(ds.map((d) => `${d.code} ${d.message}`)).toEqual([`E0102 unsupported language version ${raw}`]);
+    }
+  });
+});
+
+describe("one mistake, one message (issue 8)", () => {
+  it("a syntax error inside a guard is its E0003 only, not also a bound at 1:1", () => {
+    expect(diagnose(churnWith("auc >= champion.auc - 0.01 }", "auc > = champion.auc - 0.01 }"))).toEqual(["E0003 74:54"]);
+  });
+
+  it("a dataset without a contract is its E0106 only, not also each column named against it", () => {
+    const start = CHURN.indexOf("  contract {");
+    const end = CHURN.indexOf("  }\n", start) + 4;
+    expect(diagnose(CHURN.slice(0, start) + CHURN.slice(end))).toEqual(["E0106 4:9"]);
+  });
+
+  it("a `{` typed twice is one E0003, not also a `}` missing at the next block", () => {
+    expect(diagnose(churnWith("model churn_mlp {", "model churn_mlp { {"))).toEqual(["E0003 29:19"]);
+  });
+
+  it("a block whose name is lost is one E0003, not also every reference to it", () => {
+    expect(diagnose(churnWith("model churn_mlp {", "model {"))).toEqual(["E0003 29:7"]);
+    expect(diagnose(churnWith("model churn_mlp {", "model model churn_mlp {"))).toEqual(["E0003 29:13"]);
+  });
+
+  it("a word typed twice is one error on its line", () => {
+    expect(diagnose(churnWith("standardize(tenure)", "standardize standardize(tenure)"))).toEqual(["E0210 22:16"]);
+  });
+});
+
+describe("a `}` missing above a block loses no name", () => {
+  it("an unknown block name elsewhere is still reported", () => {
+    const text = churnWith("    rows >= 500\n  }\n}", "    rows >= 500\n  }").replace("model    = churn_mlp@champion", "model    = churn_mpl@champion");
+    expect(diagnose(text)).toEqual(["E0003 20:1", "E0202 63:14"]);
+  });
+});

@@ -1,23 +1,22 @@
 /**
  * The three renderings of diagnostics, against golden files (regenerate them with
- * UPDATE_GOLDEN=1 npx vitest run test/compiler/render.test.ts, then review the diff):
+ * `npm run golden`, then review the diff; see test/golden.ts):
  * the rustc-style text frame, the JSON a tool reads, and SARIF 2.1.0 for code
  * scanning. golden/report.mlspec holds several mistakes and a warning.
  */
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { diagnosticTitle } from "../../compiler/check/diagnostic-titles.js";
 import { checkProgram } from "../../compiler/check/index.js";
 import { programFromText } from "../../compiler/check/program.js";
 import { renderJson, renderSarif, renderText } from "../../compiler/diagnostics/render.js";
+import { expectGolden } from "../golden.js";
 
 const golden = (name: string) => fileURLToPath(new URL(`./golden/${name}`, import.meta.url));
 
 function matchesGolden(name: string, actual: string): void {
-  const file = golden(name);
-  if (process.env["UPDATE_GOLDEN"] === "1" || !existsSync(file)) writeFileSync(file, actual);
-  expect(actual).toBe(readFileSync(file, "utf8"));
+  expectGolden(golden(name), actual);
 }
 
 const SPEC = readFileSync(golden("report.mlspec"), "utf8");

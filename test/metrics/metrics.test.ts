@@ -328,12 +328,59 @@ describe("bad input", () => {
   });
 });
 
+/** Is `a` a better score than `b` for a metric of this direction? */
+const better = (direction: "maximize" | "minimize", a: number, b: number) => (direction === "maximize" ? a > b : a < b);
+
 describe("registry", () => {
-  it("lists every metric under its own name", () => {
-    expect(Object.keys(metrics).sort()).toEqual(
-      ["accuracy", "auc", "f1", "logloss", "mae", "ndcg", "precision", "r2", "recall", "recall_at_k", "rmse"].sort(),
-    );
-    for (const [name, entry] of Object.entries(metrics)) expect(entry.signature.name).toBe(name);
-    expect(metricSignatures.filter((s) => s.takesK).map((s) => s.name).sort()).toEqual(["ndcg", "recall_at_k"]);
+  it("lists every metric under its own name; the ranking metrics, and only they, take k", () => {
+    expect(metricSignatures.map((s) => s.name)).toEqual(Object.keys(metrics));
+    for (const [name, entry] of Object.entries(metrics)) {
+      expect(entry.signature.name).toBe(name);
+      expect(entry.signature.takesK === true, name).toBe(entry.family === "ranking");
+    }
+  });
+
+  // every registered metric, so a new one is tested without editing this file:
+  // on each task it serves, a perfect prediction scores finite and better than a
+  // wrong one, in the direction its signature declares
+  describe.each(Object.entries(metrics))("%s", (name, entry) => {
+    it("scores a perfect prediction better than a wrong one, on each of its tasks", () => {
+      const { direction, tasks } = entry.signature;
+      expect(tasks.length).toBeGreaterThan(0);
+      const score = (perfect: boolean): number[] => {
+        switch (entry.family) {
+          case "classification": {
+            const out: number[] = [];
+            if (tasks.includes("binary")) {
+              const y = Float32Array.of(0, 1, 1, 0, 1, 0);
+              out.push(entry.compute(y, perfect ? Float32Array.from(y, (v) => 0.1 + 0.8 * v) : Float32Array.from(y, (v) => 0.9 - 0.8 * v)));
+            }
+            if (tasks.includes("multiclass")) {
+              const y = Int32Array.of(0, 1, 2, 2, 1, 0);
+              const p = new Float32Array(y.length * 3).fill(0.1);
+              y.forEach((c, i) => (p[i * 3 + (perfect ? c : (c + 1) % 3)] = 0.8));
+              out.push(entry.compute(y, p, 3));
+            }
+            return out;
+          }
+          case "regression": {
+            const y = Float32Array.of(1, 2, 3, 4, 5, 6);
+            return [entry.compute(y, perfect ? Float32Array.from(y, (v) => v + 0.01) : Float32Array.from(y, (v) => 7 - v))];
+          }
+          case "ranking": {
+            const users = Int32Array.of(0, 0, 0, 0, 1, 1, 1, 1);
+            const relevance = Float32Array.of(3, 0, 1, 0, 0, 2, 0, 1);
+            return [entry.compute(users, relevance, perfect ? relevance : Float32Array.from(relevance, (r) => -r), 2)];
+          }
+        }
+      };
+      const good = score(true);
+      const bad = score(false);
+      expect(good.length, `${name} serves ${tasks.join(", ")}`).toBeGreaterThan(0);
+      good.forEach((g, i) => {
+        expect(Number.isFinite(g)).toBe(true);
+        expect(better(direction, g, bad[i]!), `${name}: ${g} vs ${bad[i]}`).toBe(true);
+      });
+    });
   });
 });

@@ -1,13 +1,14 @@
 /**
  * The plans of the shipped examples: valid against both schemas, a DAG, equal
  * byte for byte to the golden files, deterministic, and unchanged by formatting.
- * UPDATE_GOLDEN=1 npx vitest run test/plan rewrites the golden files.
+ * `npm run golden` rewrites the golden files (test/golden.ts).
  */
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "../../compiler/language/parse.js";
 import { printFile } from "../../compiler/language/printer.js";
+import { expectGolden } from "../golden.js";
 import { dagProblems, hashOfBody, planFile, REPO, schemaProblems } from "./plan-checks.js";
 
 const EXAMPLES = ["churn", "housing", "movies", "iris"];
@@ -35,9 +36,7 @@ describe.each(EXAMPLES)("example %s", (name) => {
   });
 
   it("equals its golden file byte for byte", () => {
-    const golden = goldenPath(name);
-    if (process.env.UPDATE_GOLDEN || !existsSync(golden)) writeFileSync(golden, json);
-    expect(json).toBe(readFileSync(golden, "utf8"));
+    expectGolden(goldenPath(name), json);
   });
 
   it("is the same when planned twice", () => {

@@ -6,6 +6,7 @@ import { observeEpoch, initialEarlyStop, type EarlyStopRule } from "../../runtim
 import { trainNetwork, type TrainCheckpoint, type TrainConfig } from "../../runtime/train/fit.js";
 import { archSignatures } from "../../stdlib/arch/index.js";
 import { optimizerSignatures } from "../../stdlib/optim/index.js";
+import type { TaskKind } from "../../stdlib/signature.js";
 import { binaryProblem, multiclassProblem, networkArrays, ratingsProblem, regressionProblem } from "./synthetic.js";
 
 beforeAll(async () => {
@@ -192,10 +193,38 @@ describe("every task trains on the wasm backend", () => {
 });
 
 describe("signatures", () => {
-  it("list every architecture and optimizer, with tunable parameters", () => {
-    expect(Object.keys(archSignatures)).toEqual(["linear", "mlp", "wide_deep", "matrix_factorization"]);
-    expect(Object.keys(optimizerSignatures)).toEqual(["adam", "sgd", "rmsprop"]);
-    for (const sig of Object.values(optimizerSignatures)) expect(sig.params.find((p) => p.name === "lr")?.tunable).toBe(true);
+  it("list every architecture and optimizer under its own name, with tunable parameters", () => {
+    for (const [name, sig] of Object.entries(archSignatures)) expect(sig.name).toBe(name);
+    for (const [name, sig] of Object.entries(optimizerSignatures)) {
+      expect(sig.name).toBe(name);
+      expect(sig.params.find((p) => p.name === "lr")?.tunable).toBe(true);
+    }
     expect(archSignatures.mlp!.params.map((p) => p.name)).toEqual(["hidden", "activation", "dropout", "l2"]);
+  });
+});
+
+// every registered architecture on every task it declares, and every registered
+// optimizer, so a new one is trained here without editing this file
+const PROBLEMS: Record<TaskKind, () => ReturnType<typeof binaryProblem>> = {
+  binary: () => binary,
+  multiclass: () => multiclassProblem(150),
+  regression: () => regressionProblem(150),
+  recommendation: () => ratingsProblem(10, 12),
+};
+
+describe.each(Object.entries(archSignatures))("architecture %s", (name, sig) => {
+  it.each(sig.tasks)("trains on a %s task with its default parameters", async (task) => {
+    const { history } = await trainNetwork({ ...base, task, arch: { kind: name }, optimizer: { kind: "adam", lr: 0.01 }, epochs: 2 }, PROBLEMS[task]());
+    expect(history.epochs).toHaveLength(2);
+    expect(Object.values(history.epochs.at(-1)!.val).every(Number.isFinite)).toBe(true);
+  });
+});
+
+describe.each(Object.keys(optimizerSignatures))("optimizer %s", (name) => {
+  it("trains a linear model, lowering the training loss", async () => {
+    const { history } = await trainNetwork({ ...base, optimizer: { kind: name, lr: 0.05 }, epochs: 5 }, binary);
+    const losses = history.epochs.map((e) => e.loss);
+    expect(losses.every(Number.isFinite)).toBe(true);
+    expect(losses.at(-1)!).toBeLessThan(losses[0]!);
   });
 });

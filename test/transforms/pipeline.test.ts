@@ -6,8 +6,10 @@ import {
   parseFittedPipeline,
   type FeatureDef,
   type RawColumn,
+  type RawData,
 } from "../../runtime/features/pipeline.js";
 import { murmur3String, murmur3x86_32 } from "../../stdlib/transforms/murmur3.js";
+import type { TransformSig } from "../../stdlib/signature.js";
 import { transforms, transformSignatures } from "../../stdlib/transforms/index.js";
 import { checkAgreement } from "./onnx-agreement.js";
 import { categories, mean, numbers, std } from "./arbitraries.js";
@@ -38,12 +40,64 @@ describe("MurmurHash3 x86_32", () => {
   });
 });
 
+/**
+ * A call of a registered transform made from its signature alone: input columns of
+ * kinds it accepts (two for a transform of many), and a value for each required
+ * parameter (ints within their bounds; floats increasing, for `clip(low, high)`).
+ * A transform that needs one of several optional parameters (`bucketize`: bins or
+ * boundaries) refuses that call; it then gets its first optional int as well.
+ */
+function callFromSignature(sig: TransformSig, train: RawData): FeatureDef {
+  const required = callWith(sig, []);
+  try {
+    fitPipeline([required], COLUMNS, train);
+    return required;
+  } catch {
+    const optional = sig.params.find((p) => p.optional && p.type === "int");
+    return optional ? callWith(sig, [optional.name]) : required;
+  }
+}
+
+function callWith(sig: TransformSig, optional: string[]): FeatureDef {
+  const accepted = (c: RawColumn) => sig.accepts.includes("any") || sig.accepts.includes(c.type.kind) || (sig.accepts.includes("numeric") && (c.type.kind === "int" || c.type.kind === "float"));
+  const inputs = COLUMNS.filter(accepted).slice(0, sig.arity === "many" ? 2 : 1).map((c) => c.name);
+  const args: Record<string, unknown> = {};
+  let floats = 0;
+  for (const p of sig.params) {
+    if ((p.default !== undefined || p.optional) && !optional.includes(p.name)) continue;
+    if (p.type === "int") args[p.name] = Math.min(Math.max(p.min ?? 1, 8), p.max ?? 8);
+    else if (p.type === "float") args[p.name] = 10 * floats++;
+    else throw new Error(`${sig.name}: no example value for a required ${JSON.stringify(p.type)} parameter \`${p.name}\``);
+  }
+  return { name: "f", inputs, stages: [{ fn: sig.name, args }] };
+}
+
 describe("registry", () => {
   it("lists every transform under its signature name", () => {
     for (const [name, module] of Object.entries(transforms)) expect(module.signature.name).toBe(name);
-    expect(transformSignatures.map((s) => s.name).sort()).toEqual(
-      ["bucketize", "clip", "cross", "embed_index", "hash", "impute", "log1p", "minmax", "onehot", "standardize"],
-    );
+    expect(transformSignatures.map((s) => s.name)).toEqual(Object.keys(transforms));
+  });
+
+  // every registered transform, so a new one is tested without editing this file
+  describe.each(transformSignatures)("$name", (sig) => {
+    const train = { tenure: [1, 12, 24, 36, 5, 60], monthly: [10, 100, 55.5, 1000, 0, 3], plan: ["basic", "pro", "basic", "enterprise", "pro", "basic"] };
+    const unseen = { tenure: [7, 100], monthly: [20, 5000], plan: ["pro", "premium"] };
+
+    it("fits, applies, and agrees with its ONNX graph on training and unseen rows", async () => {
+      const def = callFromSignature(sig, train);
+      expect(def.inputs.length).toBeGreaterThan(0);
+      const { fitted, js } = await checkAgreement([def], COLUMNS, train, unseen);
+      expect(js.rows).toBe(2);
+      expect(fitted.width + Object.keys(js.indices).length).toBeGreaterThan(0);
+      await checkAgreement([def], COLUMNS, train);
+    });
+
+    it("fits only on the rows it is given: the output for a row does not depend on the others", () => {
+      const fitted = fitPipeline([callFromSignature(sig, train)], COLUMNS, train);
+      const both = applyPipeline(fitted, unseen);
+      const first = applyPipeline(fitted, { tenure: [7], monthly: [20], plan: ["pro"] });
+      expect(Array.from(both.numeric.slice(0, fitted.width))).toEqual(Array.from(first.numeric));
+    });
   });
 });
 

@@ -131,10 +131,14 @@ export const features: Rule = {
           flow = after(sig.output, flow);
         }
       }
-      // cycles among features that use features
+      // cycles among features that use features: a depth-first search with its own
+      // stack, since a chain of thousands of features would overflow the call stack
       const state = new Map<string, "visiting" | "done">();
       const reported = new Set<string>();
-      const visit = (name: string, trail: string[]) => {
+      /** The features being visited, outermost first, and where each is in its inputs. */
+      const trail: string[] = [];
+      const frames: Array<{ inputs: string[]; next: number }> = [];
+      const enter = (name: string) => {
         if (state.get(name) === "done") return;
         if (state.get(name) === "visiting") {
           const cycle = [...trail.slice(trail.indexOf(name)), name];
@@ -148,10 +152,21 @@ export const features: Rule = {
           return;
         }
         state.set(name, "visiting");
-        for (const input of byName.get(name)?.inputs ?? []) if (byName.has(input.name) && !fs.dataset?.columns.has(input.name)) visit(input.name, [...trail, name]);
-        state.set(name, "done");
+        trail.push(name);
+        const inputs = (byName.get(name)?.inputs ?? []).map((i) => i.name).filter((n) => byName.has(n) && !fs.dataset?.columns.has(n));
+        frames.push({ inputs, next: 0 });
       };
-      for (const f of fs.features) visit(f.name.name, []);
+      for (const f of fs.features) {
+        enter(f.name.name);
+        while (frames.length > 0) {
+          const top = frames[frames.length - 1]!;
+          if (top.next < top.inputs.length) enter(top.inputs[top.next++]!);
+          else {
+            frames.pop();
+            state.set(trail.pop()!, "done");
+          }
+        }
+      }
     }
   },
 };

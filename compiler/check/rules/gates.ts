@@ -56,6 +56,8 @@ export function checkMetricRefs(ctx: CheckContext, decl: Decl, m: ModelInfo, e: 
 
 /** A gate's or guard's right side is a number, or an alias's metric plus or minus one. */
 export function checkBound(ctx: CheckContext, decl: Decl, bound: Expr, where: string): void {
+  // a syntax error left a hole in it (reported already); its span may be no place at all
+  if (hasError(bound)) return;
   const why = boundProblem(bound, { relative: true });
   if (!why) return;
   ctx.report("E0324", decl, bound.span, `${where} cannot compare with \`${printExpr(bound)}\`: ${why}`, {

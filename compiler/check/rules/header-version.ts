@@ -19,7 +19,7 @@ export const headerVersion: Rule = {
           });
         }
       } else if (file.version.value !== 1) {
-        ctx.report("E0102", file.source, file.version.span, `unsupported language version ${file.version.value}`, {
+        ctx.report("E0102", file.source, file.version.span, `unsupported language version ${file.version.raw}`, {
           label: "this compiler understands version 1",
           help: "write `mlspec 1`",
         });

@@ -11,6 +11,8 @@ export function resolveBlock(ctx: CheckContext, from: Decl, name: Ident, want: B
   const candidates = [...ctx.sem.program.decls.values()].filter((d) => want.includes(d.kind)).map((d) => d.name);
   const wanted = want.join(" or ");
   if (!found) {
+    // a block whose header a syntax error garbled may be the one meant (reported already)
+    if (ctx.sem.program.files.some((f) => f.lostNames)) return undefined;
     ctx.report("E0202", from, name.span, `unknown ${wanted} \`${name.name}\``, {
       label: `no ${wanted} has this name`,
       help: didYouMean(name.name, candidates, `declared ${wanted} blocks: {list}`),

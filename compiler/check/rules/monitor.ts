@@ -96,7 +96,8 @@ export const monitor: Rule = {
           } else if (test && test.yields === "distance" && hasP) {
             ctx.report("E0606", mon.decl, pArg!.span, `${testName} yields a distance, not a p-value`, { help: "write `threshold = 0.2` instead of a p-value, or use ks or chi2 for a p-value" });
           }
-          if (ds) {
+          // (a dataset without a contract is E0106, not one E0210 per column)
+          if (ds?.contract) {
             for (const col of cols) {
               if (col.kind !== "ref" || col.path.length !== 1) continue;
               const n = col.path[0]!.name;

@@ -7,8 +7,9 @@ import { didYouMean } from "../suggest.js";
 
 export function checkColumnRef(ctx: CheckContext, decl: Decl, ds: DatasetInfo, e: Expr, extra: string[] = []): void {
   if (e.kind !== "ref" || e.path.length !== 1 || e.alias) return;
-  // a dataset cut short by a syntax error may have lost its contract
-  if (ds.decl.block.recovered) return;
+  // a dataset cut short by a syntax error may have lost its contract; one without
+  // a contract is E0106, and each column named against it would repeat that
+  if (ds.decl.block.recovered || !ds.contract) return;
   const name = e.path[0]!.name;
   if (ds.columns.has(name) || extra.includes(name)) return;
   ctx.report("E0210", decl, e.span, `unknown column \`${name}\` in dataset \`${ds.decl.name}\``, {
@@ -43,7 +44,7 @@ export const unknownColumn: Rule = {
       }
     }
     for (const fs of ctx.sem.features.values()) {
-      if (!fs.dataset || fs.dataset.decl.block.recovered) continue;
+      if (!fs.dataset || fs.dataset.decl.block.recovered || !fs.dataset.contract) continue;
       const earlier: string[] = [];
       const all = fs.features.map((f) => f.name.name);
       for (const f of fs.features) {
