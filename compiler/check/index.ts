@@ -30,6 +30,7 @@ import { uniqueDeclarations } from "./rules/unique-declarations.js";
 import { unknownBuiltin } from "./rules/unknown-builtin.js";
 import { unknownColumn } from "./rules/unknown-column.js";
 import { unusedDeclarations } from "./rules/unused-declarations.js";
+import { valueBounds } from "./rules/value-bounds.js";
 
 export const specifiedRules: readonly Rule[] = [
   headerVersion,
@@ -42,6 +43,7 @@ export const specifiedRules: readonly Rule[] = [
   transformArguments,
   argumentCombinations,
   settingTypes,
+  valueBounds,
   contractTypes,
   unknownColumn,
   dataPaths,

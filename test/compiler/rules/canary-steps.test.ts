@@ -14,8 +14,8 @@ describe("canary-steps (E0601, E0602)", () => {
     expect(diagnose(withSteps("[5%, 5%, 100%]"))).toEqual(["E0601 25:41"]);
   });
 
-  it("fails E0601: a step above 100%", () => {
-    expect(diagnose(withSteps("[50%, 150%]"))).toEqual(["E0601 25:42", "E0602 25:42"]);
+  it("fails E0331 (value-bounds), not E0601: a step above 100%", () => {
+    expect(diagnose(withSteps("[50%, 150%]"))).toEqual(["E0331 25:42", "E0602 25:42"]);
   });
 
   it("fails E0602: steps that stop short of 100%, at the last step", () => {
