@@ -145,25 +145,27 @@ function suggestIn(name: string, c: Candidates): string | undefined {
   return name.length >= 3 ? c.onlyWithPrefix(name) : undefined;
 }
 
+/** `help:` text for an unknown name; `{list}` in the fallback names at most MAX_LISTED candidates. */
+export function didYouMean(name: string, candidates: Iterable<string>, fallback: string): string {
+  const c = candidatesOf(candidates);
+  // one lookup serves both: the nearest is the suggestion when it is within a typo's distance
+  const near = c.nearest(name, Infinity, MAX_LISTED);
+  const s = near[0] && near[0].distance <= typoLimit(name) ? c.names[near[0].index] : name.length >= 3 ? c.onlyWithPrefix(name) : undefined;
+  if (s) return `did you mean \`${s}\`?`;
+  return fallback.replace("{list}", listed(c, near));
+}
+
 /**
  * At most MAX_LISTED candidates for a help line: all of them when there are that
  * few, else the closest by edit distance and how many more there are.
  */
-function listed(name: string, c: Candidates): string {
+function listed(c: Candidates, near: Near[]): string {
   const all = c.names;
   if (all.length === 0) return "none";
   const quote = (s: string) => `\`${s}\``;
   if (all.length <= MAX_LISTED) return all.map(quote).join(", ");
-  const chosen = c.nearest(name, Infinity, MAX_LISTED).map((n) => n.index);
+  const chosen = near.map((n) => n.index);
   // among very many candidates only near ones are found: the first ones fill the rest
   for (let i = 0; chosen.length < MAX_LISTED; i++) if (!chosen.includes(i)) chosen.push(i);
   return `${chosen.map((i) => quote(all[i]!)).join(", ")} and ${all.length - MAX_LISTED} more`;
-}
-
-/** `help:` text for an unknown name; `{list}` in the fallback names at most MAX_LISTED candidates. */
-export function didYouMean(name: string, candidates: Iterable<string>, fallback: string): string {
-  const c = candidatesOf(candidates);
-  const s = suggestIn(name, c);
-  if (s) return `did you mean \`${s}\`?`;
-  return fallback.replace("{list}", listed(name, c));
 }
