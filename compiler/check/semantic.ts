@@ -348,7 +348,7 @@ function modelInfo(decl: Decl, sem: Semantic): ModelInfo {
   const arch = settings.assigns.get("arch")?.value;
   if (arch?.kind === "call") info.arch = arch;
   else if (arch?.kind === "ref") info.arch = { kind: "call", callee: arch, args: [], span: arch.span };
-  const imp = settings.assigns.get("import")?.value;
+  const imp = asCall(settings.assigns.get("import")?.value);
   if (imp?.kind === "call") info.importCall = imp;
   const metrics = settings.assigns.get("metrics")?.value;
   if (metrics?.kind === "list") info.metrics = metrics.items.filter((m): m is A.RefExpr => m.kind === "ref");

@@ -118,6 +118,8 @@ describe("check accepts only what plan lowers", () => {
       ["require auc >= 0.78", "require auc >= 1e999", "E0330"],
       ["timeout = 250ms", "timeout = -250ms", "E0332"],
       ["interval = 10m", "interval = -10m", "E0332"],
+      ['source = csv("data/customers.csv")', "source = csv", "E0206"],
+      ["arch   = linear()", "import = onnx", "E0206"],
     ];
     for (const [from, to, code] of cases) {
       expect(churn.includes(from), from).toBe(true);
