@@ -89,8 +89,24 @@ export function fits(e: A.Expr, t: ParamType): Fit {
 /** Bounds of a numeric parameter, on the plan value (percent as a fraction). */
 export function outOfBounds(e: A.Expr, min?: number, max?: number): string | undefined {
   const v = numericValue(e);
-  if (v === undefined) return undefined;
-  if (min !== undefined && v < min) return `must be at least ${min}`;
-  if (max !== undefined && v > max) return `must be at most ${max}`;
+  // a number no plan holds is value-bounds' to report (E0330), once
+  if (v === undefined || !Number.isFinite(v) || (Number.isInteger(v) && !Number.isSafeInteger(v))) return undefined;
+  // bounds are on the plan value: a duration's in ms, a percentage's as a fraction
+  const shown = (b: number) => (e.kind === "quantity" && e.unit !== "%" ? `${b}ms` : e.kind === "quantity" ? `${b * 100}%` : `${b}`);
+  if (min !== undefined && v < min) return `must be at least ${shown(min)}`;
+  if (max !== undefined && v > max) return `must be at most ${shown(max)}`;
   return undefined;
+}
+
+/**
+ * A duration a parameter waits or measures over is longer than zero: a zero
+ * `timeout` answers every request 504, a zero `interval` never waits. A
+ * parameter that allows zero says so with `min: 0`; none allows a negative one.
+ */
+export function nonPositiveDuration(e: A.Expr, t: ParamType, min?: number): string | undefined {
+  if (t !== "duration") return undefined;
+  const v = numericValue(e);
+  if (v === undefined) return undefined;
+  if (v < 0) return "must not be negative";
+  return v === 0 && min === undefined ? "must be longer than zero" : undefined;
 }

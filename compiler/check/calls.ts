@@ -62,8 +62,9 @@ export function signedCalls(sem: Semantic): SignedCall[] {
   const settings = new Map(Object.entries(settingCalls).map(([k, params]) => [k, { params }]));
 
   for (const ds of sem.datasets.values()) {
-    add(ds.decl, ds.settings.assigns.get("source")?.value, "source", builtins.sources);
-    add(ds.decl, ds.settings.assigns.get("split")?.value, "split", builtins.splits, ds);
+    // a bare `source = csv` is the call without arguments (semantic.ts), so a missing path is reported
+    add(ds.decl, ds.source, "source", builtins.sources);
+    add(ds.decl, ds.split, "split", builtins.splits, ds);
   }
   for (const fs of sem.features.values()) {
     for (const f of fs.features) {

@@ -30,6 +30,7 @@ import { uniqueDeclarations } from "./rules/unique-declarations.js";
 import { unknownBuiltin } from "./rules/unknown-builtin.js";
 import { unknownColumn } from "./rules/unknown-column.js";
 import { unusedDeclarations } from "./rules/unused-declarations.js";
+import { valueBounds } from "./rules/value-bounds.js";
 
 export const specifiedRules: readonly Rule[] = [
   headerVersion,
@@ -42,6 +43,7 @@ export const specifiedRules: readonly Rule[] = [
   transformArguments,
   argumentCombinations,
   settingTypes,
+  valueBounds,
   contractTypes,
   unknownColumn,
   dataPaths,
@@ -69,13 +71,34 @@ export interface CheckResult {
  * A block with a syntax error was parsed only in part (the error is reported):
  * what else seems wrong inside it is likely a consequence, so it waits until the
  * syntax error is fixed. The block's region runs to the next block, since a
- * missing `}` lets a block swallow what follows it.
+ * missing `}` lets a block swallow what follows it. Returns the test for one
+ * diagnostic: a binary search over each file's recovered regions, so that many
+ * diagnostics in many blocks cost n log n, not n².
  */
-function insideRecoveredBlock(program: Program, d: Diagnostic): boolean {
-  if (d.code.startsWith("E000")) return false;
-  const file = program.files.find((f) => f.source === d.source);
-  if (!file) return false;
-  return file.blocks.some((b, i) => b.recovered && d.span.start >= b.span.start && d.span.start < (file.blocks[i + 1]?.span.start ?? Infinity));
+function insideRecoveredBlock(program: Program): (d: Diagnostic) => boolean {
+  const regions = new Map<Diagnostic["source"], Array<{ start: number; end: number }>>();
+  for (const file of program.files) {
+    const list: Array<{ start: number; end: number }> = [];
+    file.blocks.forEach((b, i) => {
+      if (b.recovered) list.push({ start: b.span.start, end: file.blocks[i + 1]?.span.start ?? Infinity });
+    });
+    if (list.length > 0) regions.set(file.source, list);
+  }
+  return (d) => {
+    if (d.code.startsWith("E000")) return false;
+    const list = regions.get(d.source);
+    if (!list) return false;
+    // the last region starting at or before the diagnostic
+    let lo = 0;
+    let hi = list.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (list[mid]!.start <= d.span.start) lo = mid + 1;
+      else hi = mid;
+    }
+    const r = list[lo - 1];
+    return r !== undefined && d.span.start < r.end;
+  };
 }
 
 /**
@@ -109,6 +132,7 @@ export function checkProgram(program: Program, rules: readonly Rule[] = specifie
     seen.add(key);
     return true;
   });
-  const diagnostics = onePerLine(sortDiagnostics(unique.filter((d) => !insideRecoveredBlock(program, d))));
+  const recovered = insideRecoveredBlock(program);
+  const diagnostics = onePerLine(sortDiagnostics(unique.filter((d) => !recovered(d))));
   return { sem, diagnostics, hasErrors: diagnostics.some((d) => d.severity === "error") };
 }

@@ -208,6 +208,15 @@ export function columnTypeOf(stmt: Extract<A.Stmt, { kind: "column" }>): ColumnT
   }
 }
 
+/**
+ * A bare name where a call belongs (`source = csv`, `task = regression`) is that
+ * call without arguments: what it lacks is then reported (E0206), and an unknown
+ * name too (E0204).
+ */
+function asCall(e: A.Expr | undefined): A.Expr | undefined {
+  return e?.kind === "ref" && !e.alias ? { kind: "call", callee: e, args: [], span: e.span } : e;
+}
+
 function datasetInfo(decl: Decl): DatasetInfo {
   const settings = settingsOf(decl.block.body);
   const contractStmt = settings.nested.get("contract");
@@ -217,8 +226,8 @@ function datasetInfo(decl: Decl): DatasetInfo {
     const name = pathName(c.name);
     if (!columns.has(name)) columns.set(name, { name, type: columnTypeOf(c), stmt: c });
   }
-  const src = settings.assigns.get("source")?.value;
-  const split = settings.assigns.get("split")?.value;
+  const src = asCall(settings.assigns.get("source")?.value);
+  const split = asCall(settings.assigns.get("split")?.value);
   return {
     decl,
     settings,
@@ -317,7 +326,7 @@ function modelInfo(decl: Decl, sem: Semantic): ModelInfo {
   const settings = settingsOf(decl.block.body);
   const trainStmt = settings.nested.get("train");
   const info: ModelInfo = { decl, settings, train: trainStmt ? settingsOf(trainStmt.body) : undefined, taskColumns: new Map(), metrics: [] };
-  const task = settings.assigns.get("task")?.value;
+  const task = asCall(settings.assigns.get("task")?.value);
   if (task?.kind === "call") {
     info.taskCall = task;
     const sig = builtins.tasks.get(calleeName(task));
@@ -339,7 +348,7 @@ function modelInfo(decl: Decl, sem: Semantic): ModelInfo {
   const arch = settings.assigns.get("arch")?.value;
   if (arch?.kind === "call") info.arch = arch;
   else if (arch?.kind === "ref") info.arch = { kind: "call", callee: arch, args: [], span: arch.span };
-  const imp = settings.assigns.get("import")?.value;
+  const imp = asCall(settings.assigns.get("import")?.value);
   if (imp?.kind === "call") info.importCall = imp;
   const metrics = settings.assigns.get("metrics")?.value;
   if (metrics?.kind === "list") info.metrics = metrics.items.filter((m): m is A.RefExpr => m.kind === "ref");

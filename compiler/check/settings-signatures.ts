@@ -4,6 +4,9 @@
  */
 import type { ParamSig } from "../../stdlib/signature.js";
 
+/** The longest delay a Node timer keeps (2^31 - 1 ms, about 24.8 days); a longer one fires at once. */
+const LONGEST_TIMER_MS = 2_147_483_647;
+
 export const settingCalls: Record<string, ParamSig[]> = {
   http: [
     { name: "port", type: "int", default: 8080, min: 0, max: 65535, doc: "TCP port" },
@@ -12,7 +15,7 @@ export const settingCalls: Record<string, ParamSig[]> = {
   ],
   batching: [
     { name: "max_batch", type: "int", min: 1, doc: "most rows merged into one model run" },
-    { name: "max_wait", type: "duration", doc: "longest a request waits for others to join its batch" },
+    { name: "max_wait", type: "duration", min: 0, max: LONGEST_TIMER_MS, doc: "longest a request waits for others to join its batch" },
   ],
   early_stop: [
     { name: "metric", type: "metric", doc: "validation metric watched, e.g. val.auc or val.loss" },
@@ -57,7 +60,7 @@ export const blockSettings: Record<string, Record<string, ParamSig>> = {
   serve: {
     model: { name: "model", type: "model_ref", doc: "the model served, e.g. churn_mlp@champion" },
     fallback: { name: "fallback", type: "model_ref", optional: true, doc: "answers when the primary errs or times out" },
-    timeout: { name: "timeout", type: "duration", default: 1000, doc: "per-request deadline" },
+    timeout: { name: "timeout", type: "duration", default: 1000, max: LONGEST_TIMER_MS, doc: "per-request deadline" },
   },
   rollout: {
     on_fail: { name: "on_fail", type: { oneOf: ["rollback", "pause"] }, default: "rollback", doc: "what a failed guard does" },

@@ -123,22 +123,37 @@ class Lowering {
 
   private featureDefs(fs: FeaturesInfo): FeatureDef[] {
     const byName = new Map(fs.features.map((f) => [f.name.name, f]));
-    const resolve = (name: string, seen: Set<string>): FeatureDef => {
-      const f = byName.get(name)!;
-      const stages = f.stages.map((st) => {
+    const own = (f: FeaturesInfo["features"][number]) =>
+      f.stages.map((st) => {
         const sig = builtins.transforms.get(st.fn.name)!;
         const call = st.node.kind === "call" ? st.node : undefined;
         return { fn: st.fn.name, args: callValues(call, sig.params, st.inputCount) as Record<string, Json> };
       });
-      // a feature built on a feature inlines that feature's pipeline
-      const first = f.inputs[0]?.name;
-      if (first && byName.has(first) && !fs.dataset?.columns.has(first) && !seen.has(first)) {
-        const base = resolve(first, new Set([...seen, name]));
-        return { name, inputs: base.inputs, stages: [...base.stages, ...stages] };
-      }
-      return { name, inputs: f.inputs.map((i) => i.name), stages };
+    // a feature built on a feature inlines that feature's pipeline: the chain of
+    // bases is followed with a loop, and each base's definition is made once
+    const done = new Map<string, FeatureDef>();
+    const base = (name: string, from: string) => {
+      const first = byName.get(name)!.inputs[0]?.name;
+      return first && first !== from && byName.has(first) && !fs.dataset?.columns.has(first) ? first : undefined;
     };
-    return fs.features.map((f) => resolve(f.name.name, new Set()));
+    const resolve = (name: string): FeatureDef => {
+      const chain = [name];
+      const seen = new Set(chain);
+      for (let b = base(name, name); b !== undefined && !done.has(b) && !seen.has(b); b = base(b, b)) {
+        chain.push(b);
+        seen.add(b);
+      }
+      for (let i = chain.length - 1; i >= 0; i--) {
+        const n = chain[i]!;
+        const f = byName.get(n)!;
+        const b = base(n, n);
+        const under = b !== undefined && b !== n ? done.get(b) : undefined;
+        const def: FeatureDef = under ? { name: n, inputs: under.inputs, stages: [...under.stages, ...own(f)] } : { name: n, inputs: f.inputs.map((x) => x.name), stages: own(f) };
+        done.set(n, def);
+      }
+      return done.get(name)!;
+    };
+    return fs.features.map((f) => done.get(f.name.name) ?? resolve(f.name.name));
   }
 
   private features(fs: FeaturesInfo): void {

@@ -141,7 +141,7 @@ export const StepSchema = z.discriminatedUnion("kind", [
       search: z.string(),
       model: z.string(),
       space: z.array(SearchParamSchema),
-      sampler: z.strictObject({ kind: z.enum(["tpe", "random", "grid"]), trials: z.number().int().optional(), parallel: z.number().int().min(1), seed: z.number().int(), timeoutMs: z.number().optional(), startup: z.number().int().optional(), points: z.number().int().optional() }),
+      sampler: z.strictObject({ kind: z.enum(["tpe", "random", "grid"]), trials: z.number().int().optional(), parallel: z.number().int().min(1), seed: z.number().int(), timeoutMs: z.number().positive().optional(), startup: z.number().int().optional(), points: z.number().int().optional() }),
       objective: z.strictObject({ direction: z.enum(["maximize", "minimize"]), metric: z.string(), split: z.literal("validation") }),
       pruner: CallSchema.optional(),
     }),
@@ -158,7 +158,7 @@ export const ServeSchema = z.strictObject({
   fallback: ModelRefSchema.optional(),
   http: z.strictObject({ port: z.number().int(), host: z.string(), bodyLimit: z.number().int() }),
   batching: z.strictObject({ maxBatch: z.number().int().min(1), maxWaitMs: z.number().min(0) }).optional(),
-  timeoutMs: z.number(),
+  timeoutMs: z.number().positive(),
   slo: z.array(ConditionSchema),
   dataset: z.string().optional(),
 });
@@ -175,7 +175,7 @@ export const RolloutSchema = z.strictObject({
 export const MonitorSchema = z.strictObject({
   name: z.string(),
   serve: z.string(),
-  scheduleMs: z.number(),
+  scheduleMs: z.number().positive(),
   drift: z.array(
     z.strictObject({
       target: z.enum(["features", "prediction"]),
@@ -183,7 +183,7 @@ export const MonitorSchema = z.strictObject({
       test: z.string(),
       threshold: z.number().optional(),
       pValue: z.number().optional(),
-      windowMs: z.number(),
+      windowMs: z.number().positive(),
       /** rows a window needs before the test is run */
       minSamples: z.number().int().min(1).optional(),
     }),
@@ -193,14 +193,14 @@ export const MonitorSchema = z.strictObject({
       metric: z.string(),
       op: z.enum(["<", "<=", ">", ">="]),
       value: z.number(),
-      windowMs: z.number(),
+      windowMs: z.number().positive(),
       labels: SourceSchema.optional(),
       key: z.string().optional(),
       /** labelled predictions a window needs before the metric is judged */
       minSamples: z.number().int().min(1).optional(),
     }),
   ),
-  retrain: z.strictObject({ when: json, maxRuns: z.number().int().optional(), perMs: z.number().optional(), using: z.string().optional() }).optional(),
+  retrain: z.strictObject({ when: json, maxRuns: z.number().int().optional(), perMs: z.number().positive().optional(), using: z.string().optional() }).optional(),
   alerts: z.array(CallSchema),
 });
 

@@ -1,5 +1,5 @@
 import type { Rule } from "../context.js";
-import { fits, outOfBounds } from "../arg-types.js";
+import { fits, nonPositiveDuration, outOfBounds } from "../arg-types.js";
 import { signedCalls } from "../calls.js";
 import { bindCall } from "../semantic.js";
 import { didYouMean } from "../suggest.js";
@@ -11,7 +11,7 @@ import { didYouMean } from "../suggest.js";
  */
 export const callArguments: Rule = {
   name: "call-arguments",
-  codes: ["E0205", "E0206", "E0207", "E0208", "E0301", "E0401", "E0302"],
+  codes: ["E0205", "E0206", "E0207", "E0208", "E0301", "E0401", "E0302", "E0332"],
   section: "spec/language.md#calls",
   check(ctx) {
     for (const c of signedCalls(ctx.sem)) {
@@ -48,6 +48,11 @@ export const callArguments: Rule = {
         const f = fits(a.value, p.type);
         if (!f.ok) {
           ctx.report(f.code, c.decl, f.span, `\`${p.name}\` of ${c.name}: ${f.message}`, { help: f.help });
+          continue;
+        }
+        const empty = nonPositiveDuration(a.value, p.type, p.min);
+        if (empty) {
+          ctx.report("E0332", c.decl, a.value.span, `\`${p.name}\` of ${c.name} ${empty}`, { help: `\`${p.name}\`: ${p.doc}; write e.g. 250ms, 30s or 10m` });
           continue;
         }
         const bounds = outOfBounds(a.value, p.min, p.max);

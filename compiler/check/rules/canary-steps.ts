@@ -21,8 +21,9 @@ export const canarySteps: Rule = {
         let prev = 0;
         for (const item of steps.items) {
           const v = numericValue(item)!;
-          if (v <= prev || v > 1) {
-            ctx.report("E0601", r.decl, item.span, v > 1 ? `canary step ${item.kind === "quantity" ? item.raw : v} is above 100%` : `canary steps must increase: ${item.kind === "quantity" ? item.raw : v} does not exceed the step before it`, {
+          // a step above 100% is a percentage out of range (E0331, value-bounds)
+          if (v <= prev && v <= 1) {
+            ctx.report("E0601", r.decl, item.span, `canary steps must increase: ${item.kind === "quantity" ? item.raw : v} does not exceed the step before it`, {
               help: "list traffic shares in increasing order, e.g. [5%, 25%, 50%, 100%]",
             });
           }

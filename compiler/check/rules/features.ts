@@ -131,40 +131,44 @@ export const features: Rule = {
           flow = after(sig.output, flow);
         }
       }
-      // cycles among features that use features: a depth-first search with its own
-      // stack, since a chain of thousands of features would overflow the call stack
+      // cycles among features that use features: a depth-first walk with its own
+      // stack, so that a chain of 100,000 features needs no deep recursion, and each
+      // feature is visited once
       const state = new Map<string, "visiting" | "done">();
       const reported = new Set<string>();
-      /** The features being visited, outermost first, and where each is in its inputs. */
-      const trail: string[] = [];
-      const frames: Array<{ inputs: string[]; next: number }> = [];
-      const enter = (name: string) => {
-        if (state.get(name) === "done") return;
-        if (state.get(name) === "visiting") {
-          const cycle = [...trail.slice(trail.indexOf(name)), name];
-          const f = byName.get(name)!;
-          if (!reported.has(name)) {
-            cycle.forEach((n) => reported.add(n));
-            ctx.report("E0701", fs.decl, f.name.span, `features depend on each other in a cycle: ${cycle.join(" → ")}`, {
-              help: "a feature may use only columns and other features that do not depend on it",
-            });
-          }
-          return;
-        }
-        state.set(name, "visiting");
-        trail.push(name);
-        const inputs = (byName.get(name)?.inputs ?? []).map((i) => i.name).filter((n) => byName.has(n) && !fs.dataset?.columns.has(n));
-        frames.push({ inputs, next: 0 });
-      };
+      const uses = (name: string) => (byName.get(name)?.inputs ?? []).filter((i) => byName.has(i.name) && !fs.dataset?.columns.has(i.name)).map((i) => i.name);
       for (const f of fs.features) {
+        if (state.has(f.name.name)) continue;
+        // the path from the root, and where each feature on it stands
+        const trail: Array<{ name: string; next: string[]; at: number }> = [];
+        const onTrail = new Map<string, number>();
+        const enter = (name: string) => {
+          state.set(name, "visiting");
+          onTrail.set(name, trail.length);
+          trail.push({ name, next: uses(name), at: 0 });
+        };
         enter(f.name.name);
-        while (frames.length > 0) {
-          const top = frames[frames.length - 1]!;
-          if (top.next < top.inputs.length) enter(top.inputs[top.next++]!);
-          else {
-            frames.pop();
-            state.set(trail.pop()!, "done");
+        while (trail.length > 0) {
+          const top = trail[trail.length - 1]!;
+          const next = top.next[top.at++];
+          if (next === undefined) {
+            state.set(top.name, "done");
+            onTrail.delete(top.name);
+            trail.pop();
+            continue;
           }
+          if (state.get(next) === "done") continue;
+          if (state.get(next) === "visiting") {
+            if (!reported.has(next)) {
+              const cycle = [...trail.slice(onTrail.get(next)!).map((t) => t.name), next];
+              cycle.forEach((n) => reported.add(n));
+              ctx.report("E0701", fs.decl, byName.get(next)!.name.span, `features depend on each other in a cycle: ${cycle.join(" → ")}`, {
+                help: "a feature may use only columns and other features that do not depend on it",
+              });
+            }
+            continue;
+          }
+          enter(next);
         }
       }
     }

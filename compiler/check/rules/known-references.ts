@@ -3,12 +3,23 @@ import type { CheckContext, Rule } from "../context.js";
 import type { Decl } from "../program.js";
 import { didYouMean } from "../suggest.js";
 
+/** Names of the blocks of some kinds, listed once per program (a spec may misname thousands). */
+const namesByKinds = new WeakMap<CheckContext["sem"], Map<string, string[]>>();
+function blockNames(ctx: CheckContext, want: BlockKind[]): string[] {
+  let byKinds = namesByKinds.get(ctx.sem);
+  if (!byKinds) namesByKinds.set(ctx.sem, (byKinds = new Map()));
+  const key = want.join(",");
+  let names = byKinds.get(key);
+  if (!names) byKinds.set(key, (names = [...ctx.sem.program.decls.values()].filter((d) => want.includes(d.kind)).map((d) => d.name)));
+  return names;
+}
+
 /** Looks a name up as a block of one of the wanted kinds. */
 export function resolveBlock(ctx: CheckContext, from: Decl, name: Ident, want: BlockKind[], role: string): Decl | undefined {
   const found = ctx.sem.program.decls.get(name.name);
   if (found && want.includes(found.kind)) return found;
   // only a name that does not resolve needs the list of names it could have meant
-  const candidates = [...ctx.sem.program.decls.values()].filter((d) => want.includes(d.kind)).map((d) => d.name);
+  const candidates = blockNames(ctx, want);
   const wanted = want.join(" or ");
   if (!found) {
     // a block whose header a syntax error garbled may be the one meant (reported already)

@@ -1,7 +1,7 @@
 import type { Expr } from "../../language/ast.js";
 import { builtins } from "../../../stdlib/index.js";
 import type { Rule } from "../context.js";
-import { fits } from "../arg-types.js";
+import { fits, nonPositiveDuration } from "../arg-types.js";
 import { calleeName } from "../semantic.js";
 import { didYouMean } from "../suggest.js";
 import { hasError, literalKind } from "../values.js";
@@ -20,10 +20,17 @@ const PERF_ARGS = ["window", "labels", "min_samples", "key"];
  */
 export const monitor: Rule = {
   name: "monitor",
-  codes: ["E0605", "E0606", "E0607", "E0204", "E0205", "E0210", "E0301", "E0322", "E0323", "E0401"],
+  codes: ["E0605", "E0606", "E0607", "E0204", "E0205", "E0210", "E0301", "E0322", "E0323", "E0401", "E0332"],
   section: "spec/language.md#monitor",
   check(ctx) {
     for (const mon of ctx.sem.monitors.values()) {
+      /** A window or period: a duration longer than zero. */
+      const checkPeriod = (e: Expr, what: string) => {
+        const f = fits(e, "duration");
+        if (!f.ok) return ctx.report(f.code, mon.decl, f.span, `\`${what}\`: ${f.message}`, { help: f.help });
+        const empty = nonPositiveDuration(e, "duration");
+        if (empty) ctx.report("E0332", mon.decl, e.span, `\`${what}\` ${empty}`, { help: "a monitoring window or period is a duration such as 1h or 1d" });
+      };
       /** A number the plan holds as is: a literal of the right kind, or constant arithmetic. */
       const checkConstant = (e: Expr, what: string, kind: "float" | "int") => {
         if (literalKind(e) === "expr") {
@@ -71,8 +78,7 @@ export const monitor: Rule = {
             } else if (key === "test") {
               ctx.report("E0301", mon.decl, a.value.span, "`test` is the name of a drift test", { help: `write test = psi; drift tests are ${[...builtins.driftTests.keys()].join(", ")}` });
             } else if (key === "window") {
-              const f = fits(a.value, "duration");
-              if (!f.ok) ctx.report(f.code, mon.decl, f.span, `\`window\`: ${f.message}`, { help: f.help });
+              checkPeriod(a.value, "window");
             } else if (key === "threshold" || key === "p_value") {
               checkConstant(a.value, key, "float");
             } else if (key === "min_samples") {
@@ -132,9 +138,8 @@ export const monitor: Rule = {
               if (ctx.diagnostics.items.length === before) checkConstant(v.right, "the bound", "float");
             } else if (!PERF_ARGS.includes(a.name.name)) {
               ctx.report("E0205", mon.decl, a.name.span, `performance has no parameter \`${a.name.name}\``, { help: didYouMean(a.name.name, PERF_ARGS, "its parameters are {list}") });
-            } else if (a.name.name === "window" && literalKind(a.value) !== "duration") {
-              const f = fits(a.value, "duration");
-              if (!f.ok) ctx.report(f.code, mon.decl, f.span, `\`window\`: ${f.message}`, { help: f.help });
+            } else if (a.name.name === "window") {
+              checkPeriod(a.value, "window");
             } else if (a.name.name === "min_samples") {
               checkConstant(a.value, "min_samples", "int");
             } else if (a.name.name === "key") {
@@ -170,8 +175,7 @@ export const monitor: Rule = {
           if (cl.kind === "unknown") {
             ctx.report("E0607", mon.decl, cl.span, "unknown retrain clause", { help: "clauses are `at most N per DURATION` and `using SEARCH`" });
           } else if (cl.kind === "at_most") {
-            const f = fits(cl.per, "duration");
-            if (!f.ok) ctx.report(f.code, mon.decl, f.span, `\`per\`: ${f.message}`, { help: f.help });
+            checkPeriod(cl.per, "per");
             const g = fits(cl.count, "int");
             if (!g.ok) ctx.report(g.code, mon.decl, g.span, `\`at most\`: ${g.message}`, { help: g.help });
           } else if (cl.kind === "using" && cl.target.kind === "ref" && model) {

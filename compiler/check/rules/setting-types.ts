@@ -1,5 +1,5 @@
 import type { Rule } from "../context.js";
-import { fits, outOfBounds } from "../arg-types.js";
+import { fits, nonPositiveDuration, outOfBounds } from "../arg-types.js";
 import { blockSettings } from "../settings-signatures.js";
 import type { Settings } from "../semantic.js";
 import { hasError, KIND_WORDS, literalKind } from "../values.js";
@@ -25,7 +25,7 @@ const EXAMPLE_CALLS: Record<string, string> = {
  */
 export const settingTypes: Rule = {
   name: "setting-types",
-  codes: ["E0301", "E0401", "E0302"],
+  codes: ["E0301", "E0401", "E0302", "E0332"],
   section: "spec/language.md#types-and-units",
   check(ctx) {
     const checkAll = (decl: Parameters<typeof ctx.report>[1], settings: Settings | undefined, table: string) => {
@@ -46,6 +46,11 @@ export const settingTypes: Rule = {
         const f = fits(stmt.value, sig.type);
         if (!f.ok) {
           ctx.report(f.code, decl, f.span, `\`${key}\`: ${f.message}`, { help: f.help });
+          continue;
+        }
+        const empty = nonPositiveDuration(stmt.value, sig.type, sig.min);
+        if (empty) {
+          ctx.report("E0332", decl, stmt.value.span, `\`${key}\` ${empty}`, { help: `\`${key}\`: ${sig.doc}; write e.g. 250ms, 30s or 10m` });
           continue;
         }
         const bounds = outOfBounds(stmt.value, sig.min, sig.max);

@@ -5,6 +5,14 @@ import { signedCalls } from "../calls.js";
 import { bindCall, type DatasetInfo } from "../semantic.js";
 import { didYouMean } from "../suggest.js";
 
+/** A dataset's column names as one array, so that its did-you-mean index is built once. */
+const columnNames = new WeakMap<DatasetInfo, string[]>();
+function columnsOf(ds: DatasetInfo): string[] {
+  let names = columnNames.get(ds);
+  if (!names) columnNames.set(ds, (names = [...ds.columns.keys()]));
+  return names;
+}
+
 export function checkColumnRef(ctx: CheckContext, decl: Decl, ds: DatasetInfo, e: Expr, extra: string[] = []): void {
   if (e.kind !== "ref" || e.path.length !== 1 || e.alias) return;
   // a dataset cut short by a syntax error may have lost its contract; one without
@@ -14,7 +22,7 @@ export function checkColumnRef(ctx: CheckContext, decl: Decl, ds: DatasetInfo, e
   if (ds.columns.has(name) || extra.includes(name)) return;
   ctx.report("E0210", decl, e.span, `unknown column \`${name}\` in dataset \`${ds.decl.name}\``, {
     label: `not a column of \`${ds.decl.name}\``,
-    help: didYouMean(name, [...ds.columns.keys(), ...extra], `its columns are {list}`),
+    help: didYouMean(name, extra.length === 0 ? columnsOf(ds) : [...columnsOf(ds), ...extra], `its columns are {list}`),
   });
 }
 
@@ -45,17 +53,18 @@ export const unknownColumn: Rule = {
     }
     for (const fs of ctx.sem.features.values()) {
       if (!fs.dataset || fs.dataset.decl.block.recovered || !fs.dataset.contract) continue;
-      const earlier: string[] = [];
-      const all = fs.features.map((f) => f.name.name);
+      const features = new Set(fs.features.map((f) => f.name.name));
+      // one candidate list for the whole block (its index is built once): the columns, then the features
+      let candidates: string[] | undefined;
       for (const f of fs.features) {
         for (const input of f.inputs) {
-          if (fs.dataset.columns.has(input.name) || all.includes(input.name)) continue;
+          if (fs.dataset.columns.has(input.name) || features.has(input.name)) continue;
+          candidates ??= [...columnsOf(fs.dataset), ...features];
           ctx.report("E0210", fs.decl, input.span, `unknown column \`${input.name}\` in dataset \`${fs.dataset.decl.name}\``, {
             label: `not a column of \`${fs.dataset.decl.name}\``,
-            help: didYouMean(input.name, [...fs.dataset.columns.keys(), ...earlier], `its columns are {list}`),
+            help: didYouMean(input.name, candidates, `its columns and features are {list}`),
           });
         }
-        earlier.push(f.name.name);
       }
     }
   },

@@ -14,9 +14,9 @@ describe("canary-steps (E0601, E0602)", () => {
     expect(diagnose(withSteps("[5%, 5%, 100%]"))).toEqual(["E0601 25:41"]);
   });
 
-  it("fails E0601: a step above 100%", () => {
+  it("fails E0331 (value-bounds), not E0601: a step above 100%", () => {
     // (150% is also not a last step of 100%: one mistake, one message)
-    expect(diagnose(withSteps("[50%, 150%]"))).toEqual(["E0601 25:42"]);
+    expect(diagnose(withSteps("[50%, 150%]"))).toEqual(["E0331 25:42"]);
   });
 
   it("fails E0602: steps that stop short of 100%, at the last step", () => {
