@@ -161,7 +161,8 @@ export async function trainModel(step: StepOf<"train">, ctx: TrainContext, trial
       ctx.reporter.step(`train:${p.model}`, `resuming run ${runId} after epoch ${cp.epoch}`);
     }
   }
-  if (trial?.resumeRunId !== undefined && reg.getRun(trial.resumeRunId).state === "running") {
+  // the trial's own run, interrupted at the kill: take it over (claimRun refuses one whose process lives)
+  if (trial?.resumeRunId !== undefined && reg.claimRun(trial.resumeRunId)) {
     runId = trial.resumeRunId;
     const cp = reg.lastCheckpoint(runId);
     if (cp) resumeFrom = JSON.parse(ctx.ws.artifacts.getText(cp.artifactSha256)) as TrainCheckpoint;
