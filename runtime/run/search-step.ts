@@ -10,6 +10,7 @@ import { builtins } from "../../stdlib/index.js";
 import { RunError, EXIT } from "./errors.js";
 import { fmt } from "./reporter.js";
 import type { TrainHistory } from "../train/fit.js";
+import type { TrialRecord } from "../workspace/trials.js";
 import { keptEpoch, type TrainContext, type TrainedModel, trainModel } from "./train-step.js";
 
 type JsonObject = Record<string, unknown>;
@@ -101,6 +102,7 @@ export async function runSearch(step: StepOf<"search">, base: StepOf<"train">, c
       const finished = recorded.filter((t) => t.state !== "running");
       const interrupted = recorded.filter((t) => t.state === "running");
       for (const t of interrupted) if (t.runId !== null) interruptedRuns.set(t.number, t.runId);
+      settleDeadTrialRuns(prior.id, p.objective.metric, finished, new Set(interruptedRuns.values()), ctx);
       for (const t of finished) {
         const epoch = t.state === "complete" && t.runId !== null ? reg.getRun(t.runId).metrics?.["kept_epoch"] : undefined;
         if (epoch !== undefined) kept.set(t.number, epoch - 1);
@@ -237,4 +239,20 @@ async function reuseSearch(searchRunId: number, step: StepOf<"search">, base: St
   ctx.reporter.step(step.id, `best trial ${best.number}: ${key} ${fmt(best.value!)}`);
   const model = await restoreTrial(searchRunId, best, step, base, ctx);
   return { ...model, params: { ...model.params, search: p.search, trial: best.number, assignment: best.params } };
+}
+
+/**
+ * Trial runs a kill left running that no trial continues: a finished trial's run
+ * (the kill came between recording the trial and finishing its run) finishes as
+ * its trial did; a run whose trial was never recorded fails as interrupted.
+ */
+function settleDeadTrialRuns(searchRunId: number, objectiveKey: string, finished: readonly TrialRecord[], continued: ReadonlySet<number>, ctx: TrainContext): void {
+  const reg = ctx.ws.registry;
+  const byRun = new Map(finished.filter((t) => t.runId !== null).map((t) => [t.runId!, t]));
+  for (const run of reg.listRuns({ kind: "trial", state: "interrupted" })) {
+    if (run.parentRunId !== searchRunId || continued.has(run.id) || !reg.claimRun(run.id)) continue;
+    const t = byRun.get(run.id);
+    if (t) reg.finishRun(run.id, { state: t.state === "complete" ? "complete" : t.state === "pruned" ? "pruned" : "failed", metrics: { [`val.${objectiveKey}`]: t.value ?? NaN }, ...(t.reason ? { reason: t.reason } : {}) });
+    else reg.finishRun(run.id, { state: "failed", reason: "interrupted before its trial was recorded" });
+  }
 }

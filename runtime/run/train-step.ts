@@ -67,7 +67,7 @@ export interface TrialHooks {
   trainer?: (config: TrainConfig, data: TrainData, options: TrainOptions) => Promise<TrainResult>;
   /** Called once the trial's run exists, before its first epoch. */
   onRun?: (runId: number) => void;
-  /** A run of this trial that was interrupted: continue it from its last checkpoint. */
+  /** A run of this trial that was interrupted: take it over and continue it from its last checkpoint. */
   resumeRunId?: number;
   /**
    * A finished run of this trial: its model is read back from its last checkpoint,
@@ -167,7 +167,8 @@ export async function trainModel(step: StepOf<"train">, ctx: TrainContext, trial
       ctx.reporter.step(`train:${p.model}`, `resuming run ${runId} after epoch ${cp.epoch}`);
     }
   }
-  if (trial?.resumeRunId !== undefined && reg.getRun(trial.resumeRunId).state === "running") {
+  // claimed, so that it is this process's run (not `interrupted`) until it finishes
+  if (trial?.resumeRunId !== undefined && reg.claimRun(trial.resumeRunId)) {
     runId = trial.resumeRunId;
     const cp = reg.lastCheckpoint(runId);
     if (cp) resumeFrom = JSON.parse(ctx.ws.artifacts.getText(cp.artifactSha256)) as TrainCheckpoint;

@@ -2,8 +2,9 @@
  * `node --import tsx killed-at-point.ts SPEC K`: runs SPEC in this process (cpu
  * backend) and kills it with SIGKILL right after its K-th kill point: a
  * checkpoint saved or a trial recorded, counted in order. With K = 0 it runs to
- * the end and prints its kill points as JSON.
+ * the end and prints its kill points as JSON; else it prints the one it dies at.
  */
+import * as fs from "node:fs";
 import { runSpec } from "../../runtime/run/run-spec.js";
 import { RunStore } from "../../runtime/workspace/runs.js";
 import { TrialStore } from "../../runtime/workspace/trials.js";
@@ -27,7 +28,11 @@ const [spec, at] = process.argv.slice(2);
 const points: string[] = [];
 watchKillPoints((point) => {
   points.push(point);
-  if (points.length === Number(at)) process.kill(process.pid, "SIGKILL");
+  if (points.length === Number(at)) {
+    // the point it dies at, for the test to check
+    fs.writeSync(1, JSON.stringify([point]) + "\n");
+    process.kill(process.pid, "SIGKILL");
+  }
 });
 const { exitCode } = await runSpec(spec!, { quiet: true, backend: "cpu" });
 if (Number(at) === 0) process.stdout.write(JSON.stringify(points) + "\n");
