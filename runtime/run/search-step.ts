@@ -90,12 +90,11 @@ export async function runSearch(step: StepOf<"search">, base: StepOf<"train">, c
   const interruptedRuns = new Map<number, number>();
   if (ctx.resume) {
     // the latest search of this spec and data: a finished one is the search --resume continues past
-    const latest = reg
+    const prior = reg
       .listRuns({ model: p.model, kind: "search" })
       .filter((r) => r.specHash === ctx.plan.specHash && r.dataHash === dataHash && r.searchName === p.search && (r.state === "complete" || r.state === "interrupted"))
       .at(-1);
-    if (latest?.state === "complete") return reuseSearch(latest.id, step, base, ctx);
-    const prior = latest;
+    if (prior?.state === "complete") return reuseSearch(prior.id, step, base, ctx);
     if (prior && reg.claimRun(prior.id)) {
       searchRunId = prior.id;
       const recorded = reg.listTrials(prior.id);
