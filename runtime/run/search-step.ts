@@ -10,6 +10,7 @@ import { builtins } from "../../stdlib/index.js";
 import { RunError, EXIT } from "./errors.js";
 import { fmt } from "./reporter.js";
 import type { TrainHistory } from "../train/fit.js";
+import type { TrialRecord } from "../workspace/trials.js";
 import { keptEpoch, type TrainContext, type TrainedModel, trainModel } from "./train-step.js";
 
 type JsonObject = Record<string, unknown>;
@@ -88,13 +89,19 @@ export async function runSearch(step: StepOf<"search">, base: StepOf<"train">, c
   // trials a crash left running: re-run under their numbers, each continuing its own run from its last checkpoint
   const interruptedRuns = new Map<number, number>();
   if (ctx.resume) {
-    const prior = reg.findResumableRun(ctx.plan.specHash, dataHash, p.model, "search");
+    // the latest search of this spec and data: a finished one is the search --resume continues past
+    const prior = reg
+      .listRuns({ model: p.model, kind: "search" })
+      .filter((r) => r.specHash === ctx.plan.specHash && r.dataHash === dataHash && r.searchName === p.search && (r.state === "complete" || r.state === "interrupted"))
+      .at(-1);
+    if (prior?.state === "complete") return reuseSearch(prior.id, step, base, ctx);
     if (prior && reg.claimRun(prior.id)) {
       searchRunId = prior.id;
       const recorded = reg.listTrials(prior.id);
       const finished = recorded.filter((t) => t.state !== "running");
       const interrupted = recorded.filter((t) => t.state === "running");
       for (const t of interrupted) if (t.runId !== null) interruptedRuns.set(t.number, t.runId);
+      settleDeadTrialRuns(prior.id, p.objective.metric, finished, new Set(interruptedRuns.values()), ctx);
       for (const t of finished) {
         const epoch = t.state === "complete" && t.runId !== null ? reg.getRun(t.runId).metrics?.["kept_epoch"] : undefined;
         if (epoch !== undefined) kept.set(t.number, epoch - 1);
@@ -184,12 +191,67 @@ export async function runSearch(step: StepOf<"search">, base: StepOf<"train">, c
   }
   reg.finishRun(parentId, { state: "complete", metrics: { [`best.${objectiveKey}`]: best.value ?? NaN, trials: trials.length } });
   ctx.reporter.step(step.id, `best trial ${best.number}: ${objectiveKey} ${fmt(best.value ?? NaN)} in ${((Date.now() - started) / 1000).toFixed(1)}s`);
-  let model = models.get(best.number);
-  if (!model) {
-    // the best trial finished before a resume: retrain it (same seed, same bytes)
-    model = await trainModel(applyAssignment(base, best.params), ctx, { runKind: "trial", parentRunId: parentId, searchName: p.search, trialNumber: best.number, quiet: true });
-    const again = keptObjective(objectiveKey, model.history!);
-    reg.finishRun(model.runId, { state: "complete", metrics: { [`val.${objectiveKey}`]: again.value, kept_epoch: again.epoch + 1 } });
-  }
+  // the best trial finished before a resume: its model is read back from its own run
+  const model = models.get(best.number) ?? (await restoreTrial(parentId, best, step, base, ctx));
   return { ...model, params: { ...model.params, search: p.search, trial: best.number, assignment: best.params } };
+}
+
+/**
+ * The model of a finished trial, read back from its run's last checkpoint, so that the
+ * search's model is that run's (the version it registered is found again). A trial
+ * without such a checkpoint is trained again (same seed, same bytes) in a new run.
+ */
+async function restoreTrial(searchRunId: number, trial: { number: number; params: Record<string, unknown> }, step: StepOf<"search">, base: StepOf<"train">, ctx: TrainContext): Promise<TrainedModel> {
+  const reg = ctx.ws.registry;
+  const runId = reg.listTrials(searchRunId).find((t) => t.number === trial.number)?.runId ?? undefined;
+  const model = await trainModel(applyAssignment(base, trial.params), ctx, { runKind: "trial", parentRunId: searchRunId, searchName: step.params.search, trialNumber: trial.number, quiet: true, ...(runId === undefined ? {} : { restoreRunId: runId }) });
+  if (model.runId !== runId) {
+    const again = keptObjective(step.params.objective.metric, model.history!);
+    reg.finishRun(model.runId, { state: "complete", metrics: { [`val.${step.params.objective.metric}`]: again.value, kept_epoch: again.epoch + 1 } });
+  }
+  return model;
+}
+
+/**
+ * `--resume` of a search that finished before the kill (the kill came in a later
+ * step): its trials stand and its model is the best trial's run's, as the
+ * interrupted invocation had it, so export and register find what they made.
+ */
+async function reuseSearch(searchRunId: number, step: StepOf<"search">, base: StepOf<"train">, ctx: TrainContext): Promise<TrainedModel> {
+  const p = step.params;
+  const reg = ctx.ws.registry;
+  const trials = reg.listTrials(searchRunId);
+  const key = p.objective.metric;
+  let best: (typeof trials)[number] | undefined;
+  for (const t of trials) {
+    if (t.state !== "complete" || t.value === null) continue;
+    // earliest on ties, as the study ranks
+    if (best === undefined || (p.objective.direction === "minimize" ? t.value < best.value! : t.value > best.value!)) best = t;
+  }
+  if (!best) throw new RunError(`search \`${p.search}\`: run ${searchRunId} finished without a complete trial`, EXIT.trainingFailed);
+  const keptOf = (t: (typeof trials)[number]) => (t.runId === null ? undefined : reg.getRun(t.runId).metrics?.["kept_epoch"]);
+  ctx.reporter.step(step.id, `search run ${searchRunId} finished before the interruption: its ${trials.length} trials stand`);
+  ctx.reporter.table(
+    ["trial", "state", key, "epoch", "seconds", "params"],
+    trials.map((t) => [String(t.number), t.state, t.value === null ? "-" : fmt(t.value), String(keptOf(t) ?? "-"), ((t.durationMs ?? 0) / 1000).toFixed(1), paramsText(t.params)]),
+  );
+  ctx.reporter.step(step.id, `best trial ${best.number}: ${key} ${fmt(best.value!)}`);
+  const model = await restoreTrial(searchRunId, best, step, base, ctx);
+  return { ...model, params: { ...model.params, search: p.search, trial: best.number, assignment: best.params } };
+}
+
+/**
+ * Trial runs a kill left running that no trial continues: a finished trial's run
+ * (the kill came between recording the trial and finishing its run) finishes as
+ * its trial did; a run whose trial was never recorded fails as interrupted.
+ */
+function settleDeadTrialRuns(searchRunId: number, objectiveKey: string, finished: readonly TrialRecord[], continued: ReadonlySet<number>, ctx: TrainContext): void {
+  const reg = ctx.ws.registry;
+  const byRun = new Map(finished.filter((t) => t.runId !== null).map((t) => [t.runId!, t]));
+  for (const run of reg.listRuns({ kind: "trial", state: "interrupted" })) {
+    if (run.parentRunId !== searchRunId || continued.has(run.id) || !reg.claimRun(run.id)) continue;
+    const t = byRun.get(run.id);
+    if (t) reg.finishRun(run.id, { state: t.state === "complete" ? "complete" : t.state === "pruned" ? "pruned" : "failed", metrics: { [`val.${objectiveKey}`]: t.value ?? NaN }, ...(t.reason ? { reason: t.reason } : {}) });
+    else reg.finishRun(run.id, { state: "failed", reason: "interrupted before its trial was recorded" });
+  }
 }

@@ -67,8 +67,14 @@ export interface TrialHooks {
   trainer?: (config: TrainConfig, data: TrainData, options: TrainOptions) => Promise<TrainResult>;
   /** Called once the trial's run exists, before its first epoch. */
   onRun?: (runId: number) => void;
-  /** A run of this trial that was interrupted: continue it from its last checkpoint. */
+  /** A run of this trial that was interrupted: take it over and continue it from its last checkpoint. */
   resumeRunId?: number;
+  /**
+   * A finished run of this trial: its model is read back from its last checkpoint,
+   * no epoch trained and no run added; trained again in a new run only when that
+   * checkpoint is missing or not the run's end.
+   */
+  restoreRunId?: number;
 }
 
 /** Which index features carry the user and item ids of a recommendation task. */
@@ -161,11 +167,21 @@ export async function trainModel(step: StepOf<"train">, ctx: TrainContext, trial
       ctx.reporter.step(`train:${p.model}`, `resuming run ${runId} after epoch ${cp.epoch}`);
     }
   }
-  // the trial's own run, interrupted at the kill: take it over (claimRun refuses one whose process lives)
+  // claimed, so that it is this process's run (not `interrupted`) until it finishes
   if (trial?.resumeRunId !== undefined && reg.claimRun(trial.resumeRunId)) {
     runId = trial.resumeRunId;
     const cp = reg.lastCheckpoint(runId);
     if (cp) resumeFrom = JSON.parse(ctx.ws.artifacts.getText(cp.artifactSha256)) as TrainCheckpoint;
+  }
+  let restoring = false;
+  if (trial?.restoreRunId !== undefined) {
+    const cp = reg.lastCheckpoint(trial.restoreRunId);
+    const last = cp && (JSON.parse(ctx.ws.artifacts.getText(cp.artifactSha256)) as TrainCheckpoint);
+    if (last && (last.stopped !== null || last.rng.nextEpoch >= config.epochs)) {
+      runId = trial.restoreRunId;
+      resumeFrom = last;
+      restoring = true;
+    }
   }
   runId ??= reg.createRun({
     kind: trial ? "trial" : "train",
@@ -178,7 +194,7 @@ export async function trainModel(step: StepOf<"train">, ctx: TrainContext, trial
     ...(trial ? { searchName: trial.searchName, parentRunId: trial.parentRunId } : {}),
   });
   const id = runId;
-  trial?.onRun?.(id);
+  if (!restoring) trial?.onRun?.(id);
   try {
     // the epochs before the checkpoint were reported before the interruption: the pruner sees them again, in order
     if (trial?.onEpoch && resumeFrom) for (const r of resumeFrom.history) trial.onEpoch(r.epoch + 1, r.val, r.loss);
@@ -199,7 +215,7 @@ export async function trainModel(step: StepOf<"train">, ctx: TrainContext, trial
     });
     ctx.reporter.endBar();
     const trainMs = Date.now() - started;
-    reg.logTiming(id, "train", trainMs);
+    if (!restoring) reg.logTiming(id, "train", trainMs);
     const network = scale ? unscaleNetwork(result.network, scale) : result.network;
     const stored = { network: encodeNetwork(network), epochs: result.history.epochs.length, stopReason: result.history.stopReason, bestEpoch: result.history.bestEpoch === null ? null : result.history.bestEpoch + 1 };
     const sha = ctx.ws.artifacts.put(JSON.stringify(stored), { kind: "network", model: p.model, run: id });
@@ -212,7 +228,8 @@ export async function trainModel(step: StepOf<"train">, ctx: TrainContext, trial
   } catch (e) {
     ctx.reporter.endBar();
     const reason = e instanceof DivergedError ? `diverged: ${e.message}` : (e as Error).message;
-    reg.finishRun(id, { state: "failed", reason });
+    // a restored run finished long ago, as what it was
+    if (!restoring) reg.finishRun(id, { state: "failed", reason });
     if (trial) throw e;
     throw new RunError(`training \`${p.model}\` failed: ${reason}`, EXIT.trainingFailed, e instanceof DivergedError ? ["lower the learning rate, or standardize the inputs"] : []);
   }

@@ -14,6 +14,8 @@ export function writeSearchProject(opts: {
   trainExtra?: string;
   /** Replaces the search block's sampler-independent statements (space, objective, pruner). */
   searchBody?: string;
+  /** Appended to the spec, e.g. a second model trained after the search's. */
+  extra?: string;
 }): { dir: string; spec: string } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "mlspec-search-"));
   const rng = new Rng(11);
@@ -65,7 +67,7 @@ ${
 }
   sampler = ${opts.sampler ?? "tpe"}(trials = ${opts.trials}, parallel = ${opts.parallel}, seed = 2)
 }
-`,
+${opts.extra ?? ""}`,
   );
   return { dir, spec };
 }

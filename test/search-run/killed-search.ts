@@ -2,33 +2,31 @@
  * `node --import tsx killed-search.ts SPEC N`: runs SPEC in this process and
  * kills the process with SIGKILL once N trials have finished and a trial that a
  * later-numbered one overtook has saved a checkpoint: a crash at a chosen point
- * of a parallel search, mid-trial, which a timer could not choose on a loaded machine.
+ * of a parallel search, mid-trial. The condition is checked as each checkpoint is
+ * saved, not on a timer, which a loaded machine may not run in time.
  */
-import * as path from "node:path";
-import { Writable } from "node:stream";
 import { runSpec } from "../../runtime/run/run-spec.js";
-import { openWorkspace, type Workspace } from "../../runtime/workspace/workspace.js";
+import { RunStore } from "../../runtime/workspace/runs.js";
+import { TrialStore } from "../../runtime/workspace/trials.js";
 
 const [spec, after] = process.argv.slice(2);
-let finished = 0;
-const out = new Writable({
-  write(chunk: Buffer, _encoding, done) {
-    for (const line of chunk.toString().split("\n")) if (/^ {2}trial +\d+ /.test(line)) finished++;
-    done();
-  },
-});
+const states = new Map<number, string>();
+const trialOfRun = new Map<number, number>();
 
-let ws: Workspace | undefined;
-const poll = setInterval(() => {
-  if (finished < Number(after)) return;
-  ws ??= openWorkspace(path.join(path.dirname(spec!), ".mlspec"));
-  const search = ws.registry.listRuns().find((r) => r.kind === "search");
-  const trials = search ? ws.registry.listTrials(search.id) : [];
-  const lastFinished = Math.max(-1, ...trials.filter((t) => t.state !== "running").map((t) => t.number));
+const record = TrialStore.prototype.record;
+TrialStore.prototype.record = function (this: TrialStore, trial) {
+  record.call(this, trial);
+  states.set(trial.number, trial.state);
+  if (trial.runId !== null && trial.runId !== undefined) trialOfRun.set(trial.runId, trial.number);
+};
+const save = RunStore.prototype.saveCheckpoint;
+RunStore.prototype.saveCheckpoint = function (this: RunStore, runId: number, epoch: number, sha: string) {
+  save.call(this, runId, epoch, sha);
+  const finished = [...states].filter(([, s]) => s !== "running").map(([n]) => n);
+  const number = trialOfRun.get(runId);
   // a trial overtaken by a later one, mid-way: the case a resume must not drop
-  const overtaken = trials.filter((t) => t.state === "running" && t.number < lastFinished && t.runId !== null);
-  if (overtaken.some((t) => ws!.registry.lastCheckpoint(t.runId!) !== undefined)) process.kill(process.pid, "SIGKILL");
-}, 10);
-await runSpec(spec!, { out, backend: "cpu" });
-clearInterval(poll);
-ws?.close();
+  if (finished.length >= Number(after) && number !== undefined && states.get(number) === "running" && finished.some((n) => n > number)) {
+    process.kill(process.pid, "SIGKILL");
+  }
+};
+await runSpec(spec!, { quiet: true, backend: "cpu" });
