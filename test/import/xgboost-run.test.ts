@@ -95,21 +95,21 @@ describe("mlspec run with an imported XGBoost model", () => {
     expect(result.summary!.models[0]).toMatchObject({ status: "rejected" });
   });
 
-  it("a feature the model names but the inputs lack is an error with the names, exit 5, nothing registered", async () => {
+  it("a feature the model names but the inputs lack is a check error with the names (E0805), exit 1, nothing run", async () => {
     const p = binaryImportProject({ inputs: "columns(d, except = [id, calls])" });
     const result = await run(p.spec);
-    expect(result.exitCode).toBe(5);
-    expect(result.stderr).toMatch(/model `legacy`: the model reads feature `calls`, which the spec's inputs do not give/);
-    expect(result.stderr).toMatch(/the inputs give: tenure, monthly, age/);
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toMatch(/error\[E0805\]: model file `models\/legacy.json` reads feature `calls`, which the model's inputs do not give/);
+    expect(result.stderr).toMatch(/the inputs give `tenure`, `monthly`, `age`/);
     expect(result.stderr).not.toMatch(/\n\s+at /);
   });
 
-  it("a file that is not an XGBoost model is a clear error, exit 5", async () => {
+  it("a file that is not an XGBoost model is a check error (E0802), exit 1", async () => {
     const p = binaryImportProject();
     fs.writeFileSync(path.join(p.dir, "models", "legacy.json"), "{ truncated");
     const result = await run(p.spec);
-    expect(result.exitCode).toBe(5);
-    expect(result.stderr).toMatch(/model `legacy`: not an XGBoost JSON model/);
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toMatch(/error\[E0802\]: model file `models\/legacy.json` cannot be imported: not an XGBoost JSON model/);
   });
 
   it("mlspec serve answers with the imported model, a missing value following XGBoost's default direction", async () => {
