@@ -45,6 +45,8 @@ export const diagnosticTitles: Readonly<Record<string, string>> = {
   E0323: "metric not computed by the model",
   E0324: "malformed gate or guard",
   E0325: "architecture cannot learn the task",
+  E0326: "gate compares models on different datasets",
+  E0327: "models' gates compare with each other in a circle",
   E0401: "wrong unit",
   E0501: "not a hyperparameter of the model",
   E0502: "distribution cannot produce the parameter's type",
