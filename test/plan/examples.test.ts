@@ -10,7 +10,7 @@ import { parse } from "../../compiler/language/parse.js";
 import { printFile } from "../../compiler/language/printer.js";
 import { dagProblems, hashOfBody, planFile, REPO, schemaProblems } from "./plan-checks.js";
 
-const EXAMPLES = ["churn", "housing", "movies", "iris"];
+const EXAMPLES = ["churn", "housing", "movies", "iris", "credit"];
 const specPath = (name: string) => path.join(REPO, "examples", name, `${name}.mlspec`);
 const goldenPath = (name: string) => path.join(REPO, "test", "plan", "golden", `${name}.plan.json`);
 
