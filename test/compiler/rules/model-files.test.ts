@@ -78,4 +78,15 @@ describe("model-files (E0801–E0812)", () => {
     expect(diagnose(regression, { "m.onnx": onnxFile(rest, { variable: { type: "float", dims: ["N", 3] } }) })).toEqual(["E0812 18:18"]);
     expect(diagnose(regression, { "m.onnx": onnxFile(rest, { variable: { type: "float", dims: ["N", 1] } }) })).toEqual([]);
   });
+
+  it("names a features block's features for XGBoost, and leaves a one-hot block's names to the run", () => {
+    const features = (body: string) =>
+      DATA + `\nfeatures cf from customers {\n${body}\n}\n` + MODEL.replace("columns(customers, except = [customer_id, churned])", "cf").replace("arch    = mlp(hidden = [16])", 'import  = xgboost("m.json")');
+    const scaled = features("  tenure_z = standardize(tenure)\n  monthly_l = log1p(monthly)");
+    expect(diagnose(scaled, { "m.json": xgboostFile({ featureNames: ["tenure_z", "monthly_l"] }) })).toEqual([]);
+    const d = only(scaled, { "m.json": xgboostFile({ featureNames: ["tenure_z", "monthly"] }) });
+    expect([d.code, d.message]).toEqual(["E0805", "model file `m.json` reads feature `monthly`, which the model's inputs do not give"]);
+    // onehot's width is known only after fitting: the run checks the names
+    expect(diagnose(features("  tenure_z = standardize(tenure)\n  plan_1h = onehot(plan)"), { "m.json": xgboostFile({ featureNames: ["tenure_z", "other"] }) })).toEqual([]);
+  });
 });
