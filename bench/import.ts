@@ -21,7 +21,7 @@ import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 import { runSpec } from "../runtime/run/run-spec.js";
 import { loadServing } from "../runtime/serve/load-serving.js";
-import { readXgboostModel } from "../runtime/import/xgboost-model.js";
+import { readXgboostModel } from "../stdlib/imports/xgboost-model.js";
 import { xgboostPredict } from "../runtime/import/xgboost-predict.js";
 import { encodeOnnxInputs } from "../runtime/export/onnx-inputs.js";
 import { openWorkspace } from "../runtime/workspace/workspace.js";

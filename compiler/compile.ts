@@ -17,6 +17,13 @@ export const nodeHost: CompilerHost = {
       return undefined;
     }
   },
+  readBytes(p) {
+    try {
+      return fs.readFileSync(p);
+    } catch {
+      return undefined;
+    }
+  },
   realPath: nodeRealPath,
   isDirectory(p) {
     try {

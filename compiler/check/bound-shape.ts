@@ -24,6 +24,8 @@ function affine(e: A.Expr): Shape {
   switch (e.kind) {
     case "ref":
       if (e.path.length === 2 && ALIASES.has(e.path[0]!.name)) return { ok: true, value: { metric: true, scale: 1, offset: 0 } };
+      // another model's: `legacy@champion.auc`
+      if (e.member && e.alias && ALIASES.has(e.alias.name)) return { ok: true, value: { metric: true, scale: 1, offset: 0 } };
       return { ok: false, why: `\`${e.path.map((p) => p.name).join(".")}\` is not a number, nor a metric of champion or challenger` };
     case "unary": {
       if (e.op !== "-") return { ok: false, why: "`not` gives no number" };

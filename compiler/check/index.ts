@@ -19,6 +19,7 @@ import { headerVersion } from "./rules/header-version.js";
 import { knownReferences } from "./rules/known-references.js";
 import { knownStatements } from "./rules/known-statements.js";
 import { labelLeakage } from "./rules/label-leakage.js";
+import { modelFiles } from "./rules/model-files.js";
 import { modelMetrics } from "./rules/model-metrics.js";
 import { monitor } from "./rules/monitor.js";
 import { rolloutStrategy } from "./rules/rollout-strategy.js";
@@ -52,6 +53,7 @@ export const specifiedRules: readonly Rule[] = [
   taskLabel,
   archTask,
   modelMetrics,
+  modelFiles,
   gates,
   searchSpace,
   rolloutStrategy,

@@ -16,6 +16,8 @@ export interface CompilerHost {
   realPath?: RealPath;
   /** Whether a path is a directory (for a clear message when an import names one). */
   isDirectory?(absPath: string): boolean;
+  /** Bytes of a file (a model file the checker reads), or undefined when it cannot be read; without it model files go unchecked. */
+  readBytes?(absPath: string): Uint8Array | undefined;
 }
 
 export interface Decl {
@@ -35,6 +37,8 @@ export interface Program {
   /** The project directory, the directories allowed besides it, and how links resolve: what the path rules check against. */
   readScope: ReadScope;
   decls: Map<string, Decl>;
+  /** Reads a model file named by `import = ...` (the host's), if the host can. */
+  readBytes?: (absPath: string) => Uint8Array | undefined;
   /** Later declarations of an already-declared name, for the duplicate rule. */
   duplicates: Array<{ decl: Decl; first: Decl }>;
   diagnostics: DiagnosticBag;
@@ -135,14 +139,25 @@ export function loadProgram(mainPath: string, host: CompilerHost, opts: LoadOpti
       else decls.set(decl.name, decl);
     }
   }
-  return { main, files, paths, projectRoot, readScope, decls, duplicates, diagnostics };
+  const readBytes = host.readBytes?.bind(host);
+  return { main, files, paths, projectRoot, readScope, decls, duplicates, diagnostics, ...(readBytes ? { readBytes } : {}) };
 }
 
-/** A program from in-memory text, for tests and editors. */
-export function programFromText(text: string, name = "spec.mlspec", extraFiles: Record<string, string> = {}): Program {
+/** A program from in-memory text, for tests and editors; other files (imports, model files) beside it. */
+export function programFromText(text: string, name = "spec.mlspec", extraFiles: Record<string, string | Uint8Array> = {}): Program {
   const root = path.resolve("/__mlspec__");
   const files = new Map(Object.entries(extraFiles).map(([k, v]) => [path.resolve(root, k), v]));
-  return loadProgram(path.join(root, name), { readFile: (p) => files.get(p) }, { projectRoot: root, displayRoot: root, text });
+  const host: CompilerHost = {
+    readFile: (p) => {
+      const f = files.get(p);
+      return typeof f === "string" ? f : f && new TextDecoder().decode(f);
+    },
+    readBytes: (p) => {
+      const f = files.get(p);
+      return typeof f === "string" ? new TextEncoder().encode(f) : f;
+    },
+  };
+  return loadProgram(path.join(root, name), host, { projectRoot: root, displayRoot: root, text });
 }
 
 export function sourceOf(decl: Decl): Source {

@@ -31,11 +31,13 @@ export type Expr =
   /** left where the parser recovered from an error; already reported */
   | { kind: "error"; span: Span };
 
-/** `a.b.c` optionally with `@alias` (`churn_mlp@champion`, `ndcg@10`) */
+/** `a.b.c` optionally with `@alias` (`churn_mlp@champion`, `ndcg@10`), and a member of the alias's version (`legacy@champion.auc`) */
 export interface RefExpr {
   kind: "ref";
   path: Ident[];
   alias?: Ident;
+  /** The names after `@alias`: `auc` in `legacy@champion.auc`. */
+  member?: Ident[];
   span: Span;
 }
 

@@ -440,11 +440,14 @@ export class AstBuilder {
     // a path whose name recovery had to invent is no reference
     if (path.parts.length === 0) return { kind: "error", span: this.span(n) };
     const aliasTok = this.token(n, "alias");
-    const refEnd = aliasTok ? tokenSpan(aliasTok).end : path.span.end;
+    const memberToks = this.tokens(n, "member");
+    const lastTok = memberToks[memberToks.length - 1] ?? aliasTok;
+    const refEnd = lastTok ? tokenSpan(lastTok).end : path.span.end;
     const ref: A.RefExpr = {
       kind: "ref",
       path: path.parts,
       alias: aliasTok ? this.ident(aliasTok) : undefined,
+      ...(memberToks.length > 0 ? { member: memberToks.map((t) => this.ident(t)) } : {}),
       span: { start: path.span.start, end: refEnd },
     };
     if (!this.token(n, "LParen")) return ref;

@@ -448,18 +448,24 @@ class CleanParser {
     throw NOT_CLEAN;
   }
 
-  /** `name`, `a.b.c`, `model@alias`, `ndcg@10`, and any of these called: `f(x, k = 1)` */
+  /** `name`, `a.b.c`, `model@alias`, `ndcg@10`, `model@alias.metric`, and any of these called: `f(x, k = 1)` */
   private reference(): A.RefExpr | A.CallExpr {
     const first = this.pos;
     const path = this.path();
     let alias: A.Ident | undefined;
+    let member: A.Ident[] | undefined;
     if (this.next() === K.At) {
       this.pos++;
       const kind = this.next();
       if (NAMES[kind] !== 1 && kind !== K.NumberLit) throw NOT_CLEAN;
       alias = this.ident(this.pos++);
+      while (this.next() === K.Dot) {
+        this.pos++;
+        (member ??= []).push(this.ident(this.expectName()));
+      }
     }
-    const ref: A.RefExpr = { kind: "ref", path: path.parts, alias, span: alias ? { start: path.span.start, end: alias.span.end } : path.span };
+    const end = member ? member[member.length - 1]!.span.end : alias?.span.end;
+    const ref: A.RefExpr = { kind: "ref", path: path.parts, alias, ...(member ? { member } : {}), span: end !== undefined ? { start: path.span.start, end } : path.span };
     if (this.next() !== K.LParen) return ref;
     const args = this.parenArgs();
     return { kind: "call", callee: ref, args, span: this.spanFrom(first) };

@@ -389,7 +389,7 @@ class MlspecParser extends CstParser {
     this.SUBRULE(this.reference);
   });
 
-  /** `name`, `a.b.c`, `model@alias`, `ndcg@10`, and any of these called: `f(x, k = 1)` */
+  /** `name`, `a.b.c`, `model@alias`, `ndcg@10`, `model@alias.metric`, and any of these called: `f(x, k = 1)` */
   reference = this.RULE("reference", () => {
     this.SUBRULE(this.path);
     this.OPTION(() => {
@@ -398,6 +398,10 @@ class MlspecParser extends CstParser {
         { ALT: () => this.CONSUME2(T.Identifier, { LABEL: "alias" }) },
         { ALT: () => this.CONSUME(T.NumberLit, { LABEL: "alias" }) },
       ]));
+      this.MANY(() => {
+        this.CONSUME(T.Dot);
+        this.CONSUME3(T.Identifier, { LABEL: "member" });
+      });
     });
     this.OPTION2(() => {
       this.CONSUME(T.LParen);

@@ -73,7 +73,7 @@ export function printExpr(e: A.Expr): string {
 }
 
 function printRef(r: A.RefExpr): string {
-  return r.path.map((p) => p.name).join(".") + (r.alias ? `@${r.alias.name}` : "");
+  return r.path.map((p) => p.name).join(".") + (r.alias ? `@${r.alias.name}` : "") + (r.member ?? []).map((m) => `.${m.name}`).join("");
 }
 
 function printArg(a: A.Arg): string {

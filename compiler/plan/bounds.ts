@@ -8,11 +8,11 @@ import { printExpr } from "../language/printer.js";
 import { numericValue } from "../check/values.js";
 import { PlanError } from "./plan-error.js";
 
-export type Bound = { kind: "value"; value: number } | { kind: "alias"; alias: string; metric: string; offset: number };
+export type Bound = { kind: "value"; value: number } | { kind: "alias"; alias: string; metric: string; offset: number; model?: string };
 
 /** scale · ref + offset, ref absent for a constant. */
 interface Affine {
-  ref?: { alias: string; metric: string };
+  ref?: { alias: string; metric: string; model?: string };
   scale: number;
   offset: number;
 }
@@ -32,6 +32,10 @@ function affine(e: A.Expr, where: string): Affine {
   if (n !== undefined) return { scale: 0, offset: n };
   switch (e.kind) {
     case "ref": {
+      // another model's version: `legacy@champion.auc`
+      if (e.member && e.alias && ALIASES.has(e.alias.name) && e.path.length === 1 && e.member.length === 1) {
+        return { ref: { alias: e.alias.name, metric: e.member[0]!.name, model: e.path[0]!.name }, scale: 1, offset: 0 };
+      }
       if (e.path.length !== 2 || !ALIASES.has(e.path[0]!.name)) {
         return fail("a bound is a number or relative to an alias, such as champion.auc - 0.01");
       }
@@ -74,7 +78,7 @@ export function lowerBound(e: A.Expr, where: string): Bound {
   if (a.scale !== 1) {
     throw new PlanError(`cannot plan the bound \`${printExpr(e)}\` of ${where}: a relative bound is the alias's metric plus or minus a number, such as champion.auc - 0.01`);
   }
-  return { kind: "alias", alias: a.ref.alias, metric: a.ref.metric, offset: a.offset };
+  return { kind: "alias", alias: a.ref.alias, metric: a.ref.metric, offset: a.offset, ...(a.ref.model ? { model: a.ref.model } : {}) };
 }
 
 /** A number the plan needs (a threshold, a window): constant arithmetic folded. */

@@ -12,6 +12,7 @@ import { blockSettings, settingCalls } from "../check/settings-signatures.js";
 import { type Json, numericValue, refName, toJson } from "../check/values.js";
 import { printExpr } from "../language/printer.js";
 import { metricParts } from "../check/rules/model-metrics.js";
+import { gateModels } from "../check/rules/gates.js";
 import { constantValue, lowerBound } from "./bounds.js";
 import { PlanError } from "./plan-error.js";
 import { predicateOf } from "./zod-predicate.js";
@@ -223,7 +224,9 @@ class Lowering {
       const split = left.path.length > 1 && left.path[0]!.name === "val" ? "validation" : "test";
       const metric = this.metricName(left);
       const op = e.op as GateSpec["op"];
-      const bound = lowerBound(e.right, `the gate \`require ${printExpr(e)}\` of model \`${m.decl.name}\``);
+      const lowered = lowerBound(e.right, `the gate \`require ${printExpr(e)}\` of model \`${m.decl.name}\``);
+      // `churn@champion.auc` in model churn is `champion.auc`
+      const bound = lowered.kind === "alias" && lowered.model === m.decl.name ? { kind: lowered.kind, alias: lowered.alias, metric: lowered.metric, offset: lowered.offset } : lowered;
       out.push({ metric, split, op, bound, text: printExpr(e) });
     }
     return out;
@@ -284,7 +287,10 @@ class Lowering {
       trainStep = searches.length > 0 ? `search:${searches[0]}` : `train:${name}`;
     }
     this.steps.push({ id: `evaluate:${name}`, kind: "evaluate", dependsOn: [trainStep], params: { model: name, metrics, splits: ["validation", "test"] } });
-    this.steps.push({ id: `gate:${name}`, kind: "gate", dependsOn: [`evaluate:${name}`], params: { model: name, gates: this.gates(m) } });
+    const gates = this.gates(m);
+    // a gate on another model's version waits for that model's version of this run
+    const compared = [...new Set(gates.flatMap((g) => (g.bound.kind === "alias" && g.bound.model ? [`register:${g.bound.model}`] : [])))];
+    this.steps.push({ id: `gate:${name}`, kind: "gate", dependsOn: [`evaluate:${name}`, ...compared], params: { model: name, gates } });
     this.steps.push({ id: `export:${name}`, kind: "export", dependsOn: [`gate:${name}`], params: { model: name, format: "onnx" } });
     const rolledOut = this.rolledOut.has(m);
     this.steps.push({
@@ -464,7 +470,7 @@ class Lowering {
     for (const ds of sem.datasets.values()) if (usedDatasets.has(ds.decl.name) || sem.models.size === 0) this.dataset(ds);
     const usedFeatures = new Set([...sem.models.values()].map((m) => m.features?.decl.name).filter(Boolean));
     for (const fs of sem.features.values()) if (usedFeatures.has(fs.decl.name)) this.features(fs);
-    for (const m of sem.models.values()) this.model(m, searchesOf);
+    for (const m of gateOrder(sem)) this.model(m, searchesOf);
     const main = sem.program.main;
     const mainPath = sem.program.paths.get(main)!;
     return {
@@ -479,6 +485,28 @@ class Lowering {
       monitors: [...sem.monitors.keys()].map((n) => this.monitor(n)),
     };
   }
+}
+
+/**
+ * Models in declaration order, except that a model whose gates compare with
+ * another model's version (`legacy@champion.auc`) comes after that model, so
+ * the plan's steps stay in dependency order (the checker refuses circles).
+ */
+function gateOrder(sem: Semantic): ModelInfo[] {
+  const out: ModelInfo[] = [];
+  const placed = new Set<ModelInfo>();
+  const place = (m: ModelInfo, path: Set<ModelInfo>) => {
+    if (placed.has(m) || path.has(m)) return;
+    path.add(m);
+    for (const g of gateModels(m)) {
+      const other = sem.models.get(g.name);
+      if (other) place(other, path);
+    }
+    placed.add(m);
+    out.push(m);
+  };
+  for (const m of sem.models.values()) place(m, new Set());
+  return out;
 }
 
 /** Stable JSON: keys in insertion order, which the lowering fixes; two-space indent. */

@@ -93,7 +93,8 @@ export const GateSchema = z.strictObject({
   /** An absolute bound, or one relative to the model version behind an alias. */
   bound: z.union([
     z.strictObject({ kind: z.literal("value"), value: z.number() }),
-    z.strictObject({ kind: z.literal("alias"), alias: z.string(), metric: z.string(), offset: z.number() }),
+    /** `model`: another model's version (`legacy@champion.auc`); absent: this model's. */
+    z.strictObject({ kind: z.literal("alias"), alias: z.string(), metric: z.string(), offset: z.number(), model: z.string().optional() }),
   ]),
   text: z.string(),
 });

@@ -15,77 +15,19 @@ import onnxProto from "onnx-proto";
 import { rawTensorKind, type RawColumn } from "../features/raw-columns.js";
 import { inputSchema } from "../export/onnx-inputs.js";
 import { OUTPUT_NAMES } from "../export/onnx.js";
-import { ImportError } from "./import-error.js";
+import { ImportError } from "../../stdlib/imports/import-error.js";
+import { defaultOpset, elementTypeName, valueSignature, type ModelProto } from "../../stdlib/imports/onnx-signature.js";
+
+export { onnxSignature, readOnnxModel, type OnnxSignature, type OnnxValueSignature } from "../../stdlib/imports/onnx-signature.js";
 
 const { onnx } = onnxProto;
-type ModelProto = InstanceType<typeof onnx.ModelProto>;
 type ValueInfo = onnxProto.onnx.IValueInfoProto;
 type NodeProto = onnxProto.onnx.INodeProto;
 const DT = onnx.TensorProto.DataType;
 
 export type OnnxImportTask = "binary" | "multiclass" | "regression";
 
-/** Names of the element types, for messages. */
-const TYPE_NAMES: Record<number, string> = { [DT.FLOAT]: "float", [DT.DOUBLE]: "double", [DT.INT64]: "int64", [DT.INT32]: "int32", [DT.STRING]: "string", [DT.BOOL]: "bool" };
 const NUMERIC_INPUTS = new Set<number>([DT.FLOAT, DT.DOUBLE, DT.INT64, DT.INT32]);
-/** Ops the wrapper adds exist in this form from opset 7 on. */
-const MIN_OPSET = 7;
-
-export interface OnnxValueSignature {
-  name: string;
-  /** "float", "string", …; "sequence" or "map" for a non-tensor (ZipMap's output). */
-  type: string;
-  /** Dims, a string for a symbolic one, null for an unknown one; undefined when the shape is not declared. */
-  dims?: Array<number | string | null>;
-}
-
-export interface OnnxSignature {
-  inputs: OnnxValueSignature[];
-  outputs: OnnxValueSignature[];
-  opset: number;
-}
-
-/** Decodes ModelProto bytes; truncated or non-protobuf bytes are an ImportError. */
-export function readOnnxModel(bytes: Uint8Array): ModelProto {
-  let model: ModelProto;
-  try {
-    model = onnx.ModelProto.decode(bytes);
-  } catch (error) {
-    throw new ImportError(`not an ONNX model (truncated, or not protobuf): ${(error as Error).message}`);
-  }
-  const graph = model.graph;
-  if (!graph || (graph.node ?? []).length === 0 || (graph.output ?? []).length === 0 || !Number(model.irVersion)) {
-    throw new ImportError("not an ONNX model: no graph with nodes and outputs (truncated, or not protobuf)");
-  }
-  const opset = defaultOpset(model);
-  if (opset !== undefined && opset < MIN_OPSET) throw new ImportError(`the model's opset ${opset} is not supported; mlspec imports opset ${MIN_OPSET} or newer`);
-  return model;
-}
-
-function defaultOpset(model: ModelProto): number | undefined {
-  const entry = (model.opsetImport ?? []).find((o) => !o.domain || o.domain === "ai.onnx");
-  return entry ? Number(entry.version) : undefined;
-}
-
-function valueSignature(v: ValueInfo): OnnxValueSignature {
-  const t = v.type;
-  if (t?.tensorType) {
-    const dims = t.tensorType.shape ? (t.tensorType.shape.dim ?? []).map((d) => (d.dimParam ? d.dimParam : d.dimValue !== undefined && d.dimValue !== null ? Number(d.dimValue) : null)) : undefined;
-    return { name: v.name ?? "", type: TYPE_NAMES[t.tensorType.elemType ?? 0] ?? `type ${t.tensorType.elemType}`, ...(dims ? { dims } : {}) };
-  }
-  return { name: v.name ?? "", type: t?.sequenceType ? "sequence" : t?.mapType ? "map" : "unknown" };
-}
-
-/** The inputs (less initializers listed as inputs by older exporters), outputs and opset. */
-export function onnxSignature(model: ModelProto): OnnxSignature {
-  const graph = model.graph!;
-  const constants = new Set((graph.initializer ?? []).map((i) => i.name ?? ""));
-  return {
-    inputs: (graph.input ?? []).filter((i) => !constants.has(i.name ?? "")).map(valueSignature),
-    outputs: (graph.output ?? []).map(valueSignature),
-    opset: defaultOpset(model) ?? 0,
-  };
-}
 
 export interface OnnxImportOptions {
   model: ModelProto;
@@ -184,7 +126,7 @@ export function wrapOnnxModel(options: OnnxImportOptions): OnnxImport {
       const kind = rawTensorKind(column);
       const type = elemType(input);
       if (kind === "string" ? type !== DT.STRING : !NUMERIC_INPUTS.has(type)) {
-        throw new ImportError(`the model's input \`${input.name}\` is ${TYPE_NAMES[type] ?? `type ${type}`}, but column \`${column.name}\` is ${kind === "string" ? "a string" : "numeric"}`, [
+        throw new ImportError(`the model's input \`${input.name}\` is ${elementTypeName(type)}, but column \`${column.name}\` is ${kind === "string" ? "a string" : "numeric"}`, [
           kind === "string" ? "a string or enum column feeds a string input" : "a numeric column feeds a float, double, int64 or int32 input",
         ]);
       }
@@ -210,7 +152,7 @@ export function wrapOnnxModel(options: OnnxImportOptions): OnnxImport {
     }
     const input = modelInputs[0]!;
     const type = elemType(input);
-    if (type !== DT.FLOAT && type !== DT.DOUBLE) throw new ImportError(`the model's one input \`${input.name}\` is ${TYPE_NAMES[type] ?? `type ${type}`}; a single input must be float or double [N, F]`);
+    if (type !== DT.FLOAT && type !== DT.DOUBLE) throw new ImportError(`the model's one input \`${input.name}\` is ${elementTypeName(type)}; a single input must be float or double [N, F]`);
     const strings = options.columns.filter((c) => rawTensorKind(c) === "string");
     if (strings.length > 0) throw new ImportError(`a single [N, F] input takes numbers, but the inputs include string columns: ${strings.map((c) => c.name).join(", ")}`);
     const width = lastDim(input);

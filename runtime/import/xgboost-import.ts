@@ -16,8 +16,8 @@ import { serializeModel } from "../export/onnx-model.js";
 import { emitPipeline } from "../export/onnx-pipeline.js";
 import { inputSchema } from "../export/onnx-inputs.js";
 import { OUTPUT_NAMES } from "../export/onnx.js";
-import { ImportError } from "./import-error.js";
-import type { OutputLink, XgboostModel } from "./xgboost-model.js";
+import { ImportError } from "../../stdlib/imports/import-error.js";
+import type { OutputLink, XgboostModel } from "../../stdlib/imports/xgboost-model.js";
 import { emitLink, emitXgboostMargins, outputLink, type EnsembleLayout, type ImportTask } from "./xgboost-onnx.js";
 
 export interface XgboostImportOptions {

@@ -7,8 +7,8 @@
  */
 import { OnnxGraphBuilder } from "../export/onnx-graph.js";
 import { serializeModel } from "../export/onnx-model.js";
-import type { OutputLink, XgboostModel } from "./xgboost-model.js";
-import { ImportError } from "./import-error.js";
+import type { OutputLink, XgboostModel } from "../../stdlib/imports/xgboost-model.js";
+import { ImportError } from "../../stdlib/imports/import-error.js";
 
 export type ImportTask = "binary" | "multiclass" | "regression";
 

@@ -3,7 +3,7 @@
  * the converted ONNX graph is checked against, and the baseline of
  * bench/import.ts. Sums in float32 as XGBoost does.
  */
-import type { XgboostModel } from "./xgboost-model.js";
+import type { XgboostModel } from "../../stdlib/imports/xgboost-model.js";
 
 /** Margins [rows, outputs] for a row-major float matrix [rows, numFeature]; NaN is missing. */
 export function xgboostMargins(model: XgboostModel, x: Float32Array, rows: number): Float32Array {

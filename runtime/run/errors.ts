@@ -3,7 +3,7 @@
  * (README#exit-codes): printed as a message, never as a stack.
  */
 import { DataError } from "../data/errors.js";
-import { ImportError } from "../import/import-error.js";
+import { ImportError } from "../../stdlib/imports/import-error.js";
 import { ExportError } from "../export/export-error.js";
 import { PipelineError } from "../features/raw-columns.js";
 import { NetworkError } from "../model/forward.js";

@@ -320,9 +320,9 @@ export class Executor {
   private async gate(step: StepOf<"gate">): Promise<void> {
     const { evaluateGates } = await import("./gate-step.js");
     const m = this.models.get(step.params.model)!;
-    m.gate = evaluateGates(step.params.gates, m.metrics, (alias) => {
+    m.gate = evaluateGates(step.params.gates, m.metrics, (alias, model) => {
       try {
-        return this.ws.registry.resolve(step.params.model, alias).metrics as Record<string, number>;
+        return this.ws.registry.resolve(model ?? step.params.model, alias).metrics as Record<string, number>;
       } catch {
         return undefined;
       }

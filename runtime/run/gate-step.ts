@@ -1,7 +1,9 @@
 /**
  * The gate step: every `require` must hold for a version to be registered
  * (spec/language.md#gates). A bound relative to an alias with no version yet
- * (the first champion) holds trivially, and says so.
+ * (the first champion) holds trivially, and says so. A bound on another
+ * model's version (`legacy@champion.auc`) reads that version's metrics: the
+ * plan runs that model first in the same run, on the same test split.
  */
 import type { GateSpec } from "../../compiler/plan/schema.js";
 import { fmt } from "./reporter.js";
@@ -9,7 +11,8 @@ import { fmt } from "./reporter.js";
 export function evaluateGates(
   gates: GateSpec[],
   metrics: Record<string, number>,
-  aliasMetrics: (alias: string) => Record<string, number> | undefined,
+  /** The metrics of the version behind `alias` of `model` (absent: the gated model's own). */
+  aliasMetrics: (alias: string, model?: string) => Record<string, number> | undefined,
 ): { passed: boolean; reasons: string[] } {
   const reasons: string[] = [];
   let passed = true;
@@ -19,15 +22,16 @@ export function evaluateGates(
     let bound: number;
     if (g.bound.kind === "value") bound = g.bound.value;
     else {
-      const other = aliasMetrics(g.bound.alias);
+      const other = aliasMetrics(g.bound.alias, g.bound.model);
       const ref = other?.[g.bound.metric];
+      const version = `${g.bound.model ?? ""}@${g.bound.alias}`;
       if (other === undefined) {
-        reasons.push(`${g.text}: no @${g.bound.alias} to compare with yet; passes`);
+        reasons.push(`${g.text}: no ${version} to compare with yet; passes`);
         continue;
       }
       if (ref === undefined || !Number.isFinite(ref)) {
         // a champion from an older spec may not have recorded this metric
-        reasons.push(`${g.text}: @${g.bound.alias} has no ${g.bound.metric} to compare with; passes`);
+        reasons.push(`${g.text}: ${version} has no ${g.bound.metric} to compare with; passes`);
         continue;
       }
       bound = ref + g.bound.offset;

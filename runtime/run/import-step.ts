@@ -10,7 +10,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import type { StepOf, TaskSpec } from "../../compiler/plan/schema.js";
 import { applyPipeline, type FittedPipeline, type RawColumn } from "../features/pipeline.js";
-import { ImportError } from "../import/import-error.js";
+import { ImportError } from "../../stdlib/imports/import-error.js";
 import { RunError, EXIT } from "./errors.js";
 import type { FeaturesView, TrainContext } from "./train-step.js";
 
@@ -141,7 +141,7 @@ async function importXgboostStep(
   sha256: string,
   ctx: ImportContext,
 ): Promise<ImportedModel> {
-  const { readXgboostModel } = await import("../import/xgboost-model.js");
+  const { readXgboostModel } = await import("../../stdlib/imports/xgboost-model.js");
   const { importXgboost } = await import("../import/xgboost-import.js");
   const { xgboostPredict } = await import("../import/xgboost-predict.js");
   const model = readXgboostModel(bytes.toString("utf8"));

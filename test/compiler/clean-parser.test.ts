@@ -100,6 +100,7 @@ describe("the fast path", () => {
       "  f ~ choice([1], [2, 3])",
       "  rows >= 5% ; ; p99 < 50ms",
       "  require auc >= champion.auc - 0.01 and (x)",
+      "  require auc >= legacy@champion.auc - 0.01 and m@champion.val.auc < ndcg@10.x",
       "  retrain when drift or performance, at most 1 per 1d, using s, at least 2 per 3h, other words 4",
       "  x : enum(\"a\", \"b\",) unique range -1..(2) nulls <= 1% mean 0 in [1, 2] std 1",
       "  mlspec : int unique",
@@ -113,6 +114,18 @@ describe("the fast path", () => {
     ].join("\n");
     expect(fastOnly(text)).toBeDefined();
     expectSameParse(text);
+  });
+
+  it("reads another model's alias metric as a reference with members, as the recovering parser does", () => {
+    const text = "mlspec 1\nmodel m {\n  require auc >= legacy@champion.auc - 0.01\n}\n";
+    const ref = (fastOnly(text)!.blocks[0]!.body[0] as { expr: { right: { left: unknown } } }).expr.right.left;
+    expect(ref).toMatchObject({ kind: "ref", path: [{ name: "legacy" }], alias: { name: "champion" }, member: [{ name: "auc" }], span: { start: 36, end: 55 } });
+    expectSameParse(text);
+    // a dot with no name after it is a syntax error, which the fast path leaves alone
+    const broken = text.replace("champion.auc", "champion.");
+    expect(fastOnly(broken)).toBeUndefined();
+    expectSameParse(broken);
+    expect(parse(broken).diagnostics.items.map((d) => d.code)).toContain("E0003");
   });
 
   it("leaves everything with a mistake to the recovering parser", () => {

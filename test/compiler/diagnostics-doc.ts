@@ -9,6 +9,7 @@ import { checkProgram } from "../../compiler/check/index.js";
 import { programFromText } from "../../compiler/check/program.js";
 import type { Diagnostic } from "../../compiler/diagnostics/diagnostic.js";
 import { renderText } from "../../compiler/diagnostics/render.js";
+import { onnxFromJson } from "./model-files.js";
 
 export const DIAGNOSTICS_DOC = fileURLToPath(new URL("../../spec/diagnostics.md", import.meta.url));
 export const COMPILER_DIR = fileURLToPath(new URL("../../compiler/", import.meta.url));
@@ -26,9 +27,9 @@ export interface CodeSection {
   /** The `#` heading the section sits under. */
   group: string;
   prose: string;
-  /** The main example (`mlspec`) and imported files (`mlspec other.mlspec`). */
+  /** The main example (`mlspec`), imported files (`mlspec other.mlspec`) and model files (`json m.json`; `onnx m.onnx`, a ModelProto as protobuf JSON). */
   main?: FencedBlock;
-  extraFiles: Record<string, string>;
+  extraFiles: Record<string, string | Uint8Array>;
   rendered?: FencedBlock;
 }
 
@@ -58,6 +59,8 @@ export function readDiagnosticsDoc(text: string): CodeSection[] {
       const block: FencedBlock = { info, body: m[2]!, start: bodyStart, end: bodyStart + m[2]!.length };
       const [lang, fileName] = info.split(/\s+/);
       if (lang === "mlspec" && fileName) section.extraFiles[fileName] = block.body;
+      else if (lang === "json" && fileName) section.extraFiles[fileName] = block.body;
+      else if (lang === "onnx" && fileName) section.extraFiles[fileName] = onnxFromJson(JSON.parse(block.body));
       else if (lang === "mlspec" && !section.main) section.main = block;
       else if (lang === "text" && !section.rendered) section.rendered = block;
     }

@@ -10,7 +10,7 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import * as ort from "onnxruntime-node";
 import { onnxSignature, readOnnxModel, wrapOnnxModel, type OnnxImportTask } from "../../runtime/import/onnx-import.js";
-import { ImportError } from "../../runtime/import/import-error.js";
+import { ImportError } from "../../stdlib/imports/import-error.js";
 import { encodeOnnxInputs } from "../../runtime/export/onnx-inputs.js";
 import type { RawColumn } from "../../runtime/features/raw-columns.js";
 

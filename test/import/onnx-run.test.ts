@@ -1,7 +1,8 @@
 /**
  * `import = onnx(...)` through `mlspec run`: the wrapped model is evaluated,
  * gated, exported and registered; served, it answers as the model itself does.
- * A malformed file stops the run with exit 5 and registers nothing.
+ * A malformed file is a check error (E0802): the run stops with exit 1 and
+ * registers nothing.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -87,13 +88,13 @@ describe("mlspec run with an imported ONNX model", () => {
     ["truncated", (b: Buffer) => b.subarray(0, Math.floor(b.length / 2))],
     ["not protobuf", () => Buffer.from("definitely not an onnx model\n")],
   ] as const) {
-    it(`a ${name} file: a clear error, exit 5, nothing registered`, async () => {
+    it(`a ${name} file: a check error, exit 1, nothing registered`, async () => {
       const p = onnxProject();
       const file = path.join(p.dir, "models", "legacy.onnx");
       fs.writeFileSync(file, bytes(fs.readFileSync(file)));
       const result = await run(p.spec);
-      expect(result.exitCode).toBe(5);
-      expect(result.stderr).toMatch(/^mlspec: model `legacy`: not an ONNX model/m);
+      expect(result.exitCode).toBe(1);
+      expect(result.stderr).toMatch(/^error\[E0802\]: model file `models\/legacy.onnx` cannot be imported: not an ONNX model/m);
       expect(result.stderr).not.toMatch(/\n\s+at /);
       const ws = openWorkspace(path.join(p.dir, ".mlspec"));
       try {

@@ -8,7 +8,7 @@ import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import * as ort from "onnxruntime-node";
-import { readXgboostModel, type OutputLink, type XgboostModel } from "../../runtime/import/xgboost-model.js";
+import { readXgboostModel, type OutputLink, type XgboostModel } from "../../stdlib/imports/xgboost-model.js";
 import { xgboostOnnx } from "../../runtime/import/xgboost-onnx.js";
 import { xgboostPredict } from "../../runtime/import/xgboost-predict.js";
 

@@ -3,8 +3,8 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { parseBaseScore, readXgboostModel } from "../../runtime/import/xgboost-model.js";
-import { ImportError } from "../../runtime/import/import-error.js";
+import { parseBaseScore, readXgboostModel } from "../../stdlib/imports/xgboost-model.js";
+import { ImportError } from "../../stdlib/imports/import-error.js";
 
 const FIXTURES = path.join(path.dirname(fileURLToPath(import.meta.url)), "fixtures");
 const binaryJson = () => JSON.parse(fs.readFileSync(path.join(FIXTURES, "binary.json"), "utf8")) as any;

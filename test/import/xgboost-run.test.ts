@@ -6,6 +6,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
+import { fmt } from "../../runtime/run/reporter.js";
 import { afterAll, describe, expect, it } from "vitest";
 import * as ort from "onnxruntime-node";
 import { openWorkspace } from "../../runtime/workspace/workspace.js";
@@ -95,21 +96,51 @@ describe("mlspec run with an imported XGBoost model", () => {
     expect(result.summary!.models[0]).toMatchObject({ status: "rejected" });
   });
 
-  it("a feature the model names but the inputs lack is an error with the names, exit 5, nothing registered", async () => {
+  it("a feature the model names but the inputs lack is a check error with the names (E0805), exit 1, nothing run", async () => {
     const p = binaryImportProject({ inputs: "columns(d, except = [id, calls])" });
     const result = await run(p.spec);
-    expect(result.exitCode).toBe(5);
-    expect(result.stderr).toMatch(/model `legacy`: the model reads feature `calls`, which the spec's inputs do not give/);
-    expect(result.stderr).toMatch(/the inputs give: tenure, monthly, age/);
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toMatch(/error\[E0805\]: model file `models\/legacy.json` reads feature `calls`, which the model's inputs do not give/);
+    expect(result.stderr).toMatch(/the inputs give `tenure`, `monthly`, `age`/);
     expect(result.stderr).not.toMatch(/\n\s+at /);
   });
 
-  it("a file that is not an XGBoost model is a clear error, exit 5", async () => {
+  it("a file that is not an XGBoost model is a check error (E0802), exit 1", async () => {
     const p = binaryImportProject();
     fs.writeFileSync(path.join(p.dir, "models", "legacy.json"), "{ truncated");
     const result = await run(p.spec);
-    expect(result.exitCode).toBe(5);
-    expect(result.stderr).toMatch(/model `legacy`: not an XGBoost JSON model/);
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toMatch(/error\[E0802\]: model file `models\/legacy.json` cannot be imported: not an XGBoost JSON model/);
+  });
+
+  it("a trained challenger is gated against the imported champion's version of the same run", async () => {
+    const p = binaryImportProject();
+    const challenger = (gate: string) => `model challenger {
+  task    = binary_classification(target = label)
+  inputs  = columns(d, except = [id])
+  arch    = linear()
+  train {
+    epochs = 2
+    seed   = 1
+  }
+  metrics = [auc]
+  require ${gate}
+}
+`;
+    // declared before the model it compares with: the plan runs legacy first
+    const base = fs.readFileSync(p.spec, "utf8");
+    const withChallenger = (gate: string) => fs.writeFileSync(p.spec, base.replace("model legacy {", `${challenger(gate)}model legacy {`));
+    withChallenger("auc >= legacy@champion.auc + 1");
+    const failed = await run(p.spec);
+    expect(failed.exitCode).toBe(3);
+    const legacyAuc = failed.summary!.models.find((m) => m.model === "legacy")!.metrics.auc!;
+    const rejected = failed.summary!.models.find((m) => m.model === "challenger")!;
+    expect(rejected.status).toBe("rejected");
+    expect(rejected.gate.reasons).toEqual([`auc >= legacy@champion.auc + 1: auc is ${fmt(rejected.metrics.auc!)}, needs >= ${fmt(legacyAuc + 1)}`]);
+    withChallenger("auc >= legacy@champion.auc - 1");
+    const passed = await run(p.spec);
+    expect(passed.exitCode).toBe(0);
+    expect(passed.summary!.models.find((m) => m.model === "challenger")).toMatchObject({ status: "registered" });
   });
 
   it("mlspec serve answers with the imported model, a missing value following XGBoost's default direction", async () => {

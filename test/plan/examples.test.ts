@@ -11,7 +11,7 @@ import { printFile } from "../../compiler/language/printer.js";
 import { expectGolden } from "../golden.js";
 import { dagProblems, hashOfBody, planFile, REPO, schemaProblems } from "./plan-checks.js";
 
-const EXAMPLES = ["churn", "housing", "movies", "iris"];
+const EXAMPLES = ["churn", "housing", "movies", "iris", "credit"];
 const specPath = (name: string) => path.join(REPO, "examples", name, `${name}.mlspec`);
 const goldenPath = (name: string) => path.join(REPO, "test", "plan", "golden", `${name}.plan.json`);
 

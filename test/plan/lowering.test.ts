@@ -144,6 +144,22 @@ describe("models", () => {
     ]);
   });
 
+  it("gate on another model's version after that model's register step, that model planned first", () => {
+    const challenger = MODEL.replace("model m {", "model m2 {").replace("metrics", "require auc >= m@champion.auc - 0.01\n  require accuracy >= m2@champion.accuracy\n  metrics");
+    // m2 is declared first but compares with m: m's steps come first
+    const p = plan(DATASET + challenger + MODEL);
+    const ids = p.steps.map((s) => s.id);
+    expect(ids.indexOf("register:m")).toBeLessThan(ids.indexOf("train:m2"));
+    const g = step<"gate">(p, "gate:m2");
+    expect(g.dependsOn).toEqual(["evaluate:m2", "register:m"]);
+    expect(g.params.gates.map((x) => x.bound)).toEqual([
+      { kind: "alias", alias: "champion", metric: "auc", offset: -0.01, model: "m" },
+      // the model's own version: no `model`
+      { kind: "alias", alias: "champion", metric: "accuracy", offset: 0 },
+    ]);
+    expect(step<"gate">(p, "gate:m").dependsOn).toEqual(["evaluate:m"]);
+  });
+
   it("register as challenger when a rollout rolls out their serve block", () => {
     const p = plan(`${DATASET}${MODEL}serve api { model = m@champion }\nrollout r for api { canary(steps = [50%, 100%], interval = 10m) }\n`);
     expect(step<"register">(p, "register:m").params.alias).toBe("challenger");

@@ -48,4 +48,14 @@ describe("evaluateGates", () => {
     const gates = [gate("auc >= 0.5", "auc", ">=", { kind: "value", value: 0.5 }), gate("logloss <= 0.1", "logloss", "<=", { kind: "value", value: 0.1 })];
     expect(evaluateGates(gates, { auc: 0.9, logloss: 0.3 }, none)).toEqual({ passed: false, reasons: ["logloss <= 0.1: logloss is 0.3000, needs <= 0.1000"] });
   });
+
+  it("compares with another model's version when the bound names the model", () => {
+    const g = gate("auc >= legacy@champion.auc - 0.01", "auc", ">=", { kind: "alias", alias: "champion", metric: "auc", offset: -0.01, model: "legacy" });
+    const asked: Array<[string, string | undefined]> = [];
+    const versions = (alias: string, model?: string) => (asked.push([alias, model]), model === "legacy" ? { auc: 0.8 } : { auc: 0.99 });
+    expect(evaluateGates([g], { auc: 0.795 }, versions)).toEqual({ passed: true, reasons: ["auc >= legacy@champion.auc - 0.01: 0.7950 >= 0.7900"] });
+    expect(asked).toEqual([["champion", "legacy"]]);
+    expect(evaluateGates([g], { auc: 0.7 }, versions).passed).toBe(false);
+    expect(evaluateGates([g], { auc: 0.7 }, none)).toEqual({ passed: true, reasons: ["auc >= legacy@champion.auc - 0.01: no legacy@champion to compare with yet; passes"] });
+  });
 });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { onnxFile } from "../model-files.js";
 import { DATA, diagnose, MODEL } from "./harness.js";
 
 const withPath = (p: string) => DATA.replace('"customers.csv"', JSON.stringify(p)) + MODEL;
@@ -21,7 +22,8 @@ describe("data-paths (E0111)", () => {
   it("fails: a model import outside the project", () => {
     const spec = DATA + MODEL.replace("arch    = mlp(hidden = [16])", 'import  = onnx("../models/churn.onnx")');
     expect(diagnose(spec)).toEqual(["E0111 18:18"]);
-    expect(diagnose(spec.replace("../models", "models"))).toEqual([]);
+    const churnOnnx = onnxFile({ tenure: { type: "float" }, monthly: { type: "float" }, plan: { type: "string" } }, { probabilities: { type: "float", dims: ["N", 2] } });
+    expect(diagnose(spec.replace("../models", "models"), { "models/churn.onnx": churnOnnx })).toEqual([]);
   });
 
   it("fails: performance labels read from outside the project", () => {

@@ -7,7 +7,7 @@ import { checkProgram } from "../../../compiler/check/index.js";
 import { programFromText } from "../../../compiler/check/program.js";
 import type { Diagnostic } from "../../../compiler/diagnostics/diagnostic.js";
 
-export function check(text: string, extraFiles: Record<string, string> = {}): Diagnostic[] {
+export function check(text: string, extraFiles: Record<string, string | Uint8Array> = {}): Diagnostic[] {
   return checkProgram(programFromText(text, "spec.mlspec", extraFiles)).diagnostics;
 }
 
@@ -17,12 +17,12 @@ function where(d: Diagnostic): string {
 }
 
 /** `["E0210 5:12"]`: every diagnostic of the spec, in order. */
-export function diagnose(text: string, extraFiles: Record<string, string> = {}): string[] {
+export function diagnose(text: string, extraFiles: Record<string, string | Uint8Array> = {}): string[] {
   return check(text, extraFiles).map((d) => `${d.code} ${where(d)}`);
 }
 
 /** The one diagnostic a spec raises (the test fails when there are more or none). */
-export function only(text: string, extraFiles: Record<string, string> = {}): Diagnostic {
+export function only(text: string, extraFiles: Record<string, string | Uint8Array> = {}): Diagnostic {
   const ds = check(text, extraFiles);
   if (ds.length !== 1) throw new Error(`expected one diagnostic, got ${ds.length}: ${ds.map((d) => `${d.code} ${where(d)} ${d.message}`).join("; ")}`);
   return ds[0]!;

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { onnxFile } from "../model-files.js";
 import { DATA, diagnose, MODEL } from "./harness.js";
 
 /** DATA + MODEL + a search whose first sampled line is line 22. */
@@ -69,7 +70,8 @@ describe("search-space (E0501–E0505)", () => {
 
   it("fails E0501: a search of an imported model, at its target", () => {
     const spec = DATA + MODEL.replace("arch    = mlp(hidden = [16])", 'import  = onnx("churn.onnx")') + "search s for churn {\n  train.epochs ~ int(1, 5)\n  sampler   = random(trials = 2)\n  objective = maximize val.auc\n}\n";
-    expect(diagnose(spec)).toEqual(["E0501 21:14"]);
+    const churnOnnx = onnxFile({ tenure: { type: "float" }, monthly: { type: "float" }, plan: { type: "string" } }, { probabilities: { type: "float", dims: ["N", 2] } });
+    expect(diagnose(spec, { "churn.onnx": churnOnnx })).toEqual(["E0501 21:14"]);
   });
 
   it("fails E0506: a second search of the same model, at its target", () => {
