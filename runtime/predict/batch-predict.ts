@@ -13,8 +13,9 @@
 import { createWriteStream, existsSync, realpathSync, renameSync, rmSync, statSync, type WriteStream } from "node:fs";
 import * as path from "node:path";
 import type { ColumnContract, Plan, Step, StepOf, TaskSpec } from "../../compiler/plan/schema.js";
-import { loadModel, type LoadedModel, type RowPrediction } from "../serve/loaded-model.js";
-import type { RequestRow } from "../serve/request-schema.js";
+import { numericCell, stringCell } from "../features/raw-columns.js";
+import { loadModel, type LoadedModel } from "../serve/loaded-model.js";
+import type { FeedTensor } from "../serve/ort-executor.js";
 import { openWorkspace, defaultWorkspaceDir, type Workspace } from "../workspace/workspace.js";
 import { CsvSplitter, InputError, JsonLinesSplitter, readRecords, type InputFormat, type InputRecord } from "./input-records.js";
 import { ColumnCheck, jsonCellText, type CellValue } from "./row-check.js";
@@ -135,7 +136,8 @@ class OutputFile {
   async write(text: string): Promise<void> {
     if (this.failed) throw new PredictError(`cannot write ${this.target}: ${this.failed.message}`, 1);
     if (text.length === 0) return;
-    if (!this.stream.write(text)) await new Promise<void>((resolve) => this.stream.once("drain", resolve));
+    // writes overlap the next batch's work; wait only when much is buffered (memory stays bounded)
+    if (!this.stream.write(text) && ((this.stream as WriteStream).writableLength ?? 0) > 16 << 20) await new Promise<void>((resolve) => this.stream.once("drain", resolve));
   }
 
   async finish(): Promise<void> {
@@ -213,8 +215,8 @@ interface Layout {
   columns: string[];
   /** The contract columns in the input, checked on every row, with their position in `columns`. */
   checks: Array<{ check: ColumnCheck; at: number }>;
-  /** The model's inputs: position among `checks`. */
-  inputs: Array<{ name: string; check: number }>;
+  /** The model's inputs: position among `checks`, and the tensor each is fed as. */
+  inputs: Array<{ name: string; check: number; tensor: "float" | "string" }>;
 }
 
 function layout(columns: string[], context: ModelContext, model: LoadedModel, input: string): Layout {
@@ -226,7 +228,7 @@ function layout(columns: string[], context: ModelContext, model: LoadedModel, in
     if (!contract.has(i.name) || i.name === context.label) throw new PredictError(`${label} reads \`${i.name}\`, which is not an input column of dataset \`${context.dataset}\``, 1);
     const check = checks.findIndex((c) => c.check.name === i.name);
     if (check < 0) throw new PredictError(`${input} has no column \`${i.name}\`, which ${label} reads`);
-    return { name: i.name, check };
+    return { name: i.name, check, tensor: i.tensor };
   });
   for (const name of predictionColumns(model)) {
     if (at.has(name)) throw new PredictError(`${input} already has a column \`${name}\`, where the predictions go; rename it`);
@@ -250,7 +252,6 @@ async function score(options: PredictOptions & { format: OutputFormat }, inputFo
   let scored = 0;
   let quarantined = 0;
   let shape: Layout | undefined;
-  const classKeys = (model.classes ?? []).map(String);
   const extraHeader = predictionColumns(model);
   try {
     for await (const batch of readRecords(options.input, splitter, { batchRows: options.batchRows ?? 8192 })) {
@@ -260,26 +261,37 @@ async function score(options: PredictOptions & { format: OutputFormat }, inputFo
         shape = layout(columns, context, model, options.input);
         await out.write(headerLine(shape, splitter, options.format, delimiter, extraHeader));
       }
-      const good: Array<{ record: InputRecord; values: CellValue[] }> = [];
+      const n = batch.length;
+      // the model's inputs, filled column by column as rows pass their checks
+      const columns = shape.inputs.map((i) => (i.tensor === "float" ? new Float32Array(n) : new Array<string>(n)));
+      const good: InputRecord[] = [];
+      const goodValues: CellValue[][] | undefined = options.format === "jsonl" ? [] : undefined;
+      const checks = shape.checks;
+      const values = new Array<CellValue>(checks.length);
+      const why: string[] = [];
       let quarantineText = "";
       for (const record of batch) {
         read++;
-        const why: string[] = [];
-        let values: CellValue[] | undefined;
-        let raw: Record<string, string | null> = {};
+        why.length = 0;
+        let texts: Array<string | null> | undefined;
         if ("malformed" in record) why.push(record.malformed);
         else {
-          const texts = "fields" in record ? record.fields : shape.columns.map((c) => jsonCellText(record.object[c]));
-          values = new Array<CellValue>(shape.checks.length);
-          for (let k = 0; k < shape.checks.length; k++) {
-            const { check, at } = shape.checks[k]!;
-            const v = check.check(texts[at] ?? null, why);
+          texts = "fields" in record ? record.fields : shape.columns.map((c) => jsonCellText(record.object[c]));
+          for (let k = 0; k < checks.length; k++) {
+            const v = checks[k]!.check.check(texts[checks[k]!.at] ?? null, why);
             values[k] = v === undefined ? null : v;
           }
-          if (why.length > 0) raw = Object.fromEntries(shape.columns.map((c, k) => [c, texts[k] ?? null]));
         }
         if (why.length === 0) {
-          good.push({ record, values: values! });
+          const g = good.length;
+          good.push(record);
+          for (let j = 0; j < shape.inputs.length; j++) {
+            const v = values[shape.inputs[j]!.check]!;
+            const column = columns[j]!;
+            if (column instanceof Float32Array) column[g] = numericCell(shape.inputs[j]!.name, v, record.row);
+            else column[g] = stringCell(v);
+          }
+          goodValues?.push(values.slice());
           continue;
         }
         quarantined++;
@@ -287,23 +299,29 @@ async function score(options: PredictOptions & { format: OutputFormat }, inputFo
           const key = reasons.has(reason) || reasons.size < MAX_DISTINCT_REASONS ? reason : "(other reasons)";
           reasons.set(key, (reasons.get(key) ?? 0) + 1);
         }
-        quarantineText += `${JSON.stringify("malformed" in record ? { row: record.row, values: {}, reasons: why, line: record.text } : { row: record.row, values: raw, reasons: why })}\n`;
+        const entry =
+          "malformed" in record
+            ? { row: record.row, values: {}, reasons: [...why], line: record.text }
+            : { row: record.row, values: Object.fromEntries(shape.columns.map((c, k) => [c, texts![k] ?? null])), reasons: [...why] };
+        quarantineText += `${JSON.stringify(entry)}\n`;
       }
       await quarantine.write(quarantineText);
-      if (good.length === 0) continue;
-      const rows: RequestRow[] = good.map(({ values }) => {
-        const row: RequestRow = {};
-        for (const input of shape!.inputs) row[input.name] = values[input.check];
-        return row;
+      const g = good.length;
+      if (g === 0) continue;
+      const feeds: Record<string, FeedTensor> = {};
+      shape.inputs.forEach((input, j) => {
+        const column = columns[j]!;
+        feeds[input.name] =
+          column instanceof Float32Array ? { type: "float32", data: column.subarray(0, g), dims: [g, 1] } : { type: "string", data: column.length === g ? column : column.slice(0, g), dims: [g, 1] };
       });
-      let predictions: RowPrediction[];
+      let output: { data: Float32Array; width: number };
       try {
-        predictions = await model.run(rows);
+        output = await model.runFeeds(feeds, g);
       } catch (error) {
-        throw new PredictError(`${model.identity.name} version ${model.identity.version} failed on rows ${good[0]!.record.row}..${good[good.length - 1]!.record.row}: ${(error as Error).message}`, 1);
+        throw new PredictError(`${model.identity.name} version ${model.identity.version} failed on rows ${good[0]!.row}..${good[g - 1]!.row}: ${(error as Error).message}`, 1);
       }
-      scored += good.length;
-      await out.write(outputLines(good, predictions, shape, options.format, delimiter, classKeys));
+      scored += g;
+      await out.write(outputLines(good, goodValues, output, model, shape, options.format, delimiter));
     }
     await out.finish();
     await quarantine.finish();
@@ -338,41 +356,69 @@ function headerLine(shape: Layout, splitter: CsvSplitter | JsonLinesSplitter, fo
   return `${[input, ...extra.map((c) => csvField(c, delimiter))].join(delimiter)}\n`;
 }
 
+/** A probability in CSV: six decimals, without a double's shortest-form formatting per value. */
+function probabilityText(p: number): string {
+  if (!(p >= 0 && p <= 1)) return String(p);
+  const m = Math.round(p * 1e6);
+  if (m >= 1e6) return "1";
+  if (m === 0) return "0";
+  const digits = String(m);
+  return `0.${"000000".slice(digits.length)}${digits}`;
+}
+
 function outputLines(
-  good: Array<{ record: InputRecord; values: CellValue[] }>,
-  predictions: RowPrediction[],
+  good: InputRecord[],
+  goodValues: CellValue[][] | undefined,
+  output: { data: Float32Array; width: number },
+  model: LoadedModel,
   shape: Layout,
   format: OutputFormat,
   delimiter: string,
-  classKeys: string[],
 ): string {
+  const { data, width } = output;
+  const classes = model.classes ?? [];
+  const keys = classes.map(String);
+  const shownClasses = classes.map((c) => csvValue(c, delimiter));
   const lines = new Array<string>(good.length);
   for (let i = 0; i < good.length; i++) {
-    const { record, values } = good[i]!;
-    const p = predictions[i]!;
+    const record = good[i]!;
+    let best = 0;
+    if (model.task === "multiclass") {
+      for (let k = 1; k < width; k++) if (data[i * width + k]! > data[i * width + best]!) best = k;
+    }
     if (format === "csv") {
       const input =
         "fields" in record ? record.text : "object" in record ? shape.columns.map((c) => csvValue(record.object[c], delimiter)).join(delimiter) : "";
       let extra: string;
-      if ("score" in p) extra = String(p.score);
-      else if ("probabilities" in p) {
-        extra = csvValue(p.prediction, delimiter);
-        for (const key of classKeys) extra += delimiter + String(p.probabilities[key]);
-      } else extra = String(p.prediction);
+      if (model.task === "binary") {
+        const p = data[i]!;
+        extra = `${shownClasses[p >= 0.5 ? 1 : 0]}${delimiter}${probabilityText(1 - p)}${delimiter}${probabilityText(p)}`;
+      } else if (model.task === "multiclass") {
+        extra = shownClasses[best] ?? String(best);
+        for (let k = 0; k < width; k++) extra += delimiter + probabilityText(data[i * width + k]!);
+      } else extra = String(data[i]!);
       lines[i] = `${input}${delimiter}${extra}\n`;
-    } else {
-      let object: Record<string, unknown>;
-      if ("object" in record) object = { ...record.object };
-      else {
-        object = {};
-        const fields = "fields" in record ? record.fields : [];
-        shape.columns.forEach((c, k) => (object[c] = fields[k] ?? null));
-        // contract columns carry their typed values
-        shape.checks.forEach(({ check }, k) => (object[check.name] = values[k]));
-      }
-      Object.assign(object, p);
-      lines[i] = `${JSON.stringify(object)}\n`;
+      continue;
     }
+    let object: Record<string, unknown>;
+    if ("object" in record) object = { ...record.object };
+    else {
+      object = {};
+      const fields = "fields" in record ? record.fields : [];
+      shape.columns.forEach((c, k) => (object[c] = fields[k] ?? null));
+      // contract columns carry their typed values
+      shape.checks.forEach(({ check }, k) => (object[check.name] = goodValues![i]![k]));
+    }
+    if (model.task === "binary") {
+      const p = data[i]!;
+      object.prediction = classes[p >= 0.5 ? 1 : 0];
+      object.probabilities = { [keys[0]!]: 1 - p, [keys[1]!]: p };
+    } else if (model.task === "multiclass") {
+      object.prediction = classes[best] ?? best;
+      object.probabilities = Object.fromEntries(Array.from({ length: width }, (_, k) => [keys[k] ?? String(k), data[i * width + k]!]));
+    } else if (model.task === "regression") object.prediction = data[i]!;
+    else object.score = data[i]!;
+    lines[i] = `${JSON.stringify(object)}\n`;
   }
   return lines.join("");
 }

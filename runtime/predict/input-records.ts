@@ -61,7 +61,9 @@ export class CsvSplitter {
           this.emitMalformed(line, "a carriage return (CR) that does not end a line", out);
           continue;
         }
-        this.emit(line, line.split(this.delimiter).map((f) => (f.length === 0 ? null : f)), out);
+        const fields: Array<string | null> = line.split(this.delimiter);
+        for (let k = 0; k < fields.length; k++) if (fields[k]!.length === 0) fields[k] = null;
+        this.emit(line, fields, out);
         continue;
       }
       const quoted = this.scanQuoted(buffer, start, end);
@@ -208,7 +210,7 @@ export async function* readRecords(
   splitter: CsvSplitter | JsonLinesSplitter,
   options: { batchRows: number; readBytes?: number },
 ): AsyncGenerator<InputRecord[]> {
-  const stream = createReadStream(path, { encoding: "utf8", highWaterMark: options.readBytes ?? 1 << 20 });
+  const stream = createReadStream(path, { encoding: "utf8", highWaterMark: options.readBytes ?? 4 << 20 });
   let batch: InputRecord[] = [];
   try {
     for await (const piece of stream as AsyncIterable<string>) {

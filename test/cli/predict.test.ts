@@ -101,7 +101,12 @@ describe("mlspec predict", () => {
     await model.dispose();
     const scored = whole.stdout.trimEnd().split("\n").filter((l) => /^r\d/.test(l));
     expect(scored).toHaveLength(GOOD.length);
-    scored.forEach((line, i) => expect(Number(line.split(",").at(-1))).toBe(expected[i]!.probabilities["true"]));
+    // CSV carries probabilities to six decimals; the labels are those of the graph's answers
+    scored.forEach((line, i) => {
+      const fields = line.split(",");
+      expect(Number(fields.at(-1))).toBeCloseTo(expected[i]!.probabilities["true"]!, 6);
+      expect(fields.at(-3)).toBe(String((expected[i] as unknown as { prediction: boolean }).prediction));
+    });
   });
 
   it("reads and writes JSON Lines: each input object plus prediction and probabilities", async () => {
