@@ -3,9 +3,19 @@
  * over the workspace. Their modules load only when one of them runs.
  */
 import * as fs from "node:fs";
+import * as os from "node:os";
 import { type Command, Option } from "commander";
 import { CliError } from "../cli-error.js";
 import { allowedDirs, allowReadOption } from "./read-access.js";
+
+/** Who runs this command, for the alias history. */
+function userName(): string {
+  try {
+    return os.userInfo().username;
+  } catch {
+    return process.env.USER ?? "unknown user";
+  }
+}
 
 function requireSpec(file: string): void {
   if (!fs.existsSync(file)) throw new CliError(`cannot read ${file}: no such file`);
@@ -136,9 +146,41 @@ export function registerRunCommands(program: Command, setExit: (code: number) =>
       const ws = await openExisting(opts);
       try {
         await withRegistryErrors(() => {
-          const previous = ws.registry.setAlias(name, Number(version), alias);
+          const previous = ws.registry.setAlias(name, Number(version), alias, `${userName()} (mlspec models alias)`);
           const was = previous === null ? " (new alias)" : previous === Number(version) ? " (unchanged)" : ` (was v${previous})`;
           process.stdout.write(`${name}@${alias} → v${version}${was}\n`);
+        });
+      } finally {
+        ws.close();
+      }
+    });
+  workspaceOptions(
+    models
+      .command("history")
+      .description("every move of a model's aliases: when, from and to which version, who moved it; --at TIME: what each alias pointed at then")
+      .argument("<name>", "model name"),
+  )
+    .option("--alias <alias>", "only this alias")
+    .option("--at <time>", "what each alias pointed at at this time (ISO 8601, e.g. 2024-07-01T12:00:00Z)")
+    .addOption(new Option("--format <format>", "output format").choices(["table", "json"]).default("table"))
+    .action(async (name: string, opts: WorkspaceFlags & { alias?: string; at?: string; format: string }) => {
+      const { parseTime, aliasesAt, historyText, aliasesAtText } = await import("./alias-history.js");
+      const at = opts.at === undefined ? undefined : parseTime(opts.at);
+      const ws = await openExisting(opts);
+      try {
+        await withRegistryErrors(() => {
+          if (ws.registry.listVersions(name).length === 0) {
+            const names = [...new Set(ws.registry.listVersions().map((x) => x.name))];
+            throw new CliError(`no model named ${name} in the registry${names.length ? `; registered models: ${names.join(", ")}` : ""}`, 1);
+          }
+          const events = ws.registry.aliasHistory(name, opts.alias);
+          if (at === undefined) {
+            process.stdout.write(opts.format === "json" ? `${JSON.stringify(events, null, 2)}\n` : historyText(name, events));
+            return;
+          }
+          const when = new Date(at).toISOString();
+          const aliases = aliasesAt(events, at);
+          process.stdout.write(opts.format === "json" ? `${JSON.stringify({ name, at: when, aliases }, null, 2)}\n` : aliasesAtText(name, when, aliases));
         });
       } finally {
         ws.close();
