@@ -113,6 +113,42 @@ export function registerRunCommands(program: Command, setExit: (code: number) =>
       }
     });
 
+  const runId = (text: string): number => {
+    if (!/^\d+$/.test(text) || !Number.isSafeInteger(Number(text))) throw new CliError(`\`${text}\` is not a run id (a whole number, as \`mlspec runs list\` shows)`);
+    return Number(text);
+  };
+  workspaceOptions(runs.command("show").description("one run: its parameters, metrics and per-epoch curve").argument("<id>", "run id"))
+    .addOption(new Option("--format <format>", "output format").choices(["table", "json"]).default("table"))
+    .action(async (id: string, opts: WorkspaceFlags & { format: string }) => {
+      const n = runId(id);
+      const ws = await openExisting(opts);
+      try {
+        await withRegistryErrors(async () => {
+          const { showText } = await import("./run-report.js");
+          const run = ws.registry.getRun(n);
+          process.stdout.write(opts.format === "json" ? `${JSON.stringify(run, null, 2)}\n` : showText(run));
+        });
+      } finally {
+        ws.close();
+      }
+    });
+  workspaceOptions(runs.command("compare").description("runs side by side: parameters (differences marked), metrics, per-epoch curves").argument("<ids...>", "two or more run ids"))
+    .addOption(new Option("--format <format>", "output format").choices(["table", "json"]).default("table"))
+    .action(async (ids: string[], opts: WorkspaceFlags & { format: string }) => {
+      const ns = ids.map(runId);
+      if (ns.length < 2) throw new CliError("give two or more run ids to compare");
+      const ws = await openExisting(opts);
+      try {
+        await withRegistryErrors(async () => {
+          const { compareRuns, compareText } = await import("./run-report.js");
+          const records = ns.map((n) => ws.registry.getRun(n));
+          process.stdout.write(opts.format === "json" ? `${JSON.stringify(compareRuns(records), null, 2)}\n` : compareText(records));
+        });
+      } finally {
+        ws.close();
+      }
+    });
+
   const models = program.command("models").description("registered model versions and aliases");
   workspaceOptions(models.command("list").description("list model versions"))
     .addOption(new Option("--format <format>", "output format").choices(["table", "json"]).default("table"))
