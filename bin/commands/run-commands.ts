@@ -85,14 +85,18 @@ export function registerRunCommands(program: Command, setExit: (code: number) =>
     .option("-q, --quiet", "print only errors")
     .option("--json", "print a JSON summary on stdout (progress goes to stderr)")
     .option("--parallel <n>", "search trials at once (default: the spec's, at most the cores)")
+    .option("--seed <n>", "override every seed of the spec (splits, training, searches) with this one; recorded with the run")
     .addOption(allowReadOption())
-    .action(async (file: string, opts: { workspace?: string; backend?: string; resume?: boolean; cache?: boolean; quiet?: boolean; json?: boolean; parallel?: string; allowRead?: string[] }) => {
+    .action(async (file: string, opts: { workspace?: string; backend?: string; resume?: boolean; cache?: boolean; quiet?: boolean; json?: boolean; parallel?: string; seed?: string; allowRead?: string[] }) => {
       requireSpec(file);
       const allowRead = allowedDirs(opts.allowRead);
       const parallel = opts.parallel === undefined ? undefined : Number(opts.parallel);
       if (parallel !== undefined && (!Number.isInteger(parallel) || parallel < 1 || parallel > 64)) throw new CliError(`--parallel takes a whole number from 1 to 64, not ${opts.parallel}`);
+      const seed = opts.seed === undefined ? undefined : Number(opts.seed);
+      if (seed !== undefined && (!/^\d+$/.test(opts.seed!.trim()) || seed > 2 ** 31 - 1)) throw new CliError(`--seed takes a whole number from 0 to ${2 ** 31 - 1}, not ${opts.seed}`);
       const { runSpec } = await import("../../runtime/run/run-spec.js");
-      const { exitCode } = await runSpec(file, { ...opts, parallel, allowRead });
+      const { seed: _text, ...rest } = opts;
+      const { exitCode } = await runSpec(file, { ...rest, parallel, allowRead, ...(seed !== undefined ? { seed } : {}) });
       setExit(exitCode);
     });
 
