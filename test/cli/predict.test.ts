@@ -8,7 +8,7 @@ import { spawn } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { binaryProject, binaryRows, BINARY_HEADER, removeTempDirs, type Project } from "../run/fixtures.js";
+import { binaryProject, binaryRows, multiclassProject, regressionProject, removeTempDirs, type Project } from "../run/fixtures.js";
 import { buildCliSnapshot, REPO } from "./cli-bundle.js";
 
 let cliPath = "";
@@ -161,4 +161,36 @@ describe("mlspec predict", () => {
     });
     expect(existsSync(out)).toBe(false);
   });
+
+  it("answers a multiclass model with the graph's class and a probability per class, and a regression with its value", async () => {
+    const multi = multiclassProject();
+    const regression = regressionProject();
+    const trained = await Promise.all([multi, regression].map((p) => mlspec(["run", p.spec, "--backend", "cpu", "--quiet"])));
+    trained.forEach((r) => expect(r.status, r.stderr).toBe(0));
+    const [m, r] = await Promise.all([
+      mlspec(["predict", multi.spec, "-m", "c@champion", "-i", multi.data]),
+      mlspec(["predict", regression.spec, "-m", "r@champion", "-i", regression.data, "--format", "jsonl"]),
+    ]);
+    expect(m.status, m.stderr).toBe(0);
+    const lines = m.stdout.trimEnd().split("\n");
+    expect(lines[0]).toBe("x1,x2,species,prediction,probability_s0,probability_s1,probability_s2");
+    const { openWorkspace } = await import("../../runtime/workspace/workspace.js");
+    const { loadModel } = await import("../../runtime/serve/loaded-model.js");
+    const ws = openWorkspace(path.join(multi.dir, ".mlspec"));
+    const version = ws.registry.resolve("c", "champion");
+    const model = await loadModel(ws.artifacts.get(version.artifactSha256), { ...version, aliases: [] }, { executor: "inline", hint: { kind: "multiclass", classes: ["s0", "s1", "s2"] } });
+    ws.close();
+    const rows = lines.slice(1).map((l) => l.split(","));
+    const expected = (await model.run(rows.map(([x1, x2]) => ({ x1: Number(x1), x2: Number(x2) })))) as Array<{ prediction: string; probabilities: Record<string, number> }>;
+    await model.dispose();
+    rows.forEach((fields, i) => {
+      expect(fields[3]).toBe(expected[i]!.prediction);
+      ["s0", "s1", "s2"].forEach((k, j) => expect(Number(fields[4 + j])).toBeCloseTo(expected[i]!.probabilities[k]!, 6));
+    });
+    expect(r.status, r.stderr).toBe(0);
+    const answers = r.stdout.trimEnd().split("\n").map((l) => JSON.parse(l) as { x1: number; kind: string; y: number; prediction: number });
+    expect(answers).toHaveLength(300);
+    expect(typeof answers[0]!.x1).toBe("number");
+    expect(answers.every((a) => Number.isFinite(a.prediction))).toBe(true);
+  }, 120_000);
 });
