@@ -9,6 +9,7 @@ import { CliError } from "./cli-error.js";
 import { type DiagnosticFormat, runCheck, runFmt, runPlan } from "./commands/compile-commands.js";
 import { registerRunCommands } from "./commands/run-commands.js";
 import { registerServe } from "./commands/serve.js";
+import { registerPredict } from "./commands/predict.js";
 import { allowedDirs, allowReadOption } from "./commands/read-access.js";
 
 const require = createRequire(import.meta.url);
@@ -64,6 +65,7 @@ program
 
 registerRunCommands(program, (code) => (exitCode = code));
 registerServe(program, (code) => (exitCode = code));
+registerPredict(program, (code) => (exitCode = code));
 
 async function main(): Promise<void> {
   try {

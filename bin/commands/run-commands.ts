@@ -3,9 +3,19 @@
  * over the workspace. Their modules load only when one of them runs.
  */
 import * as fs from "node:fs";
+import * as os from "node:os";
 import { type Command, Option } from "commander";
 import { CliError } from "../cli-error.js";
 import { allowedDirs, allowReadOption } from "./read-access.js";
+
+/** Who runs this command, for the alias history. */
+function userName(): string {
+  try {
+    return os.userInfo().username;
+  } catch {
+    return process.env.USER ?? "unknown user";
+  }
+}
 
 function requireSpec(file: string): void {
   if (!fs.existsSync(file)) throw new CliError(`cannot read ${file}: no such file`);
@@ -75,14 +85,18 @@ export function registerRunCommands(program: Command, setExit: (code: number) =>
     .option("-q, --quiet", "print only errors")
     .option("--json", "print a JSON summary on stdout (progress goes to stderr)")
     .option("--parallel <n>", "search trials at once (default: the spec's, at most the cores)")
+    .option("--seed <n>", "override every seed of the spec (splits, training, searches) with this one; recorded with the run")
     .addOption(allowReadOption())
-    .action(async (file: string, opts: { workspace?: string; backend?: string; resume?: boolean; cache?: boolean; quiet?: boolean; json?: boolean; parallel?: string; allowRead?: string[] }) => {
+    .action(async (file: string, opts: { workspace?: string; backend?: string; resume?: boolean; cache?: boolean; quiet?: boolean; json?: boolean; parallel?: string; seed?: string; allowRead?: string[] }) => {
       requireSpec(file);
       const allowRead = allowedDirs(opts.allowRead);
       const parallel = opts.parallel === undefined ? undefined : Number(opts.parallel);
       if (parallel !== undefined && (!Number.isInteger(parallel) || parallel < 1 || parallel > 64)) throw new CliError(`--parallel takes a whole number from 1 to 64, not ${opts.parallel}`);
+      const seed = opts.seed === undefined ? undefined : Number(opts.seed);
+      if (seed !== undefined && (!/^\d+$/.test(opts.seed!.trim()) || seed > 2 ** 31 - 1)) throw new CliError(`--seed takes a whole number from 0 to ${2 ** 31 - 1}, not ${opts.seed}`);
       const { runSpec } = await import("../../runtime/run/run-spec.js");
-      const { exitCode } = await runSpec(file, { ...opts, parallel, allowRead });
+      const { seed: _text, ...rest } = opts;
+      const { exitCode } = await runSpec(file, { ...rest, parallel, allowRead, ...(seed !== undefined ? { seed } : {}) });
       setExit(exitCode);
     });
 
@@ -97,6 +111,42 @@ export function registerRunCommands(program: Command, setExit: (code: number) =>
         await withRegistryErrors(async () => {
           const { printRuns } = await import("../../runtime/run/list-commands.js");
           printRuns(ws, opts);
+        });
+      } finally {
+        ws.close();
+      }
+    });
+
+  const runId = (text: string): number => {
+    if (!/^\d+$/.test(text) || !Number.isSafeInteger(Number(text))) throw new CliError(`\`${text}\` is not a run id (a whole number, as \`mlspec runs list\` shows)`);
+    return Number(text);
+  };
+  workspaceOptions(runs.command("show").description("one run: its parameters, metrics and per-epoch curve").argument("<id>", "run id"))
+    .addOption(new Option("--format <format>", "output format").choices(["table", "json"]).default("table"))
+    .action(async (id: string, opts: WorkspaceFlags & { format: string }) => {
+      const n = runId(id);
+      const ws = await openExisting(opts);
+      try {
+        await withRegistryErrors(async () => {
+          const { showText } = await import("./run-report.js");
+          const run = ws.registry.getRun(n);
+          process.stdout.write(opts.format === "json" ? `${JSON.stringify(run, null, 2)}\n` : showText(run));
+        });
+      } finally {
+        ws.close();
+      }
+    });
+  workspaceOptions(runs.command("compare").description("runs side by side: parameters (differences marked), metrics, per-epoch curves").argument("<ids...>", "two or more run ids"))
+    .addOption(new Option("--format <format>", "output format").choices(["table", "json"]).default("table"))
+    .action(async (ids: string[], opts: WorkspaceFlags & { format: string }) => {
+      const ns = ids.map(runId);
+      if (ns.length < 2) throw new CliError("give two or more run ids to compare");
+      const ws = await openExisting(opts);
+      try {
+        await withRegistryErrors(async () => {
+          const { compareRuns, compareText } = await import("./run-report.js");
+          const records = ns.map((n) => ws.registry.getRun(n));
+          process.stdout.write(opts.format === "json" ? `${JSON.stringify(compareRuns(records), null, 2)}\n` : compareText(records));
         });
       } finally {
         ws.close();
@@ -136,9 +186,41 @@ export function registerRunCommands(program: Command, setExit: (code: number) =>
       const ws = await openExisting(opts);
       try {
         await withRegistryErrors(() => {
-          const previous = ws.registry.setAlias(name, Number(version), alias);
+          const previous = ws.registry.setAlias(name, Number(version), alias, `${userName()} (mlspec models alias)`);
           const was = previous === null ? " (new alias)" : previous === Number(version) ? " (unchanged)" : ` (was v${previous})`;
           process.stdout.write(`${name}@${alias} → v${version}${was}\n`);
+        });
+      } finally {
+        ws.close();
+      }
+    });
+  workspaceOptions(
+    models
+      .command("history")
+      .description("every move of a model's aliases: when, from and to which version, who moved it; --at TIME: what each alias pointed at then")
+      .argument("<name>", "model name"),
+  )
+    .option("--alias <alias>", "only this alias")
+    .option("--at <time>", "what each alias pointed at at this time (ISO 8601, e.g. 2024-07-01T12:00:00Z)")
+    .addOption(new Option("--format <format>", "output format").choices(["table", "json"]).default("table"))
+    .action(async (name: string, opts: WorkspaceFlags & { alias?: string; at?: string; format: string }) => {
+      const { parseTime, aliasesAt, historyText, aliasesAtText } = await import("./alias-history.js");
+      const at = opts.at === undefined ? undefined : parseTime(opts.at);
+      const ws = await openExisting(opts);
+      try {
+        await withRegistryErrors(() => {
+          if (ws.registry.listVersions(name).length === 0) {
+            const names = [...new Set(ws.registry.listVersions().map((x) => x.name))];
+            throw new CliError(`no model named ${name} in the registry${names.length ? `; registered models: ${names.join(", ")}` : ""}`, 1);
+          }
+          const events = ws.registry.aliasHistory(name, opts.alias);
+          if (at === undefined) {
+            process.stdout.write(opts.format === "json" ? `${JSON.stringify(events, null, 2)}\n` : historyText(name, events));
+            return;
+          }
+          const when = new Date(at).toISOString();
+          const aliases = aliasesAt(events, at);
+          process.stdout.write(opts.format === "json" ? `${JSON.stringify({ name, at: when, aliases }, null, 2)}\n` : aliasesAtText(name, when, aliases));
         });
       } finally {
         ws.close();

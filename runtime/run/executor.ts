@@ -379,7 +379,7 @@ export class Executor {
         hasChampion = false;
       }
       const alias = hasChampion ? step.params.alias : step.params.aliasWhenNone;
-      reg.setAlias(m.model, version, alias);
+      reg.setAlias(m.model, version, alias, `run ${m.runId}`);
       return { version, status, alias, again: false };
     });
     const { version, alias, again, ...outcome } = registered.immediate();

@@ -12,6 +12,7 @@ import { defaultWorkspaceDir, openWorkspace, type Workspace } from "../workspace
 import { EXIT, RunError, exitCodeOf } from "./errors.js";
 import { Executor, type RunSummary } from "./executor.js";
 import { Reporter, fmt } from "./reporter.js";
+import { withSeed } from "./seed-override.js";
 
 export interface RunSpecOptions {
   workspace?: string;
@@ -27,6 +28,8 @@ export interface RunSpecOptions {
   clock?: () => number;
   /** `--allow-read DIR` (repeatable): directories the spec may read besides its own. */
   allowRead?: readonly string[];
+  /** `--seed N`: every seed of the spec (splits, training, searches) set to N. */
+  seed?: number;
 }
 
 export async function runSpec(specPath: string, opts: RunSpecOptions = {}): Promise<{ exitCode: number; summary?: RunSummary }> {
@@ -55,6 +58,7 @@ export async function runSpec(specPath: string, opts: RunSpecOptions = {}): Prom
     }
     throw e;
   }
+  if (opts.seed !== undefined) plan = withSeed(plan, opts.seed);
   const projectDir = path.dirname(path.resolve(specPath));
   const { selectBackend, parseBackendName } = await import("../train/backend.js");
   let backendName: string;
@@ -65,7 +69,8 @@ export async function runSpec(specPath: string, opts: RunSpecOptions = {}): Prom
     err(`mlspec: ${(e as Error).message}`);
     return { exitCode: EXIT.usage };
   }
-  reporter.line(`mlspec run ${specPath}  (plan ${plan.specHash.slice(0, 12)}, ${plan.steps.length} steps, backend ${backendName})`);
+  const seeded = opts.seed !== undefined ? `, every seed ${opts.seed} (--seed)` : "";
+  reporter.line(`mlspec run ${specPath}  (plan ${plan.specHash.slice(0, 12)}, ${plan.steps.length} steps, backend ${backendName}${seeded})`);
   const wsDir = opts.workspace ?? defaultWorkspaceDir(specPath);
   let ws: Workspace;
   try {

@@ -203,6 +203,20 @@ export class LoadedModel {
     return this.decode(outputs, rows.length);
   }
 
+  /**
+   * One run on tensors the caller built (batch scoring builds them column by column, without a
+   * row object or an answer object per row): the output's values, `rows` × `width`, row-major.
+   */
+  async runFeeds(feeds: Record<string, FeedTensor>, rows: number): Promise<{ data: Float32Array; width: number }> {
+    const tensor = (await this.executor.run(feeds))[this.output];
+    if (!tensor) throw new ModelRunError(`the model returned no \`${this.output}\` output`);
+    const width = this.task === "multiclass" ? this.labelKeys.length || (tensor.dims[1] ?? 1) : 1;
+    if (tensor.data.length !== rows * width) {
+      throw new ModelRunError(`the model's \`${this.output}\` output has ${tensor.data.length} values for ${rows} rows (expected ${rows * width})`);
+    }
+    return { data: tensor.data, width };
+  }
+
   async dispose(): Promise<void> {
     if (this.closed) return;
     this.closed = true;

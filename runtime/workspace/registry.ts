@@ -214,12 +214,12 @@ export class Registry implements ArtifactIndex {
   }
 
   /** Point an alias at a registered version; returns the version it pointed at before, or null. */
-  setAlias(name: string, version: number, alias: string): number | null {
-    return this.versions.setAlias(name, version, alias);
+  setAlias(name: string, version: number, alias: string, movedBy: string | null = null): number | null {
+    return this.versions.setAlias(name, version, alias, movedBy);
   }
 
-  removeAlias(name: string, alias: string): boolean {
-    return this.versions.removeAlias(name, alias);
+  removeAlias(name: string, alias: string, movedBy: string | null = null): boolean {
+    return this.versions.removeAlias(name, alias, movedBy);
   }
 
   /** `name@ref` where ref is a version number, an alias, or "latest". */

@@ -167,4 +167,12 @@ export const REGISTRY_MIGRATIONS: readonly Migration[] = [
       ALTER TABLE runs ADD COLUMN heartbeat_at INTEGER;
     `,
   },
+  {
+    version: 4,
+    name: "who moved an alias",
+    // `run 12`, `rollout churn_rollout`, `alice (mlspec models alias)`; NULL for moves made before
+    up: `
+      ALTER TABLE alias_events ADD COLUMN moved_by TEXT;
+    `,
+  },
 ];

@@ -74,6 +74,8 @@ export interface AliasEvent {
   /** null: the alias was removed. */
   toVersion: number | null;
   at: string;
+  /** Who moved it (`run 12`, `rollout NAME`, `USER (mlspec models alias)`); null when not recorded. */
+  movedBy: string | null;
 }
 
 interface VersionRow {
@@ -204,8 +206,9 @@ export class VersionStore {
   /**
    * Point `alias` of model `name` at `version`, moving it if it pointed
    * elsewhere. Returns the version it pointed at before (null if new).
+   * `movedBy` says who moved it, for the alias history.
    */
-  setAlias(name: string, version: number, alias: string): number | null {
+  setAlias(name: string, version: number, alias: string, movedBy: string | null = null): number | null {
     requireName(alias, "alias");
     if (alias === LATEST) {
       throw new WorkspaceError("INVALID_ARGUMENT", `"${LATEST}" is reserved: it always means the newest registered version`);
@@ -230,8 +233,8 @@ export class VersionStore {
         .run(name, alias, version, now);
       if (previous?.version !== version) {
         this.db
-          .prepare("INSERT INTO alias_events (name, alias, from_version, to_version, at) VALUES (?, ?, ?, ?, ?)")
-          .run(name, alias, previous?.version ?? null, version, now);
+          .prepare("INSERT INTO alias_events (name, alias, from_version, to_version, at, moved_by) VALUES (?, ?, ?, ?, ?, ?)")
+          .run(name, alias, previous?.version ?? null, version, now, movedBy);
       }
       return previous?.version ?? null;
     });
@@ -239,7 +242,7 @@ export class VersionStore {
   }
 
   /** Drop an alias; returns whether it existed. */
-  removeAlias(name: string, alias: string): boolean {
+  removeAlias(name: string, alias: string, movedBy: string | null = null): boolean {
     const remove = this.db.transaction(() => {
       const previous = this.db.prepare("SELECT version FROM aliases WHERE name = ? AND alias = ?").get(name, alias) as
         | { version: number }
@@ -247,8 +250,8 @@ export class VersionStore {
       if (!previous) return false;
       this.db.prepare("DELETE FROM aliases WHERE name = ? AND alias = ?").run(name, alias);
       this.db
-        .prepare("INSERT INTO alias_events (name, alias, from_version, to_version, at) VALUES (?, ?, ?, NULL, ?)")
-        .run(name, alias, previous.version, this.clock());
+        .prepare("INSERT INTO alias_events (name, alias, from_version, to_version, at, moved_by) VALUES (?, ?, ?, NULL, ?, ?)")
+        .run(name, alias, previous.version, this.clock(), movedBy);
       return true;
     });
     return remove.immediate();
@@ -293,7 +296,7 @@ export class VersionStore {
   aliasHistory(name: string, alias?: string): AliasEvent[] {
     const rows = this.db
       .prepare(
-        `SELECT name, alias, from_version, to_version, at FROM alias_events
+        `SELECT name, alias, from_version, to_version, at, moved_by FROM alias_events
          WHERE name = ? AND (? IS NULL OR alias = ?) ORDER BY id`,
       )
       .all(name, alias ?? null, alias ?? null) as {
@@ -302,6 +305,7 @@ export class VersionStore {
       from_version: number | null;
       to_version: number | null;
       at: number;
+      moved_by: string | null;
     }[];
     return rows.map((row) => ({
       name: row.name,
@@ -309,6 +313,7 @@ export class VersionStore {
       fromVersion: row.from_version,
       toVersion: row.to_version,
       at: isoTime(row.at),
+      movedBy: row.moved_by,
     }));
   }
 

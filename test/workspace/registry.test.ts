@@ -339,8 +339,8 @@ describe("model versions", () => {
     const rows = ws.registry.db.prepare("SELECT COUNT(*) AS n FROM aliases WHERE alias = 'champion'").get();
     expect(rows).toEqual({ n: 1 });
     expect(ws.registry.aliasHistory("m", "champion")).toEqual([
-      { name: "m", alias: "champion", fromVersion: null, toVersion: 1, at: "2025-01-02T03:04:05.000Z" },
-      { name: "m", alias: "champion", fromVersion: 1, toVersion: 2, at: "2025-01-02T03:05:05.000Z" },
+      { name: "m", alias: "champion", fromVersion: null, toVersion: 1, at: "2025-01-02T03:04:05.000Z", movedBy: null },
+      { name: "m", alias: "champion", fromVersion: 1, toVersion: 2, at: "2025-01-02T03:05:05.000Z", movedBy: null },
     ]);
     expect(ws.registry.removeAlias("m", "challenger")).toBe(true);
     expect(ws.registry.removeAlias("m", "challenger")).toBe(false);
