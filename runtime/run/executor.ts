@@ -318,7 +318,8 @@ export class Executor {
     const dataHash = this.datasets.get(this.features.get(m.features)!.dataset)!.validation.dataHash;
     const status = m.gate.passed ? "registered" : "rejected";
     const columns = (this.plan.steps.find((s) => s.kind === "fit_features" && s.params.features === m.features) as StepOf<"fit_features">).params.columns;
-    // the version and its alias in one transaction: a crash leaves both or neither
+    const reference = await this.monitoringReference(m, columns.filter((c) => c.name !== m.task.target).map((c) => c.name));
+    // the version, its monitoring reference and its alias in one transaction: a crash leaves all or none
     const registered = reg.db.transaction(() => {
       const version = reg.registerVersion({
         name: m.model,
@@ -331,6 +332,7 @@ export class Executor {
         dataHash,
         inputSchema: { columns: columns.filter((c) => c.name !== m.task.target) },
       });
+      reference.store(version);
       if (status !== "registered") return { version, alias: undefined };
       let hasChampion = true;
       try {
@@ -347,5 +349,26 @@ export class Executor {
     m.status = status;
     if (alias) m.alias = alias;
     this.opts.reporter.step(step.id, `${m.model} v${m.version} ${status}${m.alias ? ` as @${m.alias}` : " (aliases unchanged)"}`);
+  }
+
+  /** A seeded sample of the training rows and the model's predictions on them (spec/language.md#drift-tests). */
+  private async monitoringReference(m: ModelState, inputColumns: string[]): Promise<{ store(version: number): void }> {
+    const { predictPart } = await import("./evaluate-step.js");
+    const { buildMonitoringReference } = await import("../monitor/reference.js");
+    const { storeMonitoringReference } = await import("../monitor/monitor-store.js");
+    const f = this.features.get(m.features)!;
+    const split = this.plan.steps.find((s): s is StepOf<"split"> => s.kind === "split" && s.params.dataset === f.dataset);
+    const reference = buildMonitoringReference({
+      model: m.model,
+      version: 0,
+      task: m.task,
+      classes: m.classes,
+      seed: split?.params.split.seed ?? 0,
+      profileSha256: this.datasets.get(f.dataset)!.profileSha ?? null,
+      train: f.raw.train,
+      inputColumns,
+      outputs: predictPart(m.network, m.task, f, "train"),
+    });
+    return { store: (version) => void storeMonitoringReference(this.ws.registry.db, this.ws.artifacts, { ...reference, version }) };
   }
 }
