@@ -8,6 +8,7 @@ import { Command, CommanderError, Option } from "commander";
 import { CliError } from "./cli-error.js";
 import { type DiagnosticFormat, runCheck, runFmt, runPlan } from "./commands/compile-commands.js";
 import { registerRunCommands } from "./commands/run-commands.js";
+import { registerMonitor } from "./commands/monitor.js";
 import { registerServe } from "./commands/serve.js";
 
 const require = createRequire(import.meta.url);
@@ -61,6 +62,7 @@ program
 
 registerRunCommands(program, (code) => (exitCode = code));
 registerServe(program, (code) => (exitCode = code));
+registerMonitor(program, (code) => (exitCode = code));
 
 async function main(): Promise<void> {
   try {
