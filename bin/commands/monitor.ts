@@ -34,7 +34,7 @@ export function registerMonitor(program: Command, setExit: (code: number) => voi
       try {
         const plan = planForServing(file);
         setExit(
-          runMonitorCommand(
+          await runMonitorCommand(
             file,
             {
               plan,

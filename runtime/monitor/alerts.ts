@@ -68,3 +68,60 @@ export function sendLocalAlerts(mon: MonitorPlan, bodies: AlertBody[], specDir: 
   }
   return used;
 }
+
+export interface WebhookOptions {
+  /** Per attempt (default 5,000 ms). */
+  timeoutMs?: number;
+  /** Attempts after the first (default 3). */
+  retries?: number;
+  /** Wait before retry k (0-based): backoffMs · 2^k (default 250 ms). */
+  backoffMs?: number;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+export interface WebhookDelivery {
+  ok: boolean;
+  attempts: number;
+  /** The last HTTP status, if any answer came. */
+  status?: number;
+  error?: string;
+}
+
+/**
+ * POSTs the body as JSON. A 2xx answer is delivered; a timeout, a network error, a 429 or a
+ * 5xx is retried up to `retries` times with doubling waits; any other answer is final.
+ */
+export async function postWebhook(url: string, body: unknown, options: WebhookOptions = {}): Promise<WebhookDelivery> {
+  const timeoutMs = options.timeoutMs ?? 5000;
+  const retries = options.retries ?? 3;
+  const backoffMs = options.backoffMs ?? 250;
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  let last: WebhookDelivery = { ok: false, attempts: 0 };
+  for (let attempt = 0; attempt <= retries; attempt++) {
+    if (attempt > 0) await sleep(backoffMs * 2 ** (attempt - 1));
+    try {
+      const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body), signal: AbortSignal.timeout(timeoutMs) });
+      await res.arrayBuffer().catch(() => undefined);
+      last = { ok: res.ok, attempts: attempt + 1, status: res.status, ...(res.ok ? {} : { error: `HTTP ${res.status}` }) };
+      if (res.ok || (res.status !== 429 && res.status < 500)) return last;
+    } catch (e) {
+      const err = e as Error;
+      last = { ok: false, attempts: attempt + 1, error: err.name === "TimeoutError" ? `no answer within ${timeoutMs} ms` : err.message };
+    }
+  }
+  return last;
+}
+
+/** Sends each body to the monitor's webhook alerts; returns one line per failed delivery. */
+export async function sendWebhookAlerts(mon: MonitorPlan, bodies: AlertBody[], options: WebhookOptions = {}): Promise<string[]> {
+  const failures: string[] = [];
+  for (const a of mon.alerts.map((x) => x.params as { channel?: string; target?: string })) {
+    if (a.channel !== "webhook") continue;
+    if (!a.target) throw new AlertError(`monitor \`${mon.name}\`: alert(channel = webhook) needs a target URL`);
+    for (const b of bodies) {
+      const d = await postWebhook(a.target, b, options);
+      if (!d.ok) failures.push(`monitor ${mon.name}: webhook ${a.target} failed after ${d.attempts} attempt${d.attempts === 1 ? "" : "s"}: ${d.error}`);
+    }
+  }
+  return failures;
+}

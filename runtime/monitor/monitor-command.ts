@@ -1,13 +1,13 @@
 /**
  * `mlspec monitor SPEC --once [--from T --to T] [--format json]`: evaluates every drift
  * rule of the spec's monitors once, prints each rule's result per column, stores
- * firings and sends log/file alerts. Exit 0 when no rule fired, 1 when one did.
+ * firings and sends log, file and webhook alerts. Exit 0 when no rule fired, 1 when one did.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { Plan } from "../../compiler/plan/schema.js";
 import { defaultWorkspaceDir, openWorkspace } from "../workspace/workspace.js";
-import { alertBodies, AlertError, sendLocalAlerts } from "./alerts.js";
+import { alertBodies, AlertError, sendLocalAlerts, sendWebhookAlerts, type WebhookOptions } from "./alerts.js";
 import { evaluateMonitorsOnce, MonitorError, type MonitorReport } from "./monitor-once.js";
 import { renderMonitorReports } from "./monitor-report.js";
 import { DriftRuleError } from "./drift-rule.js";
@@ -20,6 +20,7 @@ export interface MonitorCommandOptions {
   format: "text" | "json";
   monitor?: string;
   now?: () => number;
+  webhook?: WebhookOptions;
 }
 
 export interface MonitorCommandIo {
@@ -37,7 +38,7 @@ export function parseTime(flag: string, text: string): number {
   return t;
 }
 
-export function runMonitorCommand(specPath: string, options: MonitorCommandOptions, io: MonitorCommandIo): number {
+export async function runMonitorCommand(specPath: string, options: MonitorCommandOptions, io: MonitorCommandIo): Promise<number> {
   if (options.from !== undefined && options.to !== undefined && options.from >= options.to) {
     throw new MonitorUsageError(`--from must be before --to (${new Date(options.from).toISOString()} is not before ${new Date(options.to).toISOString()})`);
   }
@@ -56,7 +57,10 @@ export function runMonitorCommand(specPath: string, options: MonitorCommandOptio
     });
     for (const r of reports) {
       const mon = options.plan.monitors.find((m) => m.name === r.monitor)!;
-      sendLocalAlerts(mon, alertBodies(r, now), path.dirname(path.resolve(specPath)), io.err);
+      const bodies = alertBodies(r, now);
+      sendLocalAlerts(mon, bodies, path.dirname(path.resolve(specPath)), io.err);
+      // a webhook that stays down is reported, and the firing is stored all the same
+      for (const failure of await sendWebhookAlerts(mon, bodies, options.webhook)) io.err(`warning: ${failure}`);
     }
   } catch (e) {
     if (e instanceof MonitorError || e instanceof AlertError || e instanceof DriftRuleError) throw new MonitorUsageError(e.message);

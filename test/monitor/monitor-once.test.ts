@@ -67,17 +67,17 @@ beforeAll(async () => {
 
 afterAll(removeTempDirs);
 
-function monitor(from: number, format: "text" | "json" = "json") {
+async function monitor(from: number, format: "text" | "json" = "json") {
   const out: string[] = [];
   const err: string[] = [];
   const plan = planForServing(p.spec);
-  const code = runMonitorCommand(p.spec, { plan, format, from, to: from + HOUR, now: () => T0 + 5 * HOUR }, { out: (l) => out.push(l), err: (l) => err.push(l) });
+  const code = await runMonitorCommand(p.spec, { plan, format, from, to: from + HOUR, now: () => T0 + 5 * HOUR }, { out: (l) => out.push(l), err: (l) => err.push(l) });
   return { code, out, err, json: format === "json" ? (JSON.parse(out.join("\n")) as { monitors: Array<{ drift: Array<Record<string, any>> }> }) : undefined };
 }
 
 describe("mlspec monitor --once", () => {
-  it("an unshifted window: no drift in any column or the prediction, exit 0, no firing", () => {
-    const r = monitor(windows.calm);
+  it("an unshifted window: no drift in any column or the prediction, exit 0, no firing", async () => {
+    const r = await monitor(windows.calm);
     expect(r.code).toBe(0);
     const [features, prediction] = r.json!.monitors[0]!.drift;
     expect(features!.verdict).toBe("no_drift");
@@ -90,8 +90,8 @@ describe("mlspec monitor --once", () => {
     expect(fs.existsSync(path.join(p.dir, "alerts.jsonl"))).toBe(false);
   });
 
-  it("a window with x2 shifted by +1 σ: x2 drifts and is named, exit 1, the firing is stored and alerted", () => {
-    const r = monitor(windows.shifted);
+  it("a window with x2 shifted by +1 σ: x2 drifts and is named, exit 1, the firing is stored and alerted", async () => {
+    const r = await monitor(windows.shifted);
     expect(r.code).toBe(1);
     const features = r.json!.monitors[0]!.drift[0]!;
     expect(features.verdict).toBe("drift");
@@ -110,32 +110,32 @@ describe("mlspec monitor --once", () => {
     expect(first.columns.map((c: { column: string }) => c.column)).toEqual(["x2"]);
   });
 
-  it("a window of 40 rows with min_samples 100 is insufficient, never no drift", () => {
-    const r = monitor(windows.small);
+  it("a window of 40 rows with min_samples 100 is insufficient, never no drift", async () => {
+    const r = await monitor(windows.small);
     expect(r.code).toBe(0);
     for (const rule of r.json!.monitors[0]!.drift) {
       expect(rule.verdict).toBe("insufficient");
       for (const c of rule.versions[0].result.columns) expect(c).toMatchObject({ verdict: "insufficient", n: 40 });
     }
-    const text = monitor(windows.small, "text").out.join("\n");
+    const text = (await monitor(windows.small, "text")).out.join("\n");
     expect(text).toContain("insufficient");
     expect(text).not.toMatch(/no drift/);
   });
 
-  it("an empty window is insufficient; the text output names test, value, bound, verdict and n per column", () => {
-    const empty = monitor(T0 - 10 * HOUR, "text");
+  it("an empty window is insufficient; the text output names test, value, bound, verdict and n per column", async () => {
+    const empty = await monitor(T0 - 10 * HOUR, "text");
     expect(empty.code).toBe(0);
     expect(empty.out.join("\n")).toContain("no predictions logged in the window");
-    const text = monitor(windows.shifted, "text").out;
+    const text = (await monitor(windows.shifted, "text")).out;
     if (process.env.SHOW_MONITOR) console.log(text.join("\n"));
     expect(text.join("\n")).toMatch(/column\s+test\s+value\s+bound\s+verdict\s+n/);
     expect(text.find((l) => l.trim().startsWith("x2"))).toMatch(/x2\s+ks\s+stat \S+ p \S+\s+p < 0\.0167\s+DRIFT\s+400/);
   });
 
-  it("bad windows are usage errors", () => {
+  it("bad windows are usage errors", async () => {
     expect(() => parseTime("--from", "yesterday")).toThrow(MonitorUsageError);
     expect(parseTime("--to", "2026-12-03T10:00:00Z")).toBe(T0);
     const plan = planForServing(p.spec);
-    expect(() => runMonitorCommand(p.spec, { plan, format: "text", from: T0, to: T0 }, { out: () => {}, err: () => {} })).toThrow(/--from must be before --to/);
+    await expect(runMonitorCommand(p.spec, { plan, format: "text", from: T0, to: T0 }, { out: () => {}, err: () => {} })).rejects.toThrow(/--from must be before --to/);
   });
 });
