@@ -106,6 +106,7 @@ export function evaluateMonitorsOnce(plan: Plan, ws: Workspace, options: Monitor
     return references.get(key)!;
   };
 
+  const windows = new Map<string, ReturnType<typeof readPredictions>>();
   return monitors.map((mon) => {
     const data = servedDataset(plan, mon);
     const drift = mon.drift.map((rule, i): DriftRuleReport => {
@@ -121,7 +122,10 @@ export function evaluateMonitorsOnce(plan: Plan, ws: Workspace, options: Monitor
           else watched.push({ name: c.name, kind: c.kind });
         }
       }
-      const rows = readPredictions(ws.registry.db, { serve: mon.serve, since: from, until: to });
+      // rules with the same window read it once
+      const windowKey = `${mon.serve}\0${from}\0${to}`;
+      if (!windows.has(windowKey)) windows.set(windowKey, readPredictions(ws.registry.db, { serve: mon.serve, since: from, until: to }));
+      const rows = windows.get(windowKey)!;
       const groups = new Map<string, { model: string; version: number; rows: typeof rows }>();
       for (const r of rows) {
         const key = `${r.model}@${r.version}`;
