@@ -10,6 +10,7 @@ import * as path from "node:path";
 import { performance } from "node:perf_hooks";
 import { evaluateMonitorsOnce } from "../runtime/monitor/monitor-once.js";
 import { Rng } from "../runtime/rng.js";
+import { readPredictions } from "../runtime/workspace/predictions.js";
 import { planForServing } from "../runtime/serve/serve-plan.js";
 import { openWorkspace } from "../runtime/workspace/workspace.js";
 import { binaryCsv, binarySpec, removeTempDirs, run, writeProject } from "../test/run/fixtures.js";
@@ -62,6 +63,11 @@ const baseline = () => {
   if (n !== 2 * rows) throw new Error("baseline read the wrong rows");
   return performance.now() - t;
 };
+const readOnly = () => {
+  const t = performance.now();
+  if (readPredictions(ws.registry.db, { serve: "api", since: T0, until: T0 + HOUR }).length !== rows) throw new Error("wrong rows");
+  return performance.now() - t;
+};
 const ours = () => {
   const t = performance.now();
   const [report] = evaluateMonitorsOnce(plan, ws, { from: T0, to: T0 + HOUR, now: () => T0 + HOUR });
@@ -70,14 +76,17 @@ const ours = () => {
 };
 const b: number[] = [];
 const o: number[] = [];
+const r: number[] = [];
 for (let k = 0; k < 3; k++) {
   b.push(baseline());
+  r.push(readOnly());
   o.push(ours());
 }
 const best = (xs: number[]) => Math.min(...xs);
 console.log(`${rows} logged predictions, 2 drift rules (x1, x2, color by auto; prediction by ks)`);
 console.log(`monitor --once: best ${best(o).toFixed(0)} ms (${o.map((x) => x.toFixed(0)).join(", ")})`);
 console.log(`baseline, read + JSON.parse of the window: best ${best(b).toFixed(0)} ms (${b.map((x) => x.toFixed(0)).join(", ")})`);
+console.log(`of which readPredictions (the workspace's reader): best ${best(r).toFixed(0)} ms (${r.map((x) => x.toFixed(0)).join(", ")})`);
 console.log(`ratio ${(best(o) / best(b)).toFixed(2)}`);
 ws.close();
 removeTempDirs();

@@ -6,10 +6,9 @@
  */
 import type { MonitorPlan, Plan, StepOf } from "../../compiler/plan/schema.js";
 import type { DriftColumn } from "../../stdlib/drift/drift-column.js";
-import { readPredictions } from "../workspace/predictions.js";
 import type { Workspace } from "../workspace/workspace.js";
 import { evaluateDriftRule, type ColumnSamples, type DriftRuleResult } from "./drift-rule.js";
-import { monitoringReferenceSha, recordFiring } from "./monitor-store.js";
+import { monitoringReferenceSha, readWindow, recordFiring, type WindowRow } from "./monitor-store.js";
 import { loggedPredictionValue, type MonitoringReference } from "./reference.js";
 
 export interface MonitorOnceOptions {
@@ -106,7 +105,7 @@ export function evaluateMonitorsOnce(plan: Plan, ws: Workspace, options: Monitor
     return references.get(key)!;
   };
 
-  const windows = new Map<string, ReturnType<typeof readPredictions>>();
+  const windows = new Map<string, WindowRow[]>();
   return monitors.map((mon) => {
     const data = servedDataset(plan, mon);
     const drift = mon.drift.map((rule, i): DriftRuleReport => {
@@ -124,9 +123,9 @@ export function evaluateMonitorsOnce(plan: Plan, ws: Workspace, options: Monitor
       }
       // rules with the same window read it once
       const windowKey = `${mon.serve}\0${from}\0${to}`;
-      if (!windows.has(windowKey)) windows.set(windowKey, readPredictions(ws.registry.db, { serve: mon.serve, since: from, until: to }));
+      if (!windows.has(windowKey)) windows.set(windowKey, readWindow(ws.registry.db, mon.serve, from, to));
       const rows = windows.get(windowKey)!;
-      const groups = new Map<string, { model: string; version: number; rows: typeof rows }>();
+      const groups = new Map<string, { model: string; version: number; rows: WindowRow[] }>();
       for (const r of rows) {
         const key = `${r.model}@${r.version}`;
         if (!groups.has(key)) groups.set(key, { model: r.model, version: r.version, rows: [] });
