@@ -8,6 +8,7 @@ import { Command, CommanderError, Option } from "commander";
 import { CliError } from "./cli-error.js";
 import { type DiagnosticFormat, runCheck, runFmt, runPlan } from "./commands/compile-commands.js";
 import { registerRunCommands } from "./commands/run-commands.js";
+import { registerMonitor } from "./commands/monitor.js";
 import { registerServe } from "./commands/serve.js";
 import { registerPredict } from "./commands/predict.js";
 import { allowedDirs, allowReadOption } from "./commands/read-access.js";
@@ -66,6 +67,7 @@ program
 registerRunCommands(program, (code) => (exitCode = code));
 registerServe(program, (code) => (exitCode = code));
 registerPredict(program, (code) => (exitCode = code));
+registerMonitor(program, (code) => (exitCode = code));
 
 async function main(): Promise<void> {
   try {

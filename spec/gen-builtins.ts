@@ -143,7 +143,7 @@ const sections: Record<string, () => string[]> = {
   driftTests: () => {
     const out = ["| test | compares | yields | meaning |", "|---|---|---|---|"];
     for (const d of builtins.driftTests.values()) {
-      out.push(`| \`${d.name}\` | ${d.accepts.join(", ")} columns | ${d.yields === "distance" ? "a distance: `threshold = x`" : "a p-value: `p_value < x`"} | ${cell(d.doc)} |`);
+      out.push(`| \`${d.name}\` | ${d.accepts.join(", ")} columns | ${d.yields === "distance" ? "a distance: `threshold = x`" : d.yields === "p_value" ? "a p-value: `p_value < x`" : "per column: `threshold = x` for a distance, `p_value < x` for a p-value"} | ${cell(d.doc)} |`);
     }
     out.push("");
     return out;

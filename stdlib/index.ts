@@ -11,10 +11,12 @@ import * as choice from "./distributions/choice.js";
 import * as int from "./distributions/int.js";
 import * as loguniform from "./distributions/loguniform.js";
 import * as uniform from "./distributions/uniform.js";
+import * as auto from "./drift/auto.js";
 import * as chi2 from "./drift/chi2.js";
 import * as js from "./drift/js.js";
 import * as ks from "./drift/ks.js";
 import * as psi from "./drift/psi.js";
+import * as wasserstein from "./drift/wasserstein.js";
 import * as onnx from "./imports/onnx.js";
 import * as xgboost from "./imports/xgboost.js";
 import { metrics as metricEntries } from "./metrics/index.js";
@@ -50,7 +52,7 @@ export const builtins = {
   optimizers: byName<OptimizerSig>([adam, sgd, rmsprop].map((m) => m.signature)),
   metrics: byName<MetricSig>(Object.values(metricEntries).map((m) => m.signature)),
   distributions: byName<DistributionSig>([uniform, loguniform, int, choice].map((m) => m.signature)),
-  driftTests: byName<DriftTestSig>([psi, ks, chi2, js].map((m) => m.signature)),
+  driftTests: byName<DriftTestSig>([psi, ks, chi2, js, wasserstein, auto].map((m) => m.signature)),
   rolloutStrategies: byName<RolloutStrategySig>([shadow, canary, ab, bandit].map((m) => m.signature)),
   tasks: byName<TaskSig>([binary, multiclass, regression, recommendation].map((m) => m.signature)),
   sources: byName<CallSig>([csv, jsonl, parquet].map((m) => m.signature)),

@@ -103,8 +103,8 @@ export interface DriftTestSig {
   name: string;
   /** Column kinds it can compare. */
   accepts: Array<"numeric" | "categorical">;
-  /** psi/js give a distance (threshold); ks/chi2 a p-value. */
-  yields: "distance" | "p_value";
+  /** psi/js/wasserstein give a distance (threshold); ks/chi2 a p-value; auto either, per column. */
+  yields: "distance" | "p_value" | "chosen";
   doc: string;
 }
 

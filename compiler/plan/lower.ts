@@ -418,7 +418,7 @@ class Lowering {
         plan.drift.push({
           target: prediction ? "prediction" : "features",
           columns: cols?.kind === "list" ? cols.items.map((i) => refName(i)!) : "all",
-          test: named.get("test") ? refName(named.get("test")!)! : "psi",
+          test: named.get("test") ? refName(named.get("test")!)! : "auto",
           ...(threshold !== undefined ? { threshold } : {}),
           ...(pValue !== undefined ? { pValue } : {}),
           windowMs: named.has("window") ? constantValue(named.get("window")!, where) : 3_600_000,

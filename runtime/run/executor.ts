@@ -352,7 +352,9 @@ export class Executor {
     const dataHash = this.datasets.get(this.features.get(m.features)!.dataset)!.validation.dataHash;
     const status: "registered" | "rejected" = m.gate.passed ? "registered" : "rejected";
     const columns = this.columnsOf(m.features);
-    // the version and its alias in one transaction: a crash leaves both or neither
+    // an imported model has no network here: its versions carry no monitoring reference yet
+    const reference = m.network ? await this.monitoringReference(m, columns.filter((c) => c.name !== m.task.target).map((c) => c.name)) : undefined;
+    // the version, its monitoring reference and its alias in one transaction: a crash leaves all or none
     const registered = reg.db.transaction(() => {
       // a register step re-run by --resume finds the version it made (and leaves the aliases as they are)
       const made = reg.versionMadeBy(m.model, m.runId, m.onnxSha!);
@@ -371,6 +373,7 @@ export class Executor {
         dataHash,
         inputSchema: { columns: columns.filter((c) => c.name !== m.task.target) },
       });
+      reference?.store(version);
       if (status !== "registered") return { version, status, alias: undefined, again: false };
       let hasChampion = true;
       try {
@@ -388,6 +391,27 @@ export class Executor {
     if (alias) m.alias = alias;
     const what = again ? `${m.model} v${m.version} was already registered by run ${m.runId}` : `${m.model} v${m.version} ${m.status}`;
     this.opts.reporter.step(step.id, `${what}${m.alias ? ` as @${m.alias}` : " (aliases unchanged)"}`);
+  }
+
+  /** A seeded sample of the training rows and the model's predictions on them (spec/language.md#drift-tests). */
+  private async monitoringReference(m: ModelState, inputColumns: string[]): Promise<{ store(version: number): void }> {
+    const { predictPart } = await import("./evaluate-step.js");
+    const { buildMonitoringReference } = await import("../monitor/reference.js");
+    const { storeMonitoringReference } = await import("../monitor/monitor-store.js");
+    const f = this.features.get(m.features)!;
+    const split = this.plan.steps.find((s): s is StepOf<"split"> => s.kind === "split" && s.params.dataset === f.dataset);
+    const reference = buildMonitoringReference({
+      model: m.model,
+      version: 0,
+      task: m.task,
+      classes: m.classes,
+      seed: split?.params.split.seed ?? 0,
+      profileSha256: this.datasets.get(f.dataset)!.profileSha ?? null,
+      train: f.raw.train,
+      inputColumns,
+      outputs: predictPart(m.network, m.task, f, "train"),
+    });
+    return { store: (version) => void storeMonitoringReference(this.ws.registry.db, this.ws.artifacts, { ...reference, version }) };
   }
 }
 

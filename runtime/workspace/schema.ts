@@ -175,4 +175,34 @@ export const REGISTRY_MIGRATIONS: readonly Migration[] = [
       ALTER TABLE alias_events ADD COLUMN moved_by TEXT;
     `,
   },
+  {
+    version: 5,
+    name: "monitoring",
+    up: `
+      CREATE TABLE monitoring_references (
+        name            TEXT    NOT NULL,
+        version         INTEGER NOT NULL,
+        artifact_sha256 TEXT    NOT NULL REFERENCES artifacts(sha256),
+        rows            INTEGER NOT NULL,
+        seed            INTEGER NOT NULL,
+        created_at      INTEGER NOT NULL,
+        PRIMARY KEY (name, version),
+        FOREIGN KEY (name, version) REFERENCES model_versions (name, version)
+      ) WITHOUT ROWID;
+
+      CREATE TABLE monitor_firings (
+        id          INTEGER PRIMARY KEY,
+        monitor     TEXT    NOT NULL,
+        rule        TEXT    NOT NULL,
+        kind        TEXT    NOT NULL CHECK (kind IN ('drift', 'performance')),
+        model       TEXT    NOT NULL,
+        version     INTEGER NOT NULL,
+        window_from INTEGER NOT NULL,
+        window_to   INTEGER NOT NULL,
+        result      TEXT    NOT NULL,
+        at          INTEGER NOT NULL
+      );
+      CREATE INDEX monitor_firings_by_monitor ON monitor_firings (monitor, id);
+    `,
+  },
 ];

@@ -48,7 +48,7 @@ export const monitor: Rule = {
         const name = calleeName(c.call);
         if (name === "drift") {
           signals.add("drift");
-          let testName = "psi";
+          let testName = "auto";
           const cols: Expr[] = [];
           for (const a of c.call.args) {
             const key = a.name?.name;
