@@ -353,7 +353,7 @@ export class Executor {
     const status: "registered" | "rejected" = m.gate.passed ? "registered" : "rejected";
     const columns = this.columnsOf(m.features);
     // an imported model has no network here: its versions carry no monitoring reference yet
-    const reference = m.network ? await this.monitoringReference(m, columns.filter((c) => c.name !== m.task.target).map((c) => c.name)) : undefined;
+    const reference = m.network ? await this.monitoringReference(m as ModelState & { network: Network }, columns.filter((c) => c.name !== m.task.target).map((c) => c.name)) : undefined;
     // the version, its monitoring reference and its alias in one transaction: a crash leaves all or none
     const registered = reg.db.transaction(() => {
       // a register step re-run by --resume finds the version it made (and leaves the aliases as they are)
@@ -394,7 +394,7 @@ export class Executor {
   }
 
   /** A seeded sample of the training rows and the model's predictions on them (spec/language.md#drift-tests). */
-  private async monitoringReference(m: ModelState, inputColumns: string[]): Promise<{ store(version: number): void }> {
+  private async monitoringReference(m: ModelState & { network: Network }, inputColumns: string[]): Promise<{ store(version: number): void }> {
     const { predictPart } = await import("./evaluate-step.js");
     const { buildMonitoringReference } = await import("../monitor/reference.js");
     const { storeMonitoringReference } = await import("../monitor/monitor-store.js");

@@ -136,5 +136,5 @@ describe("mlspec serve", () => {
     } finally {
       taken.close();
     }
-  });
+  }, 120_000); // six CLI starts at once: slow on a loaded 2-core machine, not a measure of anything
 });
