@@ -63,8 +63,13 @@ describe("mlspec run stores a monitoring reference with the version", () => {
     expect(Object.keys(reference.columns).sort()).toEqual(["color", "id", "x1", "x2"]);
     expect(reference.prediction.track).toEqual({ kind: "numeric", what: "probability", positive: "true" });
 
-    // the sample is the seeded one, and each prediction is the network's on that row
-    const idx = sampleIndices(trainRows, REFERENCE_ROWS, reference.seed);
+    // every training row is in the sample (400 rows < REFERENCE_ROWS), matched by id: the
+    // independent reference need not list the rows in the runtime's order
+    expect(sampleIndices(trainRows, REFERENCE_ROWS, reference.seed)).toHaveLength(trainRows);
+    const ids = reference.columns.id as unknown[];
+    expect([...ids].map(String).sort()).toEqual([...parts.train.id!].map(String).sort());
+    const at = new Map(parts.train.id!.map((id, i) => [String(id), i]));
+    const idx = ids.map((id) => at.get(String(id))!);
     expect(reference.columns.x1).toEqual(idx.map((i) => parts.train.x1![i]));
     const ws = openWorkspace(path.join(p.dir, ".mlspec"));
     try {

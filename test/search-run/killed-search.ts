@@ -22,7 +22,8 @@ TrialStore.prototype.record = function (this: TrialStore, trial) {
 const save = RunStore.prototype.saveCheckpoint;
 RunStore.prototype.saveCheckpoint = function (this: RunStore, runId: number, epoch: number, sha: string) {
   save.call(this, runId, epoch, sha);
-  const finished = [...states].filter(([, s]) => s !== "running").map(([n]) => n);
+  // a later trial complete (not pruned: the test reads its state) while this one still runs
+  const finished = [...states].filter(([, s]) => s === "complete").map(([n]) => n);
   const number = trialOfRun.get(runId);
   // a trial overtaken by a later one, mid-way: the case a resume must not drop
   if (finished.length >= Number(after) && number !== undefined && states.get(number) === "running" && finished.some((n) => n > number)) {
