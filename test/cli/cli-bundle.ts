@@ -5,7 +5,7 @@
  * copied into a private folder under node_modules/.cache, where its external
  * imports still resolve to the installed packages, and run from there.
  */
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -52,4 +52,17 @@ export function buildCliSnapshot(): string {
       if (attempt >= 2) throw e;
     }
   }
+}
+
+/** Runs the bundle at `cliPath` with `args`; resolves with its exit status and output. */
+export function runCli(cliPath: string, args: string[], cwd = REPO): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [cliPath, ...args], { cwd, env: { ...process.env, NO_COLOR: "1", MLSPEC_DEBUG: "" } });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
+    child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
+    child.on("error", reject);
+    child.on("close", (status) => resolve({ status, stdout, stderr }));
+  });
 }

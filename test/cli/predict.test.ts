@@ -4,27 +4,16 @@
  * scores as the registered ONNX graph gives in onnxruntime, whatever the batch size, and one
  * line with a non-zero exit for every bad argument.
  */
-import { spawn } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { binaryProject, binaryRows, multiclassProject, regressionProject, removeTempDirs, type Project } from "../run/fixtures.js";
-import { buildCliSnapshot, REPO } from "./cli-bundle.js";
+import { buildCliSnapshot, runCli } from "./cli-bundle.js";
 
 let cliPath = "";
 let project: Project;
 
-function mlspec(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cliPath, ...args], { cwd: REPO, env: { ...process.env, NO_COLOR: "1", MLSPEC_DEBUG: "" } });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
-    child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
-    child.on("error", reject);
-    child.on("close", (status) => resolve({ status, stdout, stderr }));
-  });
-}
+const mlspec = (args: string[]) => runCli(cliPath, args);
 
 function expectOneLine(text: string): void {
   // commander's usage errors add "(run with --help for usage)"

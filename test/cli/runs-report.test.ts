@@ -2,28 +2,17 @@
  * `mlspec runs show` and `mlspec runs compare` through the real bundle, on runs recorded in a
  * workspace: parameters, metrics and per-epoch curves, as text tables and JSON.
  */
-import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openWorkspace } from "../../runtime/workspace/workspace.js";
-import { buildCliSnapshot, REPO } from "./cli-bundle.js";
+import { buildCliSnapshot, runCli } from "./cli-bundle.js";
 
 let cliPath = "";
 let project = "";
 
-function mlspec(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cliPath, ...args], { cwd: REPO, env: { ...process.env, NO_COLOR: "1", MLSPEC_DEBUG: "" } });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
-    child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
-    child.on("error", reject);
-    child.on("close", (status) => resolve({ status, stdout, stderr }));
-  });
-}
+const mlspec = (args: string[]) => runCli(cliPath, args);
 
 beforeAll(() => {
   cliPath = buildCliSnapshot();

@@ -2,7 +2,6 @@
  * `mlspec run --seed N`: every seed of the plan (split, training, search) becomes N, the run
  * records N, and the same N gives the same model where the spec's own seeds give another.
  */
-import { spawn } from "node:child_process";
 import { cpSync, mkdtempSync } from "node:fs";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -11,21 +10,11 @@ import { planOf } from "../../compiler/plan/index.js";
 import { withSeed } from "../../runtime/run/seed-override.js";
 import { openWorkspace } from "../../runtime/workspace/workspace.js";
 import { binaryProject, removeTempDirs, tempDir } from "../run/fixtures.js";
-import { buildCliSnapshot, REPO } from "./cli-bundle.js";
+import { buildCliSnapshot, REPO, runCli } from "./cli-bundle.js";
 
 let cliPath = "";
 
-function mlspec(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cliPath, ...args], { cwd: REPO, env: { ...process.env, NO_COLOR: "1", MLSPEC_DEBUG: "" } });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
-    child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
-    child.on("error", reject);
-    child.on("close", (status) => resolve({ status, stdout, stderr }));
-  });
-}
+const mlspec = (args: string[]) => runCli(cliPath, args);
 
 beforeAll(() => {
   cliPath = buildCliSnapshot();
