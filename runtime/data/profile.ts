@@ -5,9 +5,10 @@
  * against the same edges).
  *
  * Per kind:
- *   int, float  mean, std (sample, n-1), min, max; numeric histogram of `bins` equal-width bins
+ *   int, float  mean, std (sample, n-1), min, max, median (exact: the mean of the two middle
+ *               values for an even count); numeric histogram of `bins` equal-width bins
  *               over [min, max] (a value equal to max falls in the last bin; min == max gives one bin)
- *   timestamp   min, max as ISO 8601 UTC strings; numeric histogram over epoch milliseconds
+ *   timestamp   min, max, median as ISO 8601 UTC strings; numeric histogram over epoch milliseconds
  *   bool        mean = fraction true; categorical histogram over "false", "true"
  *   enum        categorical histogram over every declared value, in declared order
  *   string      min, max (lexicographic); categorical histogram of the `topK` most frequent
@@ -17,7 +18,8 @@
  * flagged `distinctApprox`.
  *
  * Cost: the summary statistics come from validation's scan; one more query groups every
- * column's values (histogram counts, distinct counts and string min/max at once).
+ * column's values (histogram counts, distinct counts and string min/max at once), and a
+ * third takes every numeric column's median in one scan.
  */
 import { ROW_COLUMN } from "./read.js";
 import type { ValidatedDataset } from "./contract.js";
@@ -54,6 +56,11 @@ export interface ColumnProfile {
   std: number | null;
   min: number | string | null;
   max: number | string | null;
+  /**
+   * The exact median of the non-null values (int, float: a number; timestamp: ISO 8601);
+   * null for other kinds and all-null columns. Absent in profiles stored before it was kept.
+   */
+  median?: number | string | null;
   /** Distinct non-null values: exact, unless `distinctApprox` (see ProfileOptions.exactDistinctUpTo). */
   distinct: number;
   /** Present (true) when `distinct` is a HyperLogLog estimate (standard error about 0.8%). */
@@ -163,6 +170,7 @@ export async function profileDataset(data: ValidatedDataset, options: ProfileOpt
   });
   const query = (ctes.length > 0 ? `WITH ${ctes.join(",\n")}\n` : "") + branches.join("\nUNION ALL\n");
   const groupRows = branches.length > 0 ? await session.rows(query) : [];
+  const medians = await exactMedians(session, from, columns, statistics);
   const byColumn = new Map<number, typeof groupRows>();
   for (const r of groupRows) {
     const i = Number(r["col"]);
@@ -178,7 +186,10 @@ export async function profileDataset(data: ValidatedDataset, options: ProfileOpt
     let min = stats.min;
     let max = stats.max;
     let distinct: number;
+    let median: number | string | null = null;
     if (kind === "int" || kind === "float" || kind === "timestamp") {
+      const m = medians.get(i);
+      if (m !== undefined) median = kind === "timestamp" ? new Date(Math.round(m)).toISOString() : m;
       const edges = numericEdges.get(i) ?? [];
       const counts = new Array<number>(Math.max(edges.length - 1, 0)).fill(0);
       for (const r of tagged("bin")) counts[Number(r["bin"])] = Number(r["n"]);
@@ -220,12 +231,42 @@ export async function profileDataset(data: ValidatedDataset, options: ProfileOpt
       std: stats.std,
       min,
       max,
+      median,
       distinct,
       ...(stats.distinct === null && approximate.has(c.name) ? { distinctApprox: true as const } : {}),
       histogram,
     };
   });
   return { format: "mlspec-profile-v1", rows: statistics.rows, part: options.part ?? null, columns: profiles };
+}
+
+/**
+ * The exact median of each int, float and timestamp column with a non-null value (by column
+ * index; a timestamp's in epoch milliseconds): DuckDB's quantile_cont(x, 0.5), which averages
+ * the two middle values of an even count, all columns in one scan.
+ */
+async function exactMedians(
+  session: DataSession,
+  from: string,
+  columns: readonly ColumnContract[],
+  statistics: TableStatistics,
+): Promise<Map<number, number>> {
+  const wanted: { i: number; sql: string }[] = [];
+  columns.forEach((c, i) => {
+    const kind = c.type.kind;
+    const stats = statistics.columns[i]!;
+    if (!(kind === "int" || kind === "float" || kind === "timestamp") || stats.count - stats.nulls === 0) return;
+    const col = quoteIdent(c.name);
+    wanted.push({ i, sql: `quantile_cont(${kind === "timestamp" ? `epoch_ms(${col})` : col}::DOUBLE, 0.5) AS m${i}` });
+  });
+  if (wanted.length === 0) return new Map();
+  const row = await session.one(`SELECT ${wanted.map((w) => w.sql).join(", ")} FROM ${from}`);
+  const medians = new Map<number, number>();
+  for (const { i } of wanted) {
+    const value = row[`m${i}`];
+    if (value !== null && value !== undefined && Number.isFinite(Number(value))) medians.set(i, Number(value));
+  }
+  return medians;
 }
 
 /** Rows looked at to judge whether a column has many distinct values. */

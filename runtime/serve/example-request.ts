@@ -1,8 +1,8 @@
 /**
  * An example request row, for `GET /v1/<serve>/model` and for warming a model
  * before it takes traffic. It is synthetic and typical: built from the
- * training data's profile where the workspace holds one (a number's median, at
- * full precision; a category's most frequent value), otherwise from the
+ * training data's profile where the workspace holds one (a number's exact
+ * median, at full precision; a category's most frequent value), otherwise from the
  * contract alone (the middle of a range, the first enum value). No value is
  * copied from a row: a string or `unique` column gets a placeholder, and a
  * timestamp the median instant, not a row's. Always a row the request
@@ -82,8 +82,8 @@ function mostFrequent(profile: ColumnProfile): string | undefined {
 /**
  * The median of a numeric histogram: the value below which half of the
  * profiled values lie, interpolated linearly inside the bin that holds the
- * middle. The profile keeps no exact median; its histogram is over the
- * training data's [min, max], so this lies inside it.
+ * middle. Only for profiles stored before they kept the exact median; the
+ * histogram is over the training data's [min, max], so this lies inside it.
  */
 export function histogramMedian(profile: ColumnProfile): number | undefined {
   const h = profile.histogram;
@@ -112,7 +112,7 @@ function fromProfile(column: RequestColumn, profile: ColumnProfile | undefined):
   switch (column.type.kind) {
     case "int":
     case "float": {
-      const median = histogramMedian(profile) ?? profile.mean ?? undefined;
+      const median = (typeof profile.median === "number" ? profile.median : undefined) ?? histogramMedian(profile) ?? profile.mean ?? undefined;
       if (median === undefined) return undefined;
       const bounds = intersect(column.range, profile);
       return column.type.kind === "int" ? (clampInteger(median, bounds) ?? clampInteger(median, column.range ?? {})) : clamp(median, bounds);
@@ -128,7 +128,8 @@ function fromProfile(column: RequestColumn, profile: ColumnProfile | undefined):
     case "string":
       return undefined; // free text or an id: a placeholder, never a value from the data
     case "timestamp": {
-      const median = histogramMedian(profile);
+      const exact = typeof profile.median === "string" ? Date.parse(profile.median) : NaN;
+      const median = Number.isFinite(exact) ? exact : histogramMedian(profile);
       if (median === undefined) return undefined;
       const lo = typeof profile.min === "string" ? Date.parse(profile.min) : NaN;
       const hi = typeof profile.max === "string" ? Date.parse(profile.max) : NaN;

@@ -68,6 +68,14 @@ function present<T>(xs: (T | null)[]): T[] {
   return xs.filter((x): x is T => x !== null);
 }
 
+/** The middle value, or the mean of the two middle values, of the sorted numbers. */
+function medianReference(xs: number[]): number | null {
+  if (xs.length === 0) return null;
+  const ys = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(ys.length / 2);
+  return ys.length % 2 === 1 ? ys[mid]! : (ys[mid - 1]! + ys[mid]!) / 2;
+}
+
 function sorted(xs: string[]): string[] {
   return [...xs].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 }
@@ -112,12 +120,12 @@ describe("profile grouping pass", () => {
             });
 
             const seq = numericReference(rows.map((_, i) => 1000 - i * 3), bins);
-            expect(got.get("seq")).toMatchObject({ distinct: rows.length, min: seq.min, max: seq.max, histogram: { edges: seq.edges, counts: seq.counts } });
+            expect(got.get("seq")).toMatchObject({ distinct: rows.length, min: seq.min, max: seq.max, median: medianReference(rows.map((_, i) => 1000 - i * 3)), histogram: { edges: seq.edges, counts: seq.counts } });
 
             const ns = present(rows.map((r) => r.n));
             const n = numericReference(ns, bins);
             expect(got.get("n")).toMatchObject({
-              nulls: rows.length - ns.length, distinct: new Set(ns).size, min: n.min, max: n.max,
+              nulls: rows.length - ns.length, distinct: new Set(ns).size, min: n.min, max: n.max, median: medianReference(ns),
               histogram: { kind: "numeric", edges: n.edges, counts: n.counts },
             });
 
@@ -129,6 +137,7 @@ describe("profile grouping pass", () => {
             });
 
             const bs = present(rows.map((r) => r.b));
+            for (const name of ["id", "s", "b", "e"]) expect(got.get(name)!.median).toBeNull();
             expect(got.get("b")).toMatchObject({
               distinct: new Set(bs).size,
               histogram: { values: ["false", "true"], counts: [bs.filter((x) => !x).length, bs.filter((x) => x).length], otherCount: 0 },
@@ -146,6 +155,7 @@ describe("profile grouping pass", () => {
               distinct: new Set(ts).size,
               min: t.min === null ? null : new Date(t.min).toISOString(),
               max: t.max === null ? null : new Date(t.max).toISOString(),
+              median: ts.length === 0 ? null : new Date(Math.round(medianReference(ts)!)).toISOString(),
               histogram: { edges: t.edges, counts: t.counts },
             });
 

@@ -84,11 +84,11 @@ describe("profileDataset", () => {
       expect(JSON.parse(JSON.stringify(profile))).toEqual(profile);
       const [n, city, plan, active, at] = profile.columns;
       expect(n).toEqual({
-        name: "n", type: "int", count: 5, nulls: 1, mean: 3.75, std: sampleStd([1, 2, 2, 10]), min: 1, max: 10, distinct: 3,
+        name: "n", type: "int", count: 5, nulls: 1, mean: 3.75, std: sampleStd([1, 2, 2, 10]), min: 1, max: 10, median: 2, distinct: 3,
         histogram: { kind: "numeric", edges: [1, 3.25, 5.5, 7.75, 10], counts: [3, 0, 0, 1] },
       });
       expect(city).toEqual({
-        name: "city", type: "string", count: 5, nulls: 1, mean: null, std: null, min: "lima", max: "rome", distinct: 3,
+        name: "city", type: "string", count: 5, nulls: 1, mean: null, std: null, min: "lima", max: "rome", median: null, distinct: 3,
         histogram: { kind: "categorical", values: ["oslo", "lima"], counts: [2, 1], otherCount: 1 },
       });
       expect(plan!.histogram).toEqual({ kind: "categorical", values: ["basic", "pro", "enterprise"], counts: [3, 2, 0], otherCount: 0 });

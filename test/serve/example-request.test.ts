@@ -80,6 +80,18 @@ describe("exampleRow", () => {
     expect(row.customer_id).toBe(STRING_PLACEHOLDER); // not C00001, even though every row holds it
   });
 
+  it("takes the profile's exact median where it has one, the histogram's only for older profiles", () => {
+    // skewed: the histogram's interpolated median (about 0.025) is far from the data's 0.0012
+    const monthly = column("monthly", "float", { min: 0.00089, max: 0.1, median: 0.0012, histogram: { kind: "numeric", edges: [0.00089, 0.05, 0.1], counts: [99, 1] } });
+    const signup = column("signup", "timestamp", { min: "2020-01-01T00:00:00.000Z", max: "2024-06-30T00:00:00.000Z", median: "2020-02-03T04:05:06.789Z", histogram: { kind: "numeric", edges: [Date.parse("2020-01-01T00:00:00.000Z"), Date.parse("2024-06-30T00:00:00.000Z")], counts: [10] } });
+    const columns: RequestColumn[] = [
+      { name: "monthly", type: { kind: "float" }, nullable: false },
+      { name: "signup", type: { kind: "timestamp" }, nullable: false },
+    ];
+    const { row } = exampleRow(columns, undefined, { format: "mlspec-profile-v1", rows: 100, part: "train", columns: [monthly, signup] });
+    expect(row).toEqual({ monthly: 0.0012, signup: "2020-02-03T04:05:06.789Z" });
+  });
+
   it("a unique number column (an id) takes the contract's value, not the data's median", () => {
     const id = column("id", "int", { min: 1, max: 999, histogram: { kind: "numeric", edges: [1, 999], counts: [999] } });
     const columns: RequestColumn[] = [{ name: "id", type: { kind: "int" }, nullable: false, range: { min: 0, max: 10 }, unique: true }];
