@@ -197,18 +197,40 @@ async function importXgboostStep(
   };
 }
 
+/** Whether the model reads the features block's outputs (a block with transforms), not raw columns. */
+function readsFeatures(p: StepOf<"import_model">["params"], ctx: ImportContext): boolean {
+  return p.features !== `${p.model}.columns` && ctx.definitions.some((d) => d.stages.length > 0);
+}
+
 /** The raw columns an imported ONNX model reads: those the inputs name, in their order. */
-function onnxInputColumns(p: StepOf<"import_model">["params"], ctx: ImportContext): RawColumn[] {
-  const transformed = ctx.definitions.filter((d) => d.stages.length > 0);
-  // `columns(...)` one-hots enum columns for a network; an ONNX model takes the strings themselves
-  if (transformed.length > 0 && p.features !== `${p.model}.columns`) {
-    throw new ImportError(`an imported ONNX model reads raw columns; features block \`${p.features}\` transforms ${transformed.map((d) => `\`${d.name}\``).join(", ")}`, [
-      "use `inputs = columns(dataset, except = [...])`, or a features block of bare columns",
-    ]);
-  }
+function onnxInputColumns(ctx: ImportContext): RawColumn[] {
   const byName = new Map(ctx.columns.map((c) => [c.name, c]));
   const names = [...new Set(ctx.definitions.flatMap((d) => d.inputs))];
   return names.map((n) => byName.get(n)!).filter((c) => c !== undefined);
+}
+
+/** onnxruntime on a graph whose inputs are columns of the pipeline's output matrix. */
+async function runOnFeatures(bytes: Uint8Array, out: FeaturesView["outputs"]["test"], inputs: string[], columns: number[], output: string): Promise<Float32Array> {
+  const ort = await import("onnxruntime-node");
+  if (out.rows === 0) return new Float32Array(0);
+  let session: Awaited<ReturnType<typeof ort.InferenceSession.create>>;
+  try {
+    session = await ort.InferenceSession.create(bytes);
+  } catch (error) {
+    throw new ImportError(`onnxruntime cannot load the model: ${String((error as Error).message).split("\n")[0]}`);
+  }
+  try {
+    const feeds: Record<string, InstanceType<typeof ort.Tensor>> = {};
+    inputs.forEach((name, i) => {
+      const data = new Float32Array(out.rows);
+      for (let r = 0; r < out.rows; r++) data[r] = out.numeric[r * out.width + columns[i]!]!;
+      feeds[name] = new ort.Tensor("float32", data, [out.rows, 1]);
+    });
+    const result = await session.run(feeds);
+    return Float32Array.from(result[output]!.data as Float32Array);
+  } finally {
+    await session.release();
+  }
 }
 
 async function importOnnxStep(
@@ -224,31 +246,44 @@ async function importOnnxStep(
   const signature = onnxSignature(model);
   const producer = [model.producerName, model.producerVersion].filter((x) => x).join(" ") || "unknown";
   const lineage = { imported_from: p.path, sha256, format: "onnx", producer, opset: String(signature.opset) };
-  const graph = wrapOnnxModel({
-      model,
-      task: p.task.kind as "binary" | "multiclass" | "regression",
-      columns: onnxInputColumns(p, ctx),
-      ...(classes ? { classes } : {}),
-      metadata: {
-        "mlspec.spec_hash": ctx.plan.specHash,
-        "mlspec.model_name": p.model,
-        ...Object.fromEntries(Object.entries(lineage).map(([k, v]) => [`mlspec.${k}`, v])),
-      },
-    });
+  const task = p.task.kind as "binary" | "multiclass" | "regression";
+  const metadata = {
+    "mlspec.spec_hash": ctx.plan.specHash,
+    "mlspec.model_name": p.model,
+    ...Object.fromEntries(Object.entries(lineage).map(([k, v]) => [`mlspec.${k}`, v])),
+  };
+  const composed = readsFeatures(p, ctx)
+    ? (await import("../import/onnx-compose.js")).composeWithFeatures({ model, pipeline: f.pipeline, columns: ctx.columns, task, ...(classes ? { classes } : {}), metadata })
+    : undefined;
+  const graph = composed ?? wrapOnnxModel({ model, task, columns: onnxInputColumns(ctx), ...(classes ? { classes } : {}), metadata });
   const predictions = {} as Record<EvalPart, Float32Array>;
+  let maxDiff = 0;
   for (const part of ["validation", "test"] as const) {
     predictions[part] = await runGraph(graph.bytes, ctx.columns, f, part, graph.output);
     const rows = f.outputs[part].rows;
     if (predictions[part].length !== rows * graph.units) {
       throw new ImportError(`the model gives ${predictions[part].length} values for ${rows} rows, expected ${rows * graph.units} (${graph.units} a row)`);
     }
+    if (!composed) continue;
+    // the one composed graph must answer as the model does on the pipeline's own output
+    const want = await runOnFeatures(composed.plain, f.outputs[part], composed.featureInputs, composed.featureColumns, graph.output);
+    const got = predictions[part];
+    for (let i = 0; i < want.length; i++) maxDiff = Math.max(maxDiff, Math.abs(got[i]! - want[i]!) / Math.max(1, Math.abs(want[i]!)));
   }
-  ctx.reporter.step(`import_model:${p.model}`, `onnx from ${producer}, opset ${signature.opset}: inputs ${signature.inputs.map((i) => i.name).join(", ")} → ${graph.output} (sha256 ${sha256.slice(0, 12)})`);
+  if (composed && !(maxDiff <= TOLERANCE)) {
+    throw new ImportError(`the graph composed of the features and the model disagrees with the model run on the features (max relative difference ${maxDiff})`, [
+      "the model may depend on an opset-specific operator; re-export it with opset 17",
+    ]);
+  }
+  const over = composed ? ` over features \`${p.features}\`` : "";
+  ctx.reporter.step(`import_model:${p.model}`, `onnx from ${producer}, opset ${signature.opset}: inputs ${signature.inputs.map((i) => i.name).join(", ")}${over} → ${graph.output} (sha256 ${sha256.slice(0, 12)})`);
   return {
     format: "onnx",
     lineage,
     predictions,
     artifact: graph.bytes,
-    checked: "onnxruntime ran the wrapped graph on validation and test",
+    checked: composed
+      ? `onnxruntime ran the features + model graph on validation and test; it matches the model on the pipeline's output, max relative diff ${maxDiff.toExponential(1)}`
+      : "onnxruntime ran the wrapped graph on validation and test",
   };
 }

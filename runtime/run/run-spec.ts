@@ -32,6 +32,9 @@ export interface RunSpecOptions {
   seed?: number;
 }
 
+/** Check errors that say a model file exists but cannot be imported (malformed, unsupported): exit 5, as at run time. */
+const UNIMPORTABLE_MODEL = new Set(["E0802", "E0803"]);
+
 export async function runSpec(specPath: string, opts: RunSpecOptions = {}): Promise<{ exitCode: number; summary?: RunSummary }> {
   const reporter = new Reporter({ quiet: opts.quiet, json: opts.json, ...(opts.out ? { out: opts.out } : {}) });
   const err = (text: string) => process.stderr.write(text + "\n");
@@ -44,7 +47,13 @@ export async function runSpec(specPath: string, opts: RunSpecOptions = {}): Prom
   const allowRead = (opts.allowRead ?? []).map((d) => path.resolve(d));
   const compiled = compileFile(specPath, undefined, { allowRead });
   if (compiled.hasErrors) {
-    for (const d of compiled.diagnostics.filter((x) => x.severity === "error")) err(renderText(d) + "\n");
+    const errors = compiled.diagnostics.filter((x) => x.severity === "error");
+    for (const d of errors) err(renderText(d) + "\n");
+    // a model file that is there but cannot be imported is the model's failure, as at run time
+    if (errors.every((d) => UNIMPORTABLE_MODEL.has(d.code))) {
+      err(`${specPath}: a model file cannot be imported; nothing was run or registered`);
+      return { exitCode: EXIT.trainingFailed };
+    }
     err(`${specPath}: the spec has errors; nothing was run`);
     return { exitCode: EXIT.specErrors };
   }

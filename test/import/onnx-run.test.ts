@@ -1,12 +1,13 @@
 /**
  * `import = onnx(...)` through `mlspec run`: the wrapped model is evaluated,
  * gated, exported and registered; served, it answers as the model itself does.
- * A malformed file is a check error (E0802): the run stops with exit 1 and
- * registers nothing.
+ * A malformed file is a check error (E0802): the run stops with exit 5 (a
+ * model that cannot be imported, as at run time) and registers nothing.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
+import onnxProto from "onnx-proto";
 import { afterAll, describe, expect, it } from "vitest";
 import { openWorkspace } from "../../runtime/workspace/workspace.js";
 import { showVersion } from "../../runtime/run/list-commands.js";
@@ -15,6 +16,12 @@ import { loadServing } from "../../runtime/serve/load-serving.js";
 import { removeTempDirs, run, tempDir } from "../run/fixtures.js";
 
 afterAll(removeTempDirs);
+
+function withOpset(bytes: Buffer, version: number): Uint8Array {
+  const model = onnxProto.onnx.ModelProto.decode(bytes);
+  model.opsetImport = (model.opsetImport ?? []).map((o) => (o.domain ? o : { ...o, version }));
+  return onnxProto.onnx.ModelProto.encode(model).finish();
+}
 
 const FIXTURES = path.join(path.dirname(fileURLToPath(import.meta.url)), "fixtures");
 
@@ -84,17 +91,19 @@ describe("mlspec run with an imported ONNX model", () => {
     }
   });
 
-  for (const [name, bytes] of [
-    ["truncated", (b: Buffer) => b.subarray(0, Math.floor(b.length / 2))],
-    ["not protobuf", () => Buffer.from("definitely not an onnx model\n")],
+  for (const [name, bytes, message] of [
+    ["truncated", (b: Buffer) => b.subarray(0, Math.floor(b.length / 2)), "not an ONNX model"],
+    ["not protobuf", () => Buffer.from("definitely not an onnx model\n"), "not an ONNX model"],
+    ["opset 6", (b: Buffer) => withOpset(b, 6), "the model's opset 6 is not supported"],
   ] as const) {
-    it(`a ${name} file: a check error, exit 1, nothing registered`, async () => {
+    it(`a ${name} file: a check error, exit 5, nothing registered`, async () => {
       const p = onnxProject();
       const file = path.join(p.dir, "models", "legacy.onnx");
       fs.writeFileSync(file, bytes(fs.readFileSync(file)));
       const result = await run(p.spec);
-      expect(result.exitCode).toBe(1);
-      expect(result.stderr).toMatch(/^error\[E0802\]: model file `models\/legacy.onnx` cannot be imported: not an ONNX model/m);
+      expect(result.exitCode).toBe(5);
+      expect(result.stderr).toMatch(new RegExp(`^error\\[E0802\\]: model file \`models/legacy.onnx\` cannot be imported: ${message}`, "m"));
+      expect(result.stderr).toMatch(/a model file cannot be imported; nothing was run or registered/);
       expect(result.stderr).not.toMatch(/\n\s+at /);
       const ws = openWorkspace(path.join(p.dir, ".mlspec"));
       try {

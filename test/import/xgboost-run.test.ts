@@ -105,11 +105,11 @@ describe("mlspec run with an imported XGBoost model", () => {
     expect(result.stderr).not.toMatch(/\n\s+at /);
   });
 
-  it("a file that is not an XGBoost model is a check error (E0802), exit 1", async () => {
+  it("a file that is not an XGBoost model is a check error (E0802); the run exits 5, a model that cannot be imported", async () => {
     const p = binaryImportProject();
     fs.writeFileSync(path.join(p.dir, "models", "legacy.json"), "{ truncated");
     const result = await run(p.spec);
-    expect(result.exitCode).toBe(1);
+    expect(result.exitCode).toBe(5);
     expect(result.stderr).toMatch(/error\[E0802\]: model file `models\/legacy.json` cannot be imported: not an XGBoost JSON model/);
   });
 

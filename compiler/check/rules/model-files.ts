@@ -109,6 +109,93 @@ function checkXgboost(ctx: CheckContext, m: ModelInfo, at: StringLit, bytes: Uin
 
 const NUMERIC_INPUT_TYPES = ["float", "double", "int64", "int32"];
 
+/** The oldest opset of an ONNX model that reads the features (runtime/import/onnx-compose.ts). */
+const MIN_COMPOSED_OPSET = 13;
+
+/** Whether the model reads a features block's outputs (a block with transforms), not raw columns. */
+function readsFeatures(m: ModelInfo): boolean {
+  return m.features !== undefined && m.features.features.some((f) => f.stages.length > 0);
+}
+
+/**
+ * Each numeric feature's width as far as the spec tells before fitting (a
+ * transform of width "fit", such as onehot, is undefined); null for a feature
+ * that is not numeric (an index, a string).
+ */
+function featureWidths(m: ModelInfo): Map<string, number | null | undefined> {
+  const widths = new Map<string, number | null | undefined>();
+  const columns = m.dataset?.columns;
+  const inputWidth = (name: string): number | null | undefined => {
+    if (widths.has(name)) return widths.get(name);
+    const kind = columns?.get(name)?.type?.kind;
+    return kind === "int" || kind === "float" || kind === "bool" ? 1 : kind === undefined ? undefined : null;
+  };
+  for (const f of m.features?.features ?? []) {
+    let width: number | null | undefined = f.inputs.length === 1 ? inputWidth(f.inputs[0]!.name) : undefined;
+    for (const stage of f.stages) {
+      const output = builtins.transforms.get(stage.fn.name)?.output;
+      if (!output) width = undefined;
+      else if (output.kind === "numeric") width = typeof output.width === "number" ? output.width : undefined;
+      else if (output.kind === "index") width = null;
+      // "same": the width of what it reads
+    }
+    widths.set(f.name.name, width);
+  }
+  return widths;
+}
+
+/** The two input forms of a model over the features: one [N, F] float input, or one input per single-number feature. */
+function checkOnnxFeatureInputs(ctx: CheckContext, m: ModelInfo, at: StringLit, signature: OnnxSignature): void {
+  const block = m.features!.decl.name;
+  if (signature.opset > 0 && signature.opset < MIN_COMPOSED_OPSET) {
+    ctx.report("E0813", m.decl, at.span, `${modelFile(at)} is opset ${signature.opset}; a model that reads features block \`${block}\` must be opset ${MIN_COMPOSED_OPSET} or newer`, {
+      help: "re-export the model with a newer opset (e.g. `target_opset=17`), or give it the raw columns with `inputs = columns(dataset)`",
+    });
+    return;
+  }
+  const widths = featureWidths(m);
+  const numeric = [...widths].filter(([, w]) => w !== null);
+  const byName = new Map(numeric);
+  const perFeature = signature.inputs.length > 0 && signature.inputs.every((i) => byName.has(i.name));
+  if (perFeature) {
+    for (const input of signature.inputs) {
+      const width = byName.get(input.name);
+      if (width !== undefined && width !== 1) {
+        ctx.report("E0806", m.decl, at.span, `${modelFile(at)} takes feature \`${input.name}\` in its own input, but the feature is ${width} numbers wide`, {
+          help: "an input per feature takes a single number; take every feature in one float [N, F] input instead",
+        });
+      } else if (!NUMERIC_INPUT_TYPES.includes(input.type)) {
+        ctx.report("E0811", m.decl, at.span, `${modelFile(at)} takes feature \`${input.name}\` as ${input.type}; features are numbers`, {
+          help: "a feature feeds a float, double, int64 or int32 input",
+        });
+      }
+    }
+    return;
+  }
+  if (signature.inputs.length !== 1) {
+    const unknown = signature.inputs.map((i) => i.name).filter((n) => !byName.has(n));
+    ctx.report("E0810", m.decl, at.span, `${modelFile(at)} has ${plural(unknown.length, "input")} ${list(unknown)} named for no feature of features block \`${block}\``, {
+      help: `name each input as its feature (${numeric.map(([n]) => n).join(", ") || "none"}), or take one float [N, F] input`,
+    });
+    return;
+  }
+  const input = signature.inputs[0]!;
+  if (input.type !== "float" && input.type !== "double") {
+    ctx.report("E0811", m.decl, at.span, `${modelFile(at)} takes one input \`${input.name}\` as ${input.type}; the features reach it as one float or double [N, F] tensor`, {
+      help: `name each input as its feature (${numeric.map(([n]) => n).join(", ") || "none"}), or take one float [N, F] input`,
+    });
+    return;
+  }
+  const width = input.dims?.[input.dims.length - 1];
+  const known = numeric.every(([, w]) => typeof w === "number");
+  const total = numeric.reduce((sum, [, w]) => sum + (w ?? 0), 0);
+  if (typeof width === "number" && known && width !== total) {
+    ctx.report("E0806", m.decl, at.span, `${modelFile(at)} takes ${width} ${plural(width, "feature")} in \`${input.name}\` but features block \`${block}\` gives ${total}`, {
+      help: `the [N, F] input is fed by the features in their order (${numeric.map(([n, w]) => (w === 1 ? n : `${n} (${w})`)).join(", ") || "none"}); the counts must match`,
+    });
+  }
+}
+
 function checkOnnx(ctx: CheckContext, m: ModelInfo, at: StringLit, bytes: Uint8Array): void {
   let signature: OnnxSignature;
   try {
@@ -120,8 +207,12 @@ function checkOnnx(ctx: CheckContext, m: ModelInfo, at: StringLit, bytes: Uint8A
     });
     return;
   }
-  const inputs = modelInputs(m);
-  if (inputs) checkOnnxInputs(ctx, m, at, signature, inputs.columns);
+  if (readsFeatures(m)) {
+    if (!m.features!.decl.block.recovered) checkOnnxFeatureInputs(ctx, m, at, signature);
+  } else {
+    const inputs = modelInputs(m);
+    if (inputs) checkOnnxInputs(ctx, m, at, signature, inputs.columns);
+  }
   checkOnnxOutput(ctx, m, at, signature);
 }
 
@@ -192,7 +283,7 @@ function checkOnnxOutput(ctx: CheckContext, m: ModelInfo, at: StringLit, signatu
  */
 export const modelFiles: Rule = {
   name: "model-files",
-  codes: ["E0801", "E0802", "E0803", "E0804", "E0805", "E0806", "E0810", "E0811", "E0812"],
+  codes: ["E0801", "E0802", "E0803", "E0804", "E0805", "E0806", "E0810", "E0811", "E0812", "E0813"],
   section: "spec/language.md#imported-models",
   check(ctx) {
     const program = ctx.sem.program;
