@@ -10,7 +10,8 @@ import { renderText } from "../../compiler/diagnostics/render.js";
 import { PlanError, planOf } from "../../compiler/plan/index.js";
 import { defaultWorkspaceDir, openWorkspace, type Workspace } from "../workspace/workspace.js";
 import { EXIT, RunError, exitCodeOf } from "./errors.js";
-import { Executor, type RunSummary } from "./executor.js";
+import { Executor } from "./executor.js";
+import type { RunSummary } from "./run-summary.js";
 import { Reporter, fmt } from "./reporter.js";
 import { withSeed } from "./seed-override.js";
 

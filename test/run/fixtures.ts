@@ -10,7 +10,7 @@ import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 import { Rng } from "../../runtime/rng.js";
 import { runSpec, type RunSpecOptions } from "../../runtime/run/run-spec.js";
-import type { RunSummary } from "../../runtime/run/executor.js";
+import type { RunSummary } from "../../runtime/run/run-summary.js";
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 

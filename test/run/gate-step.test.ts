@@ -2,7 +2,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { GateSpec } from "../../compiler/plan/schema.js";
-import { evaluateGates } from "../../runtime/run/gate-step.js";
+import { evaluateGates } from "../../runtime/run/steps/gate-step.js";
 
 const gate = (text: string, metric: string, op: GateSpec["op"], bound: GateSpec["bound"], split: GateSpec["split"] = "test"): GateSpec => ({ text, metric, op, bound, split });
 const none = () => undefined;

@@ -3,7 +3,7 @@
  * watches), not the training loss, which falls as a model overfits.
  */
 import { describe, expect, it } from "vitest";
-import { keptObjective, objectiveOf } from "../../runtime/run/search-step.js";
+import { keptObjective, objectiveOf } from "../../runtime/run/steps/search-step.js";
 
 describe("search objective", () => {
   it("reads val.loss from the validation figures", () => {

@@ -5,8 +5,24 @@
  * model's version (`legacy@champion.auc`) reads that version's metrics: the
  * plan runs that model first in the same run, on the same test split.
  */
-import type { GateSpec } from "../../compiler/plan/schema.js";
-import { fmt } from "./reporter.js";
+import type { GateSpec } from "../../../compiler/plan/schema.js";
+import { fmt } from "../reporter.js";
+import type { StepRunner } from "../step-context.js";
+
+export const gateStep: StepRunner<"gate"> = {
+  async run(step, ctx) {
+    const m = ctx.model(step.params.model);
+    const gate = evaluateGates(step.params.gates, m.metrics, (alias, model) => {
+      try {
+        return ctx.ws.registry.resolve(model ?? step.params.model, alias).metrics as Record<string, number>;
+      } catch {
+        return undefined;
+      }
+    });
+    ctx.reporter.step(step.id, gate.passed ? `passed (${step.params.gates.length} gate${step.params.gates.length === 1 ? "" : "s"})` : `FAILED: ${gate.reasons.join("; ")}`);
+    return { model: { ...m, gate } };
+  },
+};
 
 export function evaluateGates(
   gates: GateSpec[],

@@ -1,44 +1,19 @@
 /**
- * The train step: one model fitted on the training split with the plan's settings,
+ * Training one model: fitted on the training split with the plan's settings,
  * tracked as a run with per-epoch metrics and a checkpoint every epoch, resumable
  * after a crash (`--resume`) and reused from the step cache when nothing changed.
+ * The train step trains its model with it; the search step each trial.
  */
-import type { Plan, StepOf, TaskSpec } from "../../compiler/plan/schema.js";
-import type { ColumnArrays } from "../data/load.js";
-import type { FittedPipeline, PipelineOutput } from "../features/pipeline.js";
+import type { StepOf, TaskSpec } from "../../compiler/plan/schema.js";
 import type { TrainCheckpoint, TrainConfig, TrainData, TrainHistory, TrainOptions, TrainResult, TrainSplit } from "../train/fit.js";
-import type { Workspace } from "../workspace/workspace.js";
 import type { Network } from "../model/network.js";
 import { RunError, EXIT } from "./errors.js";
-import { contentKey, type ModelOutcome } from "./executor.js";
+import { contentKey } from "./content-key.js";
+import { type FeaturesView, indexInputs } from "./features-view.js";
 import { decodeNetwork, encodeNetwork } from "./network-codec.js";
+import type { ModelOutcome } from "./run-summary.js";
+import type { StepContext } from "./step-context.js";
 import { fitTargetScale, scaleTargets, shouldScale, unscaleNetwork } from "./target-scale.js";
-import type { Reporter } from "./reporter.js";
-
-/** A fitted feature block: its pipeline, and its raw and transformed splits. */
-export interface FeaturesView {
-  dataset: string;
-  pipeline: FittedPipeline;
-  pipelineSha: string;
-  outputs: Record<"train" | "validation" | "test", PipelineOutput>;
-  raw: Record<"train" | "validation" | "test", ColumnArrays>;
-}
-
-export interface TrainContext {
-  plan: Plan;
-  ws: Workspace;
-  reporter: Reporter;
-  backend: string;
-  resume: boolean;
-  useCache: boolean;
-  /** `--parallel N`: trials at once, even beyond the cores. */
-  parallelOverride?: number;
-  /** Monotonic milliseconds for search time budgets; default performance.now. */
-  clock?: () => number;
-  features(name: string): FeaturesView;
-  dataHash(dataset: string): string;
-  labels(task: TaskSpec, f: FeaturesView): { classes?: string[]; train: Float32Array; validation: Float32Array; test: Float32Array };
-}
 
 export interface TrainedModel extends ModelOutcome {
   network: Network;
@@ -77,18 +52,6 @@ export interface TrialHooks {
   restoreRunId?: number;
 }
 
-/** Which index features carry the user and item ids of a recommendation task. */
-export function indexInputs(task: TaskSpec, f: FeaturesView): { user: string; item: string } | undefined {
-  if (task.kind !== "recommendation") return undefined;
-  const byInput = (col: string | undefined) => f.pipeline.indexFeatures.find((ix) => f.pipeline.features.find((ff) => ff.name === ix.name)?.inputs[0] === col)?.name;
-  const user = byInput(task.user) ?? f.pipeline.indexFeatures[0]?.name;
-  const item = byInput(task.item) ?? f.pipeline.indexFeatures[1]?.name;
-  if (!user || !item) {
-    throw new RunError(`a recommendation model needs two index features (embed_index of the user and item columns)`, EXIT.trainingFailed);
-  }
-  return { user, item };
-}
-
 export function trainConfigOf(params: StepOf<"train">["params"], classes: string[] | undefined): TrainConfig {
   const t = params.train;
   return {
@@ -122,7 +85,7 @@ export function trainDataOf(task: TaskSpec, f: FeaturesView, labels: { train: Fl
   };
 }
 
-export async function trainModel(step: StepOf<"train">, ctx: TrainContext, trial?: TrialHooks): Promise<TrainedModel> {
+export async function trainModel(step: StepOf<"train">, ctx: StepContext, trial?: TrialHooks): Promise<TrainedModel> {
   const { trainNetwork } = await import("../train/fit.js");
   const { DivergedError } = await import("../train/errors.js");
   const p = step.params;

@@ -4,14 +4,16 @@
  * failed or diverging trial is recorded and the search goes on. The best trial's
  * model continues to evaluation, gates, export and registration like a single run.
  */
-import type { StepOf } from "../../compiler/plan/schema.js";
+import type { StepOf } from "../../../compiler/plan/schema.js";
+import { trialTemplateOf } from "../../../compiler/plan/steps-to-run.js";
 import * as os from "node:os";
-import { builtins } from "../../stdlib/index.js";
-import { RunError, EXIT } from "./errors.js";
-import { fmt } from "./reporter.js";
-import type { TrainHistory } from "../train/fit.js";
-import type { TrialRecord } from "../workspace/trials.js";
-import { keptEpoch, type TrainContext, type TrainedModel, trainModel } from "./train-step.js";
+import { builtins } from "../../../stdlib/index.js";
+import { RunError, EXIT } from "../errors.js";
+import { fmt } from "../reporter.js";
+import type { TrainHistory } from "../../train/fit.js";
+import type { TrialRecord } from "../../workspace/trials.js";
+import type { StepContext, StepRunner } from "../step-context.js";
+import { keptEpoch, type TrainedModel, trainModel } from "../train-model.js";
 
 type JsonObject = Record<string, unknown>;
 
@@ -64,8 +66,15 @@ function paramsText(params: Record<string, unknown>): string {
     .join(" ");
 }
 
-export async function runSearch(step: StepOf<"search">, base: StepOf<"train">, ctx: TrainContext): Promise<TrainedModel> {
-  const search = await import("../search/index.js");
+export const searchStep: StepRunner<"search"> = {
+  async run(step, ctx) {
+    // the plan's train step this search depends on is its trial template, not trained by itself
+    return { model: await runSearch(step, trialTemplateOf(ctx.plan, step), ctx) };
+  },
+};
+
+export async function runSearch(step: StepOf<"search">, base: StepOf<"train">, ctx: StepContext): Promise<TrainedModel> {
+  const search = await import("../../search/index.js");
   const p = step.params;
   const reg = ctx.ws.registry;
   const f = ctx.features(base.params.features);
@@ -134,7 +143,7 @@ export async function runSearch(step: StepOf<"search">, base: StepOf<"train">, c
   const cores = os.availableParallelism();
   const parallel = ctx.parallelOverride ?? Math.min(p.sampler.parallel, cores);
   if (parallel < p.sampler.parallel) ctx.reporter.step(step.id, `parallel = ${p.sampler.parallel} capped at ${cores} cores (pass --parallel to insist)`);
-  const { TrialPool } = await import("./trial-pool.js");
+  const { TrialPool } = await import("../trial-pool.js");
   const pool = parallel > 1 ? await TrialPool.start(parallel, ctx.backend) : undefined;
   const objectiveKey = p.objective.metric;
   const started = Date.now();
@@ -201,7 +210,7 @@ export async function runSearch(step: StepOf<"search">, base: StepOf<"train">, c
  * search's model is that run's (the version it registered is found again). A trial
  * without such a checkpoint is trained again (same seed, same bytes) in a new run.
  */
-async function restoreTrial(searchRunId: number, trial: { number: number; params: Record<string, unknown> }, step: StepOf<"search">, base: StepOf<"train">, ctx: TrainContext): Promise<TrainedModel> {
+async function restoreTrial(searchRunId: number, trial: { number: number; params: Record<string, unknown> }, step: StepOf<"search">, base: StepOf<"train">, ctx: StepContext): Promise<TrainedModel> {
   const reg = ctx.ws.registry;
   const runId = reg.listTrials(searchRunId).find((t) => t.number === trial.number)?.runId ?? undefined;
   const model = await trainModel(applyAssignment(base, trial.params), ctx, { runKind: "trial", parentRunId: searchRunId, searchName: step.params.search, trialNumber: trial.number, quiet: true, ...(runId === undefined ? {} : { restoreRunId: runId }) });
@@ -217,7 +226,7 @@ async function restoreTrial(searchRunId: number, trial: { number: number; params
  * step): its trials stand and its model is the best trial's run's, as the
  * interrupted invocation had it, so export and register find what they made.
  */
-async function reuseSearch(searchRunId: number, step: StepOf<"search">, base: StepOf<"train">, ctx: TrainContext): Promise<TrainedModel> {
+async function reuseSearch(searchRunId: number, step: StepOf<"search">, base: StepOf<"train">, ctx: StepContext): Promise<TrainedModel> {
   const p = step.params;
   const reg = ctx.ws.registry;
   const trials = reg.listTrials(searchRunId);
@@ -245,7 +254,7 @@ async function reuseSearch(searchRunId: number, step: StepOf<"search">, base: St
  * (the kill came between recording the trial and finishing its run) finishes as
  * its trial did; a run whose trial was never recorded fails as interrupted.
  */
-function settleDeadTrialRuns(searchRunId: number, objectiveKey: string, finished: readonly TrialRecord[], continued: ReadonlySet<number>, ctx: TrainContext): void {
+function settleDeadTrialRuns(searchRunId: number, objectiveKey: string, finished: readonly TrialRecord[], continued: ReadonlySet<number>, ctx: StepContext): void {
   const reg = ctx.ws.registry;
   const byRun = new Map(finished.filter((t) => t.runId !== null).map((t) => [t.runId!, t]));
   for (const run of reg.listRuns({ kind: "trial", state: "interrupted" })) {

@@ -8,50 +8,23 @@
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import type { StepOf, TaskSpec } from "../../compiler/plan/schema.js";
-import { applyPipeline, type FittedPipeline, type RawColumn } from "../features/pipeline.js";
-import { ImportError } from "../../stdlib/imports/import-error.js";
-import { RunError, EXIT } from "./errors.js";
-import type { FeaturesView, TrainContext } from "./train-step.js";
+import type { StepOf } from "../../../compiler/plan/schema.js";
+import { applyPipeline, type FittedPipeline, type RawColumn } from "../../features/pipeline.js";
+import { ImportError } from "../../../stdlib/imports/import-error.js";
+import { RunError, EXIT } from "../errors.js";
+import type { FeaturesView } from "../features-view.js";
+import type { ImportedModel, ModelState, StepContext, StepRunner } from "../step-context.js";
 
 type EvalPart = "validation" | "test";
 
-export interface ImportedModel {
-  format: "xgboost" | "onnx";
-  /** Where it came from: shown by `mlspec models show` and kept in the ONNX metadata. */
-  lineage: Record<string, string>;
-  /** What onnxruntime computes on each split, row-major [rows, outputs]. */
-  predictions: Record<EvalPart, Float32Array>;
-  /** The graph to store; like a trained model's, it holds no version number (the registry assigns it). */
-  artifact: Uint8Array;
-  /** One line on how the graph was checked, for the export step's report. */
-  checked: string;
-}
-
-export interface ImportedState {
-  model: string;
-  runId: number;
-  task: TaskSpec;
-  metrics: Record<string, number>;
-  gate: { passed: boolean; reasons: string[] };
-  cached: boolean;
-  trainMs: number;
-  features: string;
-  classes?: string[];
-  params: Record<string, unknown>;
-  imported: ImportedModel;
-}
+export const importStep: StepRunner<"import_model"> = {
+  async run(step, ctx) {
+    return { model: await importModel(step, ctx) };
+  },
+};
 
 /** Agreement required between onnxruntime and XGBoost's tree walk, relative to the output's size (at least 1). */
 const TOLERANCE = 1e-5;
-
-export interface ImportContext extends TrainContext {
-  projectDir: string;
-  /** The dataset's raw columns, as the fit_features step declares them. */
-  columns: RawColumn[];
-  /** The features' definitions, as the fit_features step gives them. */
-  definitions: Array<{ name: string; inputs: string[]; stages: unknown[] }>;
-}
 
 /**
  * The pipeline as a tree model reads it: a feature written without transforms
@@ -59,7 +32,7 @@ export interface ImportContext extends TrainContext {
  * missing values left missing, for the model's own default directions; the
  * fitted pipeline imputes them with the training mean, as a network needs.
  */
-export function treeInputPipeline(pipeline: FittedPipeline, definitions: ImportContext["definitions"]): FittedPipeline {
+export function treeInputPipeline(pipeline: FittedPipeline, definitions: FeaturesView["definitions"]): FittedPipeline {
   const bare = new Set(definitions.filter((d) => d.stages.length === 0).map((d) => d.name));
   return { ...pipeline, features: pipeline.features.map((f) => (bare.has(f.name) ? { ...f, stages: [] } : f)) };
 }
@@ -72,7 +45,7 @@ function failure(model: string, error: unknown): never {
 /** onnxruntime on the graph's raw-column inputs for one split. */
 async function runGraph(bytes: Uint8Array, columns: RawColumn[], f: FeaturesView, part: EvalPart, output: string): Promise<Float32Array> {
   const ort = await import("onnxruntime-node");
-  const { encodeOnnxInputs } = await import("../export/onnx-inputs.js");
+  const { encodeOnnxInputs } = await import("../../export/onnx-inputs.js");
   let session: Awaited<ReturnType<typeof ort.InferenceSession.create>>;
   try {
     session = await ort.InferenceSession.create(bytes);
@@ -98,7 +71,7 @@ async function runGraph(bytes: Uint8Array, columns: RawColumn[], f: FeaturesView
   }
 }
 
-export async function importModel(step: StepOf<"import_model">, ctx: ImportContext): Promise<ImportedState> {
+export async function importModel(step: StepOf<"import_model">, ctx: StepContext): Promise<ModelState & { imported: ImportedModel }> {
   const p = step.params;
   const file = path.resolve(ctx.projectDir, p.path);
   if (!fs.existsSync(file)) {
@@ -139,20 +112,20 @@ async function importXgboostStep(
   f: FeaturesView,
   classes: string[] | undefined,
   sha256: string,
-  ctx: ImportContext,
+  ctx: StepContext,
 ): Promise<ImportedModel> {
-  const { readXgboostModel } = await import("../../stdlib/imports/xgboost-model.js");
-  const { importXgboost } = await import("../import/xgboost-import.js");
-  const { xgboostPredict } = await import("../import/xgboost-predict.js");
+  const { readXgboostModel } = await import("../../../stdlib/imports/xgboost-model.js");
+  const { importXgboost } = await import("../../import/xgboost-import.js");
+  const { xgboostPredict } = await import("../../import/xgboost-predict.js");
   const model = readXgboostModel(bytes.toString("utf8"));
   const task = p.task.kind as "binary" | "multiclass" | "regression";
   const lineage = { imported_from: p.path, sha256, format: "xgboost", xgboost_version: model.version, objective: model.objective };
-  const pipeline = treeInputPipeline(f.pipeline, ctx.definitions);
+  const pipeline = treeInputPipeline(f.pipeline, f.definitions);
   const graph = importXgboost({
       model,
       task,
       pipeline,
-      columns: ctx.columns,
+      columns: f.columns,
       ...(classes ? { classes } : {}),
       metadata: {
         "mlspec.spec_hash": ctx.plan.specHash,
@@ -163,7 +136,7 @@ async function importXgboostStep(
   const predictions = {} as Record<EvalPart, Float32Array>;
   let maxDiff = 0;
   for (const part of ["validation", "test"] as const) {
-    predictions[part] = await runGraph(graph.bytes, ctx.columns, f, part, graph.output);
+    predictions[part] = await runGraph(graph.bytes, f.columns, f, part, graph.output);
     // XGBoost's own arithmetic on the same rows: the conversion must agree with it
     const out = applyPipeline(pipeline, f.raw[part]);
     const x = new Float32Array(out.rows * model.numFeature);
@@ -198,14 +171,14 @@ async function importXgboostStep(
 }
 
 /** Whether the model reads the features block's outputs (a block with transforms), not raw columns. */
-function readsFeatures(p: StepOf<"import_model">["params"], ctx: ImportContext): boolean {
-  return p.features !== `${p.model}.columns` && ctx.definitions.some((d) => d.stages.length > 0);
+function readsFeatures(p: StepOf<"import_model">["params"], f: FeaturesView): boolean {
+  return p.features !== `${p.model}.columns` && f.definitions.some((d) => d.stages.length > 0);
 }
 
 /** The raw columns an imported ONNX model reads: those the inputs name, in their order. */
-function onnxInputColumns(ctx: ImportContext): RawColumn[] {
-  const byName = new Map(ctx.columns.map((c) => [c.name, c]));
-  const names = [...new Set(ctx.definitions.flatMap((d) => d.inputs))];
+function onnxInputColumns(f: FeaturesView): RawColumn[] {
+  const byName = new Map(f.columns.map((c) => [c.name, c]));
+  const names = [...new Set(f.definitions.flatMap((d) => d.inputs))];
   return names.map((n) => byName.get(n)!).filter((c) => c !== undefined);
 }
 
@@ -239,9 +212,9 @@ async function importOnnxStep(
   f: FeaturesView,
   classes: string[] | undefined,
   sha256: string,
-  ctx: ImportContext,
+  ctx: StepContext,
 ): Promise<ImportedModel> {
-  const { readOnnxModel, onnxSignature, wrapOnnxModel } = await import("../import/onnx-import.js");
+  const { readOnnxModel, onnxSignature, wrapOnnxModel } = await import("../../import/onnx-import.js");
   const model = readOnnxModel(bytes);
   const signature = onnxSignature(model);
   const producer = [model.producerName, model.producerVersion].filter((x) => x).join(" ") || "unknown";
@@ -252,14 +225,14 @@ async function importOnnxStep(
     "mlspec.model_name": p.model,
     ...Object.fromEntries(Object.entries(lineage).map(([k, v]) => [`mlspec.${k}`, v])),
   };
-  const composed = readsFeatures(p, ctx)
-    ? (await import("../import/onnx-compose.js")).composeWithFeatures({ model, pipeline: f.pipeline, columns: ctx.columns, task, ...(classes ? { classes } : {}), metadata })
+  const composed = readsFeatures(p, f)
+    ? (await import("../../import/onnx-compose.js")).composeWithFeatures({ model, pipeline: f.pipeline, columns: f.columns, task, ...(classes ? { classes } : {}), metadata })
     : undefined;
-  const graph = composed ?? wrapOnnxModel({ model, task, columns: onnxInputColumns(ctx), ...(classes ? { classes } : {}), metadata });
+  const graph = composed ?? wrapOnnxModel({ model, task, columns: onnxInputColumns(f), ...(classes ? { classes } : {}), metadata });
   const predictions = {} as Record<EvalPart, Float32Array>;
   let maxDiff = 0;
   for (const part of ["validation", "test"] as const) {
-    predictions[part] = await runGraph(graph.bytes, ctx.columns, f, part, graph.output);
+    predictions[part] = await runGraph(graph.bytes, f.columns, f, part, graph.output);
     const rows = f.outputs[part].rows;
     if (predictions[part].length !== rows * graph.units) {
       throw new ImportError(`the model gives ${predictions[part].length} values for ${rows} rows, expected ${rows * graph.units} (${graph.units} a row)`);

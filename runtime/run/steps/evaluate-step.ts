@@ -3,17 +3,28 @@
  * the same forward pass the exported graph computes. Test values are stored as
  * `auc`, validation values as `val.auc`.
  */
-import type { TaskSpec } from "../../compiler/plan/schema.js";
-import { predictNetwork } from "../model/forward.js";
-import type { Network } from "../model/network.js";
-import { metricRequest, scoreMetric } from "../train/evaluate.js";
-import type { FeaturesView } from "./train-step.js";
-import { indexInputs } from "./train-step.js";
+import type { TaskSpec } from "../../../compiler/plan/schema.js";
+import type { Network } from "../../model/network.js";
+import { metricRequest, scoreMetric } from "../../train/evaluate.js";
+import { type FeaturesView, indexInputs } from "../features-view.js";
+import { predictPart } from "../predict-part.js";
+import { fmt } from "../reporter.js";
+import type { StepRunner } from "../step-context.js";
 
-export function predictPart(network: Network, task: TaskSpec, f: FeaturesView, part: "train" | "validation" | "test"): Float32Array {
-  const out = f.outputs[part];
-  return predictNetwork(network, { rows: out.rows, numeric: out.numeric, width: out.width, indices: out.indices }, indexInputs(task, f));
-}
+export const evaluateStep: StepRunner<"evaluate"> = {
+  async run(step, ctx) {
+    const m = ctx.model(step.params.model);
+    const f = ctx.features(m.features);
+    const labels = ctx.labels(m.task, f);
+    const imported = m.imported;
+    const metrics = imported ? scorePredictions(m.task, f, labels, step.params.metrics, (part) => imported.predictions[part]) : evaluateModel(m.network!, m.task, f, labels, step.params.metrics);
+    // a search's best trial finished as a trial run already
+    if (ctx.ws.registry.getRun(m.runId).state === "running") ctx.ws.registry.finishRun(m.runId, { state: "complete", metrics });
+    const shown = step.params.metrics.map((k) => `${k} ${fmt(metrics[k] ?? NaN)}`).join("  ");
+    ctx.reporter.step(step.id, `test: ${shown}`);
+    return { model: { ...m, metrics } };
+  },
+};
 
 export function evaluateModel(
   network: Network,

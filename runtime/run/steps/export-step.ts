@@ -4,13 +4,14 @@
  * onnxruntime runs it on the validation rows and must agree with the trained
  * model: what serving will compute is what was evaluated.
  */
-import type { ColumnType } from "../../stdlib/signature.js";
-import type { TaskSpec } from "../../compiler/plan/schema.js";
-import type { Network } from "../model/network.js";
-import type { Workspace } from "../workspace/workspace.js";
-import { RunError, EXIT } from "./errors.js";
-import { predictPart } from "./evaluate-step.js";
-import { type FeaturesView, indexInputs } from "./train-step.js";
+import type { ColumnType } from "../../../stdlib/signature.js";
+import type { TaskSpec } from "../../../compiler/plan/schema.js";
+import type { Network } from "../../model/network.js";
+import type { Workspace } from "../../workspace/workspace.js";
+import { RunError, EXIT } from "../errors.js";
+import { type FeaturesView, indexInputs } from "../features-view.js";
+import { predictPart } from "../predict-part.js";
+import type { StepRunner } from "../step-context.js";
 
 /**
  * Agreement required between onnxruntime and the JS forward pass, relative to
@@ -18,6 +19,22 @@ import { type FeaturesView, indexInputs } from "./train-step.js";
  * 0.016, so an absolute bound would reject a graph that is right to the last bits.
  */
 const TOLERANCE = 1e-5;
+
+export const exportStep: StepRunner<"export"> = {
+  async run(step, ctx) {
+    const m = ctx.model(step.params.model);
+    const f = ctx.features(m.features);
+    if (m.imported) {
+      // checked against the imported model's own arithmetic by the import step
+      const onnxSha = ctx.ws.artifacts.put(Buffer.from(m.imported.artifact), { kind: "onnx", model: m.model });
+      ctx.reporter.step(step.id, `onnx ${onnxSha.slice(0, 12)} (imported ${m.imported.format}; ${m.imported.checked})`);
+      return { model: { ...m, onnxSha } };
+    }
+    const { sha, maxDiff } = await exportModel({ model: m.model, network: m.network!, task: m.task, classes: m.classes, features: f, columns: f.columns, specHash: ctx.plan.specHash, ws: ctx.ws });
+    ctx.reporter.step(step.id, `onnx ${sha.slice(0, 12)} (onnxruntime matches the trained model on validation, max relative diff ${maxDiff.toExponential(1)})`);
+    return { model: { ...m, onnxSha: sha } };
+  },
+};
 
 export interface ExportRequest {
   model: string;
@@ -31,7 +48,7 @@ export interface ExportRequest {
 }
 
 export async function exportModel(req: ExportRequest): Promise<{ sha: string; bytes: Uint8Array; maxDiff: number }> {
-  const { exportOnnx, OUTPUT_NAMES } = await import("../export/onnx.js");
+  const { exportOnnx, OUTPUT_NAMES } = await import("../../export/onnx.js");
   const bytes = exportOnnx({
     pipeline: req.features.pipeline,
     network: req.network,
@@ -54,7 +71,7 @@ export async function exportModel(req: ExportRequest): Promise<{ sha: string; by
 async function compareWithOnnxRuntime(bytes: Uint8Array, req: ExportRequest, outputName: string): Promise<number> {
   const part = req.features.outputs.validation.rows > 0 ? "validation" : "train";
   const ort = await import("onnxruntime-node");
-  const { encodeOnnxInputs } = await import("../export/onnx-inputs.js");
+  const { encodeOnnxInputs } = await import("../../export/onnx-inputs.js");
   const session = await ort.InferenceSession.create(bytes);
   try {
     const raw = req.features.raw[part] as Record<string, ArrayLike<number | string | boolean | null>>;
