@@ -6,6 +6,7 @@
 import { createRequire } from "node:module";
 import { Command, CommanderError, Option } from "commander";
 import { CliError } from "./cli-error.js";
+import { SpecLoadError } from "../compiler/load-spec.js";
 import { type DiagnosticFormat, runCheck, runFmt, runPlan } from "./commands/compile-commands.js";
 import { registerRunCommands } from "./commands/run-commands.js";
 import { registerMonitor } from "./commands/monitor.js";
@@ -78,7 +79,7 @@ async function main(): Promise<void> {
       process.exitCode = e.code === "commander.helpDisplayed" || e.code === "commander.version" || e.code === "commander.help" ? 0 : 2;
       return;
     }
-    if (e instanceof CliError) {
+    if (e instanceof CliError || e instanceof SpecLoadError) {
       process.stderr.write(`mlspec: ${e.message}\n`);
       process.exitCode = e.exitCode;
       return;

@@ -4,7 +4,8 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { compileFile, nodeHost } from "../../compiler/compile.js";
+import { nodeHost } from "../../compiler/compile.js";
+import { loadSpec, requireReadableSpec, SpecLoadError } from "../../compiler/load-spec.js";
 import type { Diagnostic } from "../../compiler/diagnostics/diagnostic.js";
 import { diagnosticTitle } from "../../compiler/check/diagnostic-titles.js";
 import { renderJson, renderSarif, renderText } from "../../compiler/diagnostics/render.js";
@@ -12,21 +13,6 @@ import { formatFile } from "../../compiler/language/format.js";
 import { CliError } from "../cli-error.js";
 
 export type DiagnosticFormat = "text" | "json" | "sarif";
-
-function requireReadable(file: string): void {
-  let stat: fs.Stats;
-  try {
-    stat = fs.statSync(file);
-  } catch {
-    throw new CliError(`cannot read ${file}: no such file`);
-  }
-  if (!stat.isFile()) throw new CliError(`cannot read ${file}: not a file`);
-  try {
-    fs.accessSync(file, fs.constants.R_OK);
-  } catch {
-    throw new CliError(`cannot read ${file}: permission denied`);
-  }
-}
 
 function summary(ds: Diagnostic[]): string {
   const errors = ds.filter((d) => d.severity === "error").length;
@@ -45,9 +31,9 @@ export function printDiagnostics(ds: Diagnostic[], format: DiagnosticFormat, out
 }
 
 export function runCheck(files: string[], opts: { format: DiagnosticFormat; quiet?: boolean; allowRead?: string[] }, version: string): number {
-  for (const f of files) requireReadable(f);
+  for (const f of files) requireReadableSpec(f);
   const all: Diagnostic[] = [];
-  for (const f of files) all.push(...compileFile(f, undefined, { allowRead: opts.allowRead ?? [] }).diagnostics);
+  for (const f of files) all.push(...loadSpec(f, { allowRead: opts.allowRead ?? [] }).diagnostics);
   const shown = opts.quiet ? all.filter((d) => d.severity === "error") : all;
   printDiagnostics(shown, opts.format, process.stdout, version);
   if (opts.format === "text") {
@@ -58,22 +44,17 @@ export function runCheck(files: string[], opts: { format: DiagnosticFormat; quie
 }
 
 export async function runPlan(file: string, opts: { out?: string; allowRead?: string[] }, version: string): Promise<number> {
-  requireReadable(file);
-  const result = compileFile(file, undefined, { allowRead: opts.allowRead ?? [] });
-  if (result.hasErrors) {
-    printDiagnostics(result.diagnostics.filter((d) => d.severity === "error"), "text", process.stderr, version);
-    process.stderr.write(`${file}: ${summary(result.diagnostics)}; no plan\n`);
-    return 1;
-  }
-  const { planOf, PlanError } = await import("../../compiler/plan/index.js");
+  // the planner (zod) loads only for this command
+  const { loadPlan } = await import("../../compiler/plan/load-plan.js");
   const { serializePlan } = await import("../../compiler/plan/lower.js");
   let text: string;
   try {
-    text = serializePlan(planOf(result));
+    text = serializePlan(loadPlan(file, { allowRead: opts.allowRead ?? [] }).plan);
   } catch (e) {
-    // the checker let through something a plan cannot hold: the user's spec, not a crash
-    if (e instanceof PlanError) throw new CliError(`${file}: ${e.message}`, 1);
-    throw e;
+    if (!(e instanceof SpecLoadError && e.problem === "errors" && e.compiled)) throw e;
+    printDiagnostics(e.compiled.diagnostics.filter((d) => d.severity === "error"), "text", process.stderr, version);
+    process.stderr.write(`${file}: ${summary(e.compiled.diagnostics)}; no plan\n`);
+    return 1;
   }
   if (opts.out) {
     const tmp = `${opts.out}.tmp-${process.pid}`;
@@ -89,14 +70,14 @@ export async function runPlan(file: string, opts: { out?: string; allowRead?: st
 }
 
 export function runFmt(files: string[], opts: { check?: boolean }, version: string): number {
-  for (const f of files) requireReadable(f);
+  for (const f of files) requireReadableSpec(f);
   let changed = 0;
   let failed = 0;
   for (const f of files) {
     const text = nodeHost.readFile(path.resolve(f))!;
     // a file with any error is left as it is: the formatter prints the tree, and a
     // tree with a mistake in it is not what the author wrote (`maximize f(x)` → `?`)
-    const result = compileFile(f);
+    const result = loadSpec(f);
     if (result.hasErrors) {
       printDiagnostics(result.diagnostics.filter((d) => d.severity === "error"), "text", process.stderr, version);
       process.stderr.write(`${f}: not formatted, it has errors (${summary(result.diagnostics)})\n`);

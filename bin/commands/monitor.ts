@@ -28,11 +28,10 @@ export function registerMonitor(program: Command, setExit: (code: number) => voi
     .addOption(new Option("--format <format>", "output format").choices(["text", "json"]).default("text"))
     .action(async (file: string, flags: MonitorFlags) => {
       if (!flags.once) throw new CliError("mlspec monitor runs once per call for now: pass --once (running on the monitor's schedule is not available yet)");
-      const { planForServing } = await import("../../runtime/serve/serve-plan.js");
-      const { ServeError } = await import("../../runtime/serve/errors.js");
+      const { loadPlan } = await import("../../compiler/plan/load-plan.js");
       const { runMonitorCommand, parseTime, MonitorUsageError } = await import("../../runtime/monitor/monitor-command.js");
       try {
-        const plan = planForServing(file);
+        const { plan } = loadPlan(file);
         setExit(
           await runMonitorCommand(
             file,
@@ -48,7 +47,6 @@ export function registerMonitor(program: Command, setExit: (code: number) => voi
           ),
         );
       } catch (error) {
-        if (error instanceof ServeError) throw new CliError(error.message, error.code === "SPEC_NOT_FOUND" ? 2 : 1);
         if (error instanceof MonitorUsageError) throw new CliError(error.message, 2);
         throw error;
       }

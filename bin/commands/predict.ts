@@ -42,15 +42,9 @@ export function registerPredict(program: Command, setExit: (code: number) => voi
       const m = /^([A-Za-z_][A-Za-z0-9_]*)@([A-Za-z0-9_-]+)$/.exec(flags.model);
       if (!m) throw new CliError(`--model \`${flags.model}\` is not NAME@VERSION or NAME@ALIAS (e.g. churn_mlp@3, churn_mlp@champion)`);
       const [, name, ref] = m as unknown as [string, string, string];
-      const { planForServing } = await import("../../runtime/serve/serve-plan.js");
+      const { loadPlan } = await import("../../compiler/plan/load-plan.js");
+      const { plan } = loadPlan(file, { allowRead: allowedDirs(flags.allowRead) });
       const { ServeError } = await import("../../runtime/serve/errors.js");
-      let plan;
-      try {
-        plan = planForServing(file, { allowRead: allowedDirs(flags.allowRead) });
-      } catch (error) {
-        if (error instanceof ServeError) throw new CliError(error.message, error.code === "SPEC_NOT_FOUND" ? 2 : 1);
-        throw error;
-      }
       const { batchPredict, PredictError } = await import("../../runtime/predict/batch-predict.js");
       let summary;
       try {

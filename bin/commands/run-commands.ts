@@ -5,6 +5,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import { type Command, Option } from "commander";
+import { requireReadableSpec } from "../../compiler/load-spec.js";
 import { CliError } from "../cli-error.js";
 import { allowedDirs, allowReadOption } from "./read-access.js";
 
@@ -15,11 +16,6 @@ function userName(): string {
   } catch {
     return process.env.USER ?? "unknown user";
   }
-}
-
-function requireSpec(file: string): void {
-  if (!fs.existsSync(file)) throw new CliError(`cannot read ${file}: no such file`);
-  if (!fs.statSync(file).isFile()) throw new CliError(`cannot read ${file}: not a file`);
 }
 
 interface WorkspaceFlags {
@@ -42,7 +38,7 @@ function workspaceOptions(command: Command): Command {
 async function openExisting(opts: WorkspaceFlags) {
   const { defaultWorkspaceDir, findWorkspaceDir, openWorkspace, DATABASE_FILENAME } = await import("../../runtime/workspace/workspace.js");
   if (opts.workspace !== undefined && opts.spec !== undefined) throw new CliError("give --workspace DIR or --spec FILE, not both");
-  if (opts.spec !== undefined) requireSpec(opts.spec);
+  if (opts.spec !== undefined) requireReadableSpec(opts.spec);
   const dir = opts.workspace ?? (opts.spec !== undefined ? defaultWorkspaceDir(opts.spec) : findWorkspaceDir(process.cwd()));
   if (dir === undefined) {
     throw new CliError(`no workspace (.mlspec) in ${process.cwd()} or any parent; run \`mlspec run SPEC\` first, or pass --workspace DIR or --spec FILE`);
@@ -88,7 +84,7 @@ export function registerRunCommands(program: Command, setExit: (code: number) =>
     .option("--seed <n>", "override every seed of the spec (splits, training, searches) with this one; recorded with the run")
     .addOption(allowReadOption())
     .action(async (file: string, opts: { workspace?: string; backend?: string; resume?: boolean; cache?: boolean; quiet?: boolean; json?: boolean; parallel?: string; seed?: string; allowRead?: string[] }) => {
-      requireSpec(file);
+      requireReadableSpec(file);
       const allowRead = allowedDirs(opts.allowRead);
       const parallel = opts.parallel === undefined ? undefined : Number(opts.parallel);
       if (parallel !== undefined && (!Number.isInteger(parallel) || parallel < 1 || parallel > 64)) throw new CliError(`--parallel takes a whole number from 1 to 64, not ${opts.parallel}`);

@@ -45,10 +45,10 @@ export function registerServe(program: Command, setExit: (code: number) => void)
     .addOption(allowReadOption())
     .action(async (file: string, flags: ServeFlags) => {
       // the spec first: a bad path or a spec with errors is reported before onnxruntime loads
-      const { planForServing } = await import("../../runtime/serve/serve-plan.js");
+      const { loadPlan } = await import("../../compiler/plan/load-plan.js");
+      const { plan } = loadPlan(file, { allowRead: allowedDirs(flags.allowRead) });
       const { ServeError } = await import("../../runtime/serve/errors.js");
       try {
-        const plan = planForServing(file, { allowRead: allowedDirs(flags.allowRead) });
         const { runServeCommand } = await import("../../runtime/serve/serve-command.js");
         setExit(
           await runServeCommand(file, {
@@ -62,7 +62,7 @@ export function registerServe(program: Command, setExit: (code: number) => void)
           }),
         );
       } catch (error) {
-        if (error instanceof ServeError) throw new CliError(error.message, error.code === "SPEC_NOT_FOUND" || error.code === "BAD_PORT" ? 2 : 1);
+        if (error instanceof ServeError) throw new CliError(error.message, error.code === "BAD_PORT" ? 2 : 1);
         throw error;
       }
     });

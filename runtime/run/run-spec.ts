@@ -3,11 +3,11 @@
  * next to the spec. Returns the process exit code; every failure a user can act
  * on is a message, never a stack.
  */
-import * as fs from "node:fs";
 import * as path from "node:path";
-import { compileFile } from "../../compiler/compile.js";
 import { renderText } from "../../compiler/diagnostics/render.js";
-import { PlanError, planOf } from "../../compiler/plan/index.js";
+import { SpecLoadError } from "../../compiler/load-spec.js";
+import { loadPlan } from "../../compiler/plan/load-plan.js";
+import type { Plan } from "../../compiler/plan/schema.js";
 import { defaultWorkspaceDir, openWorkspace, type Workspace } from "../workspace/workspace.js";
 import { EXIT, RunError, exitCodeOf } from "./errors.js";
 import { Executor } from "./executor.js";
@@ -39,34 +39,23 @@ const UNIMPORTABLE_MODEL = new Set(["E0802", "E0803"]);
 export async function runSpec(specPath: string, opts: RunSpecOptions = {}): Promise<{ exitCode: number; summary?: RunSummary }> {
   const reporter = new Reporter({ quiet: opts.quiet, json: opts.json, ...(opts.out ? { out: opts.out } : {}) });
   const err = (text: string) => process.stderr.write(text + "\n");
-  // the compiler reads a missing file as an empty program, which would "run" nothing and succeed
-  const unreadable = unreadableReason(specPath);
-  if (unreadable) {
-    err(`mlspec: cannot read ${specPath}: ${unreadable}`);
-    return { exitCode: EXIT.usage };
-  }
   const allowRead = (opts.allowRead ?? []).map((d) => path.resolve(d));
-  const compiled = compileFile(specPath, undefined, { allowRead });
-  if (compiled.hasErrors) {
-    const errors = compiled.diagnostics.filter((x) => x.severity === "error");
-    for (const d of errors) err(renderText(d) + "\n");
-    // a model file that is there but cannot be imported is the model's failure, as at run time
-    if (errors.every((d) => UNIMPORTABLE_MODEL.has(d.code))) {
-      err(`${specPath}: a model file cannot be imported; nothing was run or registered`);
-      return { exitCode: EXIT.trainingFailed };
-    }
-    err(`${specPath}: the spec has errors; nothing was run`);
-    return { exitCode: EXIT.specErrors };
-  }
-  let plan: ReturnType<typeof planOf>;
+  let plan: Plan;
   try {
-    plan = planOf(compiled);
+    plan = loadPlan(specPath, { allowRead }).plan;
   } catch (e) {
-    if (e instanceof PlanError) {
-      err(`mlspec: ${specPath}: ${e.message}`);
-      return { exitCode: EXIT.specErrors };
-    }
-    throw e;
+    if (!(e instanceof SpecLoadError)) throw e;
+    if (e.problem === "errors" && e.compiled) {
+      const errors = e.compiled.diagnostics.filter((x) => x.severity === "error");
+      for (const d of errors) err(renderText(d) + "\n");
+      // a model file that is there but cannot be imported is the model's failure, as at run time
+      if (errors.every((d) => UNIMPORTABLE_MODEL.has(d.code))) {
+        err(`${specPath}: a model file cannot be imported; nothing was run or registered`);
+        return { exitCode: EXIT.trainingFailed };
+      }
+      err(`${specPath}: the spec has errors; nothing was run`);
+    } else err(`mlspec: ${e.message}`);
+    return { exitCode: e.problem === "unreadable" ? EXIT.usage : EXIT.specErrors };
   }
   if (opts.seed !== undefined) plan = withSeed(plan, opts.seed);
   const projectDir = path.dirname(path.resolve(specPath));
@@ -127,17 +116,6 @@ export async function runSpec(specPath: string, opts: RunSpecOptions = {}): Prom
     return { exitCode };
   } finally {
     ws.close();
-  }
-}
-
-function unreadableReason(file: string): string | undefined {
-  try {
-    if (!fs.statSync(file).isFile()) return "not a file";
-    fs.accessSync(file, fs.constants.R_OK);
-    return undefined;
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    return code === "ENOENT" ? "no such file" : code === "EACCES" ? "permission denied" : (e as Error).message;
   }
 }
 
