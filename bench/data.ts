@@ -33,7 +33,7 @@ import { profileDataset } from "../runtime/data/profile.js";
 import { splitDataset } from "../runtime/data/split.js";
 import { DataSession } from "../runtime/data/session.js";
 import { quoteString } from "../runtime/data/sql.js";
-import type { DatasetContract } from "../runtime/data/types.js";
+import type { DatasetContract } from "../compiler/plan/schema.js";
 
 const ROWS = Number(process.argv[2] ?? 1_000_000);
 const THREADS = process.argv[3] ? Number(process.argv[3]) : undefined;

@@ -28,21 +28,21 @@ export const ColumnTypeSchema = z.discriminatedUnion("kind", [
   z.strictObject({ kind: z.literal("timestamp") }),
 ]);
 
-const Bounds = z.strictObject({ min: z.number().optional(), max: z.number().optional() });
+const BoundsSchema = z.strictObject({ min: z.number().optional(), max: z.number().optional() });
 
 export const ColumnContractSchema = z.strictObject({
   name: z.string(),
   type: ColumnTypeSchema,
   nulls: z.union([z.strictObject({ allowed: z.literal(false) }), z.strictObject({ allowed: z.literal(true), maxFraction: z.number().min(0).max(1).optional() })]),
   unique: z.boolean().optional(),
-  range: Bounds.optional(),
-  mean: Bounds.optional(),
-  std: Bounds.optional(),
+  range: BoundsSchema.optional(),
+  mean: BoundsSchema.optional(),
+  std: BoundsSchema.optional(),
 });
 
 export const DatasetContractSchema = z.strictObject({
   columns: z.array(ColumnContractSchema),
-  rows: Bounds.optional(),
+  rows: BoundsSchema.optional(),
 });
 
 export const SourceSchema = z.strictObject({
@@ -221,10 +221,14 @@ export type Step = z.infer<typeof StepSchema>;
 export type StepKind = Step["kind"];
 export type StepOf<K extends StepKind> = Extract<Step, { kind: K }>;
 export type ColumnType = z.infer<typeof ColumnTypeSchema>;
+export type ColumnKind = ColumnType["kind"];
+/** Inclusive bounds: `range 0..120`, `rows >= 500`. */
+export type Bounds = z.infer<typeof BoundsSchema>;
 export type ColumnContract = z.infer<typeof ColumnContractSchema>;
 export type DatasetContract = z.infer<typeof DatasetContractSchema>;
 export type SourceSpec = z.infer<typeof SourceSchema>;
 export type SplitSpec = z.infer<typeof SplitSchema>;
+export type SplitMethod = SplitSpec["method"];
 export type FeatureDef = z.infer<typeof FeatureDefSchema>;
 export type TaskSpec = z.infer<typeof TaskSchema>;
 export type GateSpec = z.infer<typeof GateSchema>;

@@ -26,7 +26,7 @@ import { DataSession } from "./session.js";
 import { tableStatistics, type TableStatistics } from "./stats.js";
 import { clipSql, excerpt, excerptJsonSql, EXCERPT_LIMIT, QUARANTINE_TEXT_LIMIT } from "./excerpt.js";
 import { numberLiteral, quoteIdent, quoteString } from "./sql.js";
-import type { Bounds, ColumnContract, ColumnKind, DatasetContract, SourceSpec } from "./types.js";
+import type { Bounds, ColumnContract, ColumnKind, DatasetContract, SourceSpec } from "../../compiler/plan/schema.js";
 
 export type DatasetRule = "column_missing" | "rows" | "nulls" | "unique" | "mean" | "std";
 

@@ -18,7 +18,7 @@ import { createHash } from "node:crypto";
 import { ROW_COLUMN } from "./read.js";
 import type { DataSession, SqlRow } from "./session.js";
 import { quoteIdent } from "./sql.js";
-import type { DatasetContract } from "./types.js";
+import type { DatasetContract } from "../../compiler/plan/schema.js";
 
 /** The per-row digest column that hashedRelation adds. */
 const DIGEST = "__digest";

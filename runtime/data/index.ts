@@ -21,7 +21,7 @@ export type {
 export { profileDataset, histogramEdges, histogramBin } from "./profile.js";
 export type { DatasetProfile, ColumnProfile, NumericHistogram, CategoricalHistogram, ProfileOptions } from "./profile.js";
 export { splitDataset, assertSplitExists, SPLIT_PARTS } from "./split.js";
-export type { DataSplit } from "./split.js";
+export type { DataSplit, SplitPart } from "./split.js";
 export { loadColumns } from "./load.js";
 export type { ColumnArrays, ColumnValue, LoadOptions } from "./load.js";
 export { openSource, readSource, ROW_COLUMN } from "./read.js";
@@ -32,4 +32,5 @@ export { hashAcceptedData, hashedRelation, HASH_AGGREGATES, finishHash } from ".
 export { estimateDistinct } from "./distinct-estimate.js";
 export { DataSession } from "./session.js";
 export { DataError, DataSourceError, DataSpecError } from "./errors.js";
-export type * from "./types.js";
+// the dataset parts of the plan, as the plan's schema infers them
+export type { Bounds, ColumnContract, ColumnKind, ColumnType, DatasetContract, SourceSpec, SplitMethod, SplitSpec } from "../../compiler/plan/schema.js";

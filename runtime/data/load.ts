@@ -13,7 +13,8 @@ import type { ValidatedDataset } from "./contract.js";
 import { DataSpecError } from "./errors.js";
 import { assertSplitExists } from "./split.js";
 import { quoteIdent, quoteString } from "./sql.js";
-import type { ColumnContract, SplitPart } from "./types.js";
+import type { ColumnContract } from "../../compiler/plan/schema.js";
+import type { SplitPart } from "./split.js";
 
 export type ColumnValue = number | string | boolean | null;
 export type ColumnArrays = Record<string, ColumnValue[]>;

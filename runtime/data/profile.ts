@@ -25,11 +25,11 @@ import { ROW_COLUMN } from "./read.js";
 import type { ValidatedDataset } from "./contract.js";
 import { DataSpecError } from "./errors.js";
 import { estimateDistinct } from "./distinct-estimate.js";
-import { assertSplitExists } from "./split.js";
+import { assertSplitExists, type SplitPart } from "./split.js";
 import { numberLiteral, quoteIdent, quoteString } from "./sql.js";
 import type { DataSession } from "./session.js";
 import { tableStatistics, type TableStatistics } from "./stats.js";
-import type { ColumnContract, ColumnKind, SplitPart } from "./types.js";
+import type { ColumnContract, ColumnKind } from "../../compiler/plan/schema.js";
 
 export interface NumericHistogram {
   kind: "numeric";

@@ -25,7 +25,7 @@ import { DataSourceError } from "./errors.js";
 import type { DataSession } from "./session.js";
 import { excerpt } from "./excerpt.js";
 import { quoteIdent, quoteString } from "./sql.js";
-import type { SourceSpec } from "./types.js";
+import type { SourceSpec } from "../../compiler/plan/schema.js";
 
 /** Name of the source row number column in every relation the data layer creates. */
 export const ROW_COLUMN = "__row";

@@ -23,7 +23,10 @@ import { ROW_COLUMN } from "./read.js";
 import type { ValidatedDataset } from "./contract.js";
 import { DataSpecError } from "./errors.js";
 import { numberLiteral, quoteIdent } from "./sql.js";
-import type { SplitPart, SplitSpec } from "./types.js";
+import type { SplitSpec } from "../../compiler/plan/schema.js";
+
+/** The parts a dataset is split into (the plan names validation and test). */
+export type SplitPart = "train" | "validation" | "test";
 
 export interface DataSplit {
   method: SplitSpec["method"];

@@ -13,7 +13,7 @@
  */
 import type { DataSession, SqlRow } from "./session.js";
 import { numberLiteral, quoteIdent } from "./sql.js";
-import type { ColumnContract, ColumnKind } from "./types.js";
+import type { ColumnContract, ColumnKind } from "../../compiler/plan/schema.js";
 
 export interface ColumnStatistics {
   name: string;

@@ -12,7 +12,7 @@
  */
 import { EXCERPT_LIMIT, clip } from "../data/excerpt.js";
 import { formatRange } from "../data/contract.js";
-import type { ColumnContract } from "../data/types.js";
+import type { ColumnContract } from "../../compiler/plan/schema.js";
 
 /** A typed value as the model's inputs take it: null where the contract allows a null. */
 export type CellValue = number | boolean | string | null;

@@ -8,7 +8,7 @@
  * in the user's terms.
  */
 import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
-import { suggest } from "../../compiler/check/suggest.js";
+import { suggest } from "../../text/did-you-mean.js";
 import type { ColumnContract, ColumnType } from "../../compiler/plan/schema.js";
 import { RequestError, type RequestProblem } from "./errors.js";
 

@@ -6,7 +6,7 @@
 import { describe, expect, it } from "vitest";
 import { checkProgram } from "../../compiler/check/index.js";
 import { programFromText } from "../../compiler/check/program.js";
-import { MAX_LISTED } from "../../compiler/check/suggest.js";
+import { MAX_LISTED } from "../../text/did-you-mean.js";
 import { largeSpecs } from "../../bench/large-specs.js";
 
 const N = 20_000;

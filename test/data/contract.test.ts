@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { validateDataset, type ValidationResult } from "../../runtime/data/contract.js";
 import { DataSourceError, DataSpecError } from "../../runtime/data/errors.js";
-import type { DatasetContract, SourceSpec } from "../../runtime/data/types.js";
+import type { DatasetContract, SourceSpec } from "../../compiler/plan/schema.js";
 import { column, customers, readQuarantine, tempDir } from "./fixtures.js";
 
 const dir = tempDir();

@@ -5,7 +5,7 @@
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
 import { DataSourceError } from "../../runtime/data/errors.js";
-import type { DatasetContract } from "../../runtime/data/types.js";
+import type { DatasetContract } from "../../compiler/plan/schema.js";
 import { column, readQuarantine, tempDir, validatedCsv } from "./fixtures.js";
 
 const dir = tempDir();

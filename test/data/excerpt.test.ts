@@ -2,7 +2,7 @@
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
 import { clip, excerpt, EXCERPT_LIMIT, QUARANTINE_TEXT_LIMIT } from "../../runtime/data/excerpt.js";
-import type { DatasetContract } from "../../runtime/data/types.js";
+import type { DatasetContract } from "../../compiler/plan/schema.js";
 import { column, readQuarantine, tempDir, validatedCsv } from "./fixtures.js";
 
 const dir = tempDir();

@@ -2,7 +2,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { ColumnContract, DatasetContract } from "../../runtime/data/types.js";
+import type { ColumnContract, DatasetContract } from "../../compiler/plan/schema.js";
 
 export interface TempDir {
   path: string;

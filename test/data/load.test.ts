@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { DataSpecError } from "../../runtime/data/errors.js";
 import { loadColumns } from "../../runtime/data/load.js";
 import { splitDataset } from "../../runtime/data/split.js";
-import type { DatasetContract } from "../../runtime/data/types.js";
+import type { DatasetContract } from "../../compiler/plan/schema.js";
 import { column, tempDir, validatedCsv } from "./fixtures.js";
 
 const dir = tempDir();

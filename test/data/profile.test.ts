@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
 import { histogramBin, histogramEdges, profileDataset } from "../../runtime/data/profile.js";
 import { splitDataset } from "../../runtime/data/split.js";
-import type { DatasetContract } from "../../runtime/data/types.js";
+import type { DatasetContract } from "../../compiler/plan/schema.js";
 import { column, tempDir, validatedCsv } from "./fixtures.js";
 
 const dir = tempDir();

@@ -2,7 +2,7 @@ import { join } from "node:path";
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
 import { validateDataset } from "../../runtime/data/contract.js";
-import type { DatasetContract } from "../../runtime/data/types.js";
+import type { DatasetContract } from "../../compiler/plan/schema.js";
 import { readQuarantine, tempDir } from "./fixtures.js";
 
 const dir = tempDir();

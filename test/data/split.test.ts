@@ -3,7 +3,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { DataSpecError } from "../../runtime/data/errors.js";
 import { loadColumns } from "../../runtime/data/load.js";
 import { splitDataset, splitRowKey, stratumSizes, type DataSplit } from "../../runtime/data/split.js";
-import type { DatasetContract, SplitSpec } from "../../runtime/data/types.js";
+import type { DatasetContract, SplitSpec } from "../../compiler/plan/schema.js";
 import { column, tempDir, validatedCsv } from "./fixtures.js";
 
 const dir = tempDir();

@@ -2,7 +2,7 @@ import type { Rule } from "../context.js";
 import { fits, nonPositiveDuration, outOfBounds } from "../arg-types.js";
 import { signedCalls } from "../calls.js";
 import { bindCall } from "../semantic.js";
-import { didYouMean } from "../suggest.js";
+import { didYouMean } from "../../../text/did-you-mean.js";
 
 /**
  * Arguments match the signature: known names, no repeats, required ones present,

@@ -4,7 +4,7 @@ import { describeColumnType } from "../context.js";
 import { hasError, literalKind, numericValue } from "../values.js";
 import { CONSTRAINT_WORDS } from "../../language/parser.js";
 import { pathName } from "../semantic.js";
-import { didYouMean } from "../suggest.js";
+import { didYouMean } from "../../../text/did-you-mean.js";
 
 const TYPES = ["int", "float", "bool", "string", "enum", "timestamp"];
 const NUMERIC: ColumnKind[] = ["int", "float"];

@@ -3,7 +3,7 @@ import type { Rule } from "../context.js";
 import type { Decl } from "../program.js";
 import { fits } from "../arg-types.js";
 import { servingMetrics } from "../settings-signatures.js";
-import { didYouMean } from "../suggest.js";
+import { didYouMean } from "../../../text/did-you-mean.js";
 import { builtins } from "../../../stdlib/index.js";
 import { checkBound, checkMetricRefs } from "./gates.js";
 import { producedMetrics } from "./model-metrics.js";

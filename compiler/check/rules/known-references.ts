@@ -1,7 +1,7 @@
 import type { BlockKind, Ident, RefExpr } from "../../language/ast.js";
 import type { CheckContext, Rule } from "../context.js";
 import type { Decl } from "../program.js";
-import { didYouMean } from "../suggest.js";
+import { didYouMean } from "../../../text/did-you-mean.js";
 
 /** Names of the blocks of some kinds, listed once per program (a spec may misname thousands). */
 const namesByKinds = new WeakMap<CheckContext["sem"], Map<string, string[]>>();

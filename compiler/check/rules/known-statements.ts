@@ -2,7 +2,7 @@ import type { Stmt } from "../../language/ast.js";
 import type { Rule } from "../context.js";
 import { blockSettings, blockShape } from "../settings-signatures.js";
 import { pathName, settingsOf } from "../semantic.js";
-import { didYouMean } from "../suggest.js";
+import { didYouMean } from "../../../text/did-you-mean.js";
 import { printExpr } from "../../language/printer.js";
 
 const STMT_WORDS: Record<Stmt["kind"], string> = {

@@ -4,7 +4,7 @@ import { builtins } from "../../../stdlib/index.js";
 import type { CheckContext, Rule } from "../context.js";
 import type { Decl } from "../program.js";
 import type { ModelInfo } from "../semantic.js";
-import { didYouMean } from "../suggest.js";
+import { didYouMean } from "../../../text/did-you-mean.js";
 
 export const SPLITS = ["train", "val", "test"];
 

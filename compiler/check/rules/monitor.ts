@@ -3,7 +3,7 @@ import { builtins } from "../../../stdlib/index.js";
 import type { Rule } from "../context.js";
 import { fits, nonPositiveDuration } from "../arg-types.js";
 import { calleeName } from "../semantic.js";
-import { didYouMean } from "../suggest.js";
+import { didYouMean } from "../../../text/did-you-mean.js";
 import { hasError, literalKind } from "../values.js";
 import { checkMetricRefs } from "./gates.js";
 import { boundProblem } from "../bound-shape.js";

@@ -6,7 +6,7 @@ import type { Rule } from "../context.js";
 import { describeType, fits } from "../arg-types.js";
 import { hyperparameters } from "../hyperparameters.js";
 import { calleeName, pathName } from "../semantic.js";
-import { didYouMean } from "../suggest.js";
+import { didYouMean } from "../../../text/did-you-mean.js";
 import { hasError, numericValue } from "../values.js";
 import { checkMetricRefs } from "./gates.js";
 

@@ -1,6 +1,6 @@
 import type { Rule } from "../context.js";
 import { signedCalls } from "../calls.js";
-import { didYouMean } from "../suggest.js";
+import { didYouMean } from "../../../text/did-you-mean.js";
 
 /**
  * A call names a built-in of the family its position asks for: a transform in a

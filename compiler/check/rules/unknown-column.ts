@@ -3,7 +3,7 @@ import type { CheckContext, Rule } from "../context.js";
 import type { Decl } from "../program.js";
 import { signedCalls } from "../calls.js";
 import { bindCall, type DatasetInfo } from "../semantic.js";
-import { didYouMean } from "../suggest.js";
+import { didYouMean } from "../../../text/did-you-mean.js";
 
 /** A dataset's column names as one array, so that its did-you-mean index is built once. */
 const columnNames = new WeakMap<DatasetInfo, string[]>();

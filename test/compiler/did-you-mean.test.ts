@@ -1,11 +1,11 @@
 /**
- * Did-you-mean (compiler/check/suggest.ts): the closest name within a typo's
+ * Did-you-mean (text/did-you-mean.ts): the closest name within a typo's
  * distance, and help lines that name at most three candidates, however many
  * there are (issue 9 item 7: each help line listed every earlier feature).
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { didYouMean, editDistance, MAX_LISTED, suggest } from "../../compiler/check/suggest.js";
+import { didYouMean, editDistance, MAX_LISTED, suggest } from "../../text/did-you-mean.js";
 import { DATA, only } from "./rules/harness.js";
 
 const named = (help: string) => [...help.matchAll(/`[^`]+`/g)].map((m) => m[0].slice(1, -1));
