@@ -12,6 +12,7 @@ import type { LoadedModel, RowPrediction, TaskHint } from "./loaded-model.js";
 import type { ModelGaugeSource, ServeMetrics } from "./metrics.js";
 import { ModelSlot, type RefreshOutcome, type ServeEvent } from "./model-slot.js";
 import type { ExecutorKind } from "./ort-executor.js";
+import type { FeedbackTarget } from "./feedback-intake.js";
 import type { PredictionSink } from "./prediction-log.js";
 import { ARM_HEADER, WeightedRouter, type Assignment, type RoutedRequest } from "./router.js";
 import {
@@ -342,6 +343,19 @@ export class ServeEndpoint {
       throw new RequestError(400, `${ARM_HEADER}: serve ${this.name} has no slot ${JSON.stringify(assignment.arm)} loaded; loaded: ${this.slotNames.join(", ")}`);
     }
     return { arm: "current", sticky: false };
+  }
+
+  /** Where outcomes sent for this serve are checked and stored (POST /v1/<serve>/feedback, mlspec feedback). */
+  feedbackTarget(source: string, now: () => number = Date.now): FeedbackTarget {
+    const sink = this.options.sink;
+    return {
+      db: this.options.workspace.registry.db,
+      serve: this.name,
+      keyColumns: this.columns ? this.columns.filter((c) => c.name !== this.target).map((c) => c.name) : this.answeringModel.inputs.map((i) => i.name),
+      ...(sink ? { flushLog: () => sink.flush() } : {}),
+      now,
+      source,
+    };
   }
 
   /** The prom-client registry of this endpoint's metrics, for controllers to add their gauges to. */
