@@ -164,6 +164,8 @@ export interface ListenOptions {
   host?: string;
   closing?: () => boolean;
   onError?: (error: Error, route: string) => void;
+  /** ms since the epoch, for feedback's `received_at`. */
+  now?: () => number;
 }
 
 function urlOf(host: string, port: number): string {
@@ -189,6 +191,7 @@ export async function listenServing(serving: Serving, options: ListenOptions = {
         serves: group.serves,
         ...(options.closing ? { closing: options.closing } : {}),
         ...(options.onError ? { onError: options.onError } : {}),
+        ...(options.now ? { now: options.now } : {}),
       });
       try {
         await app.listen({ host: group.host, port: group.port });

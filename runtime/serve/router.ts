@@ -5,9 +5,10 @@
  * (bandit arms). spec/language.md#routing.
  *
  * Assignment is random by weight, or sticky when `stickyBy` names a request
- * field: FNV-1a (32-bit) of `<rollout>\0<value>` divided by 2^32 is a uniform
- * number in [0, 1) that picks the arm by cumulative weight, so one key lands
- * on one arm across requests and restarts. Arms are laid out in name order
+ * field: FNV-1a (32-bit) of `<rollout>\0<value>`, mixed by murmur3's fmix32
+ * finalizer (FNV alone leaves keys like C1, C2, … bunched in the high bits),
+ * divided by 2^32, is a uniform number in [0, 1) that picks the arm by
+ * cumulative weight, so one key lands on one arm across requests and restarts. Arms are laid out in name order
  * with `current` last: as a candidate's weight grows, every key already on it
  * stays on it.
  */
@@ -61,9 +62,19 @@ export function fnv1a32(text: string): number {
   return hash >>> 0;
 }
 
+/** murmur3's 32-bit finalizer: every input bit moves about half the output bits. */
+export function fmix32(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
 /** The sticky key of a rollout and a field value, as a uniform number in [0, 1). */
 export function stickyPoint(rollout: string, value: string): number {
-  return fnv1a32(`${rollout}\u0000${value}`) / 4294967296;
+  return fmix32(fnv1a32(`${rollout}\u0000${value}`)) / 4294967296;
 }
 
 /** A field's value as the key text, or undefined when the request does not carry it (null counts as absent). */
