@@ -61,6 +61,7 @@ export const blockSettings: Record<string, Record<string, ParamSig>> = {
     model: { name: "model", type: "model_ref", doc: "the model served, e.g. churn_mlp@champion" },
     fallback: { name: "fallback", type: "model_ref", optional: true, doc: "answers when the primary errs or times out" },
     timeout: { name: "timeout", type: "duration", default: 1000, max: LONGEST_TIMER_MS, doc: "per-request deadline" },
+    allow_arm_header: { name: "allow_arm_header", type: "bool", default: false, doc: "a request may pin its arm with the x-mlspec-arm header (for testing a rollout)" },
   },
   rollout: {
     on_fail: { name: "on_fail", type: { oneOf: ["rollback", "pause"] }, default: "rollback", doc: "what a failed guard does" },

@@ -380,6 +380,7 @@ class Lowering {
       plan.batching = { maxBatch: bv.max_batch as number, maxWaitMs: bv.max_wait as number };
     }
     if (sv.model?.dataset) plan.dataset = sv.model.dataset.decl.name;
+    if (settingValue(sv.settings, "allow_arm_header", "serve") === true) plan.allowArmHeader = true;
     return plan;
   }
 

@@ -162,6 +162,8 @@ export const ServeSchema = z.strictObject({
   timeoutMs: z.number().positive(),
   slo: z.array(ConditionSchema),
   dataset: z.string().optional(),
+  /** `allow_arm_header = true`: a request may pin its arm with `x-mlspec-arm` (left out when false). */
+  allowArmHeader: z.literal(true).optional(),
 });
 
 export const RolloutSchema = z.strictObject({

@@ -10,6 +10,7 @@ import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, ty
 import { ServeError } from "./errors.js";
 import type { Serving } from "./load-serving.js";
 import { endpointListRoutes } from "./routes/endpoints.js";
+import { feedbackRoutes } from "./routes/feedback.js";
 import { healthRoutes } from "./routes/health.js";
 import { metadataRoutes } from "./routes/metadata.js";
 import { metricsRoutes } from "./routes/metrics.js";
@@ -23,6 +24,8 @@ export interface ServeAppOptions {
   closing?: () => boolean;
   /** Unexpected errors (5xx), for the operator's log. */
   onError?: (error: Error, route: string) => void;
+  /** ms since the epoch, for feedback's `received_at` (default Date.now). */
+  now?: () => number;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -135,6 +138,7 @@ export async function createServeApp(serving: Serving, options: ServeAppOptions 
       done(null, payload);
     });
     await scope.register(metadataRoutes, { endpoints });
+    await scope.register(feedbackRoutes, { endpoints, bodyLimits, ...(options.now ? { now: options.now } : {}) });
     await scope.register(healthRoutes, { endpoints, closing });
     await scope.register(metricsRoutes, { metrics: serving.metrics });
     await scope.register(endpointListRoutes, { endpoints });
@@ -160,6 +164,8 @@ export interface ListenOptions {
   host?: string;
   closing?: () => boolean;
   onError?: (error: Error, route: string) => void;
+  /** ms since the epoch, for feedback's `received_at`. */
+  now?: () => number;
 }
 
 function urlOf(host: string, port: number): string {
@@ -185,6 +191,7 @@ export async function listenServing(serving: Serving, options: ListenOptions = {
         serves: group.serves,
         ...(options.closing ? { closing: options.closing } : {}),
         ...(options.onError ? { onError: options.onError } : {}),
+        ...(options.now ? { now: options.now } : {}),
       });
       try {
         await app.listen({ host: group.host, port: group.port });

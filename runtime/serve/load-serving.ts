@@ -42,6 +42,10 @@ export interface LoadServingOptions {
   onEvent?: (event: ServeEvent) => void;
   /** How a primary that fails to load is retried while its fallback answers (tests pass their own scheduler). */
   primaryRetry?: PrimaryRetry;
+  /** Uniform numbers in [0, 1) for routing and shadow sampling (tests pass a seeded one). */
+  random?: () => number;
+  /** Runs before each shadow copy is sent (tests hold copies back). */
+  beforeShadow?: (requestId: string) => Promise<void>;
 }
 
 export interface Serving {
@@ -55,7 +59,7 @@ export interface Serving {
   /** One serve block by name; the only one when `name` is left out. */
   endpoint(name?: string): ServeEndpoint;
   /** Predict one row or many, as `POST /v1/<serve>/predict` does; throws RequestError for rows that break the contract. */
-  predict(rows: RequestRow | RequestRow[], options?: { serve?: string; requestId?: string }): Promise<PredictResult>;
+  predict(rows: RequestRow | RequestRow[], options?: { serve?: string; requestId?: string; headers?: Record<string, string | undefined> }): Promise<PredictResult>;
   /** What `GET /v1/<serve>/model` answers. */
   describe(serve?: string): ModelDescription;
   /** Look every alias up now and swap the ones that moved; `retryFailed` tries versions that failed to load again. */
@@ -120,6 +124,8 @@ export async function loadServing(specPath: string, options: LoadServingOptions 
           ...(sink ? { sink } : {}),
           ...(options.maxInstances !== undefined ? { maxInstances: options.maxInstances } : {}),
           ...(options.primaryRetry ? { primaryRetry: options.primaryRetry } : {}),
+          ...(options.random ? { random: options.random } : {}),
+          ...(options.beforeShadow ? { beforeShadow: options.beforeShadow } : {}),
         }),
       );
     }
@@ -131,6 +137,7 @@ export async function loadServing(specPath: string, options: LoadServingOptions 
   }
   metrics.setModelSource(() => endpoints.flatMap((e) => e.gaugeSources()));
   metrics.setServeSource(() => endpoints.map((e) => ({ serve: e.name, degraded: e.degraded !== undefined })));
+  metrics.setRouterSource(() => endpoints.flatMap((e) => (e.router.rollout === null ? [] : [{ serve: e.name, rollout: e.router.rollout, weights: e.router.weights }])));
 
   let closing: Promise<void> | undefined;
   const pollMs = options.pollMs ?? 2000;
@@ -182,7 +189,11 @@ export async function loadServing(specPath: string, options: LoadServingOptions 
       const list = Array.isArray(rows) ? rows : [rows];
       if (list.length === 0) throw new RequestError(400, "no rows to predict");
       target.validator.checkRows(list);
-      return target.predict(list, { requestId: predictOptions.requestId ?? randomUUID(), receivedAt: performance.now(), time: Date.now() });
+      const assignment = target.route({ body: Array.isArray(rows) ? { instances: list } : rows, headers: predictOptions.headers ?? {} });
+      const context = { requestId: predictOptions.requestId ?? randomUUID(), receivedAt: performance.now(), time: Date.now(), assignment };
+      const result = await target.predict(list, context);
+      setImmediate(() => target.shadow(list, context, result));
+      return result;
     },
     describe: (serve) => endpoint(serve).describe(),
     refresh,

@@ -9,10 +9,17 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom
 /** What a scrape reads from the running models. */
 export interface ModelGaugeSource {
   serve: string;
-  role: "primary" | "fallback";
+  role: string;
   model: string;
   version: number;
   queuedRows: number;
+}
+
+/** What a scrape reads from each serve's router: the weights it routes by now. */
+export interface RouterGaugeSource {
+  serve: string;
+  rollout: string;
+  weights: Readonly<Record<string, number>>;
 }
 
 /** What a scrape reads from each serve block. */
@@ -32,6 +39,13 @@ export class ServeMetrics {
   private readonly swaps: Counter<"serve" | "model">;
   private readonly loadFailures: Counter<"serve" | "model">;
   private readonly logWaits: Counter;
+  private readonly armRequests: Counter<"serve" | "arm">;
+  private readonly armErrors: Counter<"serve" | "arm" | "reason">;
+  private readonly armLatency: Histogram<"serve" | "arm">;
+  private readonly unkeyedRequests: Counter<"serve" | "rollout">;
+  /** Per serve, then arm: the cached children of the per-arm series. */
+  private readonly armChildren = new Map<string, Map<string, { requests: { inc(): void }; latency: { observe(v: number): void } }>>();
+  private routerSources: () => RouterGaugeSource[] = () => [];
   /** Label children by model version object, then status: no key built per request. */
   private readonly requestChildren = new Map<string, WeakMap<object, Map<number, { inc(): void }>>>();
   private readonly latencyChildren = new Map<string, { observe(v: number): void }>();
@@ -89,6 +103,42 @@ export class ServeMetrics {
       help: "Answers held back until the prediction log caught up (it never drops a prediction to keep up)",
       registers,
     });
+    this.armRequests = new Counter({
+      name: "mlspec_arm_requests_total",
+      help: "Predict requests by the arm (model slot) the router sent them to: current, candidate, shadow copies, arm:<model>@<version>",
+      labelNames: ["serve", "arm"],
+      registers,
+    });
+    this.armErrors = new Counter({
+      name: "mlspec_arm_errors_total",
+      help: "Requests whose arm did not answer (reason: error, timeout, or degraded when the current model is not loaded); another slot may have answered",
+      labelNames: ["serve", "arm", "reason"],
+      registers,
+    });
+    this.armLatency = new Histogram({
+      name: "mlspec_arm_duration_seconds",
+      help: "Time an arm took for a request (shadow copies from when the copy was sent)",
+      labelNames: ["serve", "arm"],
+      buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers,
+    });
+    this.unkeyedRequests = new Counter({
+      name: "mlspec_rollout_unkeyed_requests_total",
+      help: "Requests of a sticky rollout without the sticky field: assigned at random",
+      labelNames: ["serve", "rollout"],
+      registers,
+    });
+    const routerSources = () => this.routerSources();
+    new Gauge({
+      name: "mlspec_rollout_weight",
+      help: "Share of the traffic the router sends to each arm of a rollout (0..1)",
+      labelNames: ["serve", "rollout", "arm"],
+      registers,
+      collect() {
+        this.reset();
+        for (const s of routerSources()) for (const [arm, w] of Object.entries(s.weights)) this.labels(s.serve, s.rollout, arm).set(w);
+      },
+    });
     const sources = () => this.sources();
     new Gauge({
       name: "mlspec_queue_depth_rows",
@@ -127,6 +177,30 @@ export class ServeMetrics {
   /** Where scrapes read queue depths and versions. */
   setModelSource(read: () => ModelGaugeSource[]): void {
     this.sources = read;
+  }
+
+  /** Where scrapes read the routers' weights. */
+  setRouterSource(read: () => RouterGaugeSource[]): void {
+    this.routerSources = read;
+  }
+
+  /** One request's arm answered (`error` null) or did not. */
+  armAnswered(serve: string, arm: string, seconds: number, error: string | null): void {
+    let byArm = this.armChildren.get(serve);
+    if (!byArm) this.armChildren.set(serve, (byArm = new Map()));
+    let child = byArm.get(arm);
+    if (!child) {
+      child = { requests: this.armRequests.labels(serve, arm), latency: this.armLatency.labels(serve, arm) };
+      // arm names come from controllers: a bounded cache
+      if (byArm.size < 1000) byArm.set(arm, child);
+    }
+    child.requests.inc();
+    child.latency.observe(seconds);
+    if (error !== null) this.armErrors.labels(serve, arm, error).inc();
+  }
+
+  unkeyed(serve: string, rollout: string): void {
+    this.unkeyedRequests.labels(serve, rollout).inc();
   }
 
   /** Where scrapes read whether each serve is degraded. */

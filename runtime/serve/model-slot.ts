@@ -26,7 +26,8 @@ export type ServeEvent =
   | { kind: "recovered"; serve: string; model: string; version: number }
   | { kind: "warning"; serve?: string; message: string };
 
-export type SlotRole = "primary" | "fallback";
+/** `primary` (the serve's current slot), `fallback`, or a rollout slot's name (`candidate`, `shadow`, `arm:m@3`). */
+export type SlotRole = string;
 
 export interface SlotOptions {
   serve: string;

@@ -4,10 +4,10 @@
  * with the registry's PredictionLogWriter, so SQLite's commits (an fsync
  * each) never block the event loop that answers requests.
  *
- * Messages in: {kind: "requests", requests: ThreadRecord[], rows}, {kind: "close"}.
+ * Messages in: {kind: "requests", requests: ThreadRecord[], rows}, {kind: "flush", id}, {kind: "close"}.
  * Messages out: {kind: "ready"} | {kind: "failed", message} |
  * {kind: "warning", message} | {kind: "written", rows} (rows taken from a
- * message, for back-pressure) | {kind: "closed", dropped}.
+ * message, for back-pressure) | {kind: "flushed", id} (rows before it are written) | {kind: "closed", dropped}.
  */
 import { parentPort, workerData } from "node:worker_threads";
 import { Registry } from "../workspace/registry.js";
@@ -30,7 +30,7 @@ function entryRows(entry: ThreadRecord): number {
   }
 }
 
-type Incoming = { kind: "requests"; requests: ThreadRecord[]; rows: number } | { kind: "close" };
+type Incoming = { kind: "requests"; requests: ThreadRecord[]; rows: number } | { kind: "flush"; id: number } | { kind: "close" };
 
 function start(port: NonNullable<typeof parentPort>, data: PredictionLogThreadData): void {
   let registry: Registry;
@@ -62,6 +62,15 @@ function start(port: NonNullable<typeof parentPort>, data: PredictionLogThreadDa
         }
       }
       port.postMessage({ kind: "written", rows: msg.rows });
+      return;
+    }
+    if (msg.kind === "flush") {
+      try {
+        writer.flush();
+      } catch (error) {
+        port.postMessage({ kind: "warning", message: `prediction log flush failed, will retry: ${(error as Error).message}` });
+      }
+      port.postMessage({ kind: "flushed", id: msg.id });
       return;
     }
     let message: string | undefined;

@@ -36,6 +36,10 @@ export interface LoggedRequest {
    */
   body?: { text: string; batch: boolean };
   outputs: readonly unknown[];
+  /** The slot the router assigned, the rollout that routed, the arm's error class (null: it answered). */
+  arm?: string | null;
+  rollout?: string | null;
+  error?: string | null;
 }
 
 /** The rows of a logged request. */
@@ -53,6 +57,8 @@ export interface PredictionSink {
    * more than `maxPendingRows` behind: answer the request once it resolves.
    */
   log(request: LoggedRequest): Promise<void> | undefined;
+  /** Write everything taken so far to the database; resolves once it is there (for readers that must see it, like feedback). */
+  flush(): Promise<void>;
   /** Write everything taken, then stop; resolves with the rows that could not be written. */
   close(): Promise<number>;
 }
@@ -95,6 +101,10 @@ class MainThreadSink implements PredictionSink {
     return undefined;
   }
 
+  async flush(): Promise<void> {
+    this.writer.flush();
+  }
+
   async close(): Promise<number> {
     let unwritten = 0;
     try {
@@ -120,6 +130,7 @@ type ThreadMessage =
   | { kind: "failed"; message: string }
   | { kind: "warning"; message: string }
   | { kind: "written"; rows: number }
+  | { kind: "flushed"; id: number }
   | { kind: "closed"; dropped: number; message?: string };
 
 class ThreadSink implements PredictionSink {
@@ -139,6 +150,8 @@ class ThreadSink implements PredictionSink {
   /** Rows that could not be written: taken after close, or lost with a thread that died. */
   private lost = 0;
   private dead = false;
+  private flushes = new Map<number, () => void>();
+  private nextFlush = 0;
 
   private readonly onWait: (() => void) | undefined;
 
@@ -152,7 +165,10 @@ class ThreadSink implements PredictionSink {
     if (!(Number.isSafeInteger(this.maxPending) && this.maxPending >= 1)) throw new RangeError(`maxPendingRows must be a positive integer, got ${this.maxPending}`);
     worker.on("message", (msg: ThreadMessage) => {
       if (msg.kind === "warning") this.onWarning?.(msg.message);
-      else if (msg.kind === "written") {
+      else if (msg.kind === "flushed") {
+        this.flushes.get(msg.id)?.();
+        this.flushes.delete(msg.id);
+      } else if (msg.kind === "written") {
         this.pendingRows -= msg.rows;
         if (this.pendingRows <= this.maxPending / 2) this.release();
       }
@@ -165,6 +181,8 @@ class ThreadSink implements PredictionSink {
       this.buffer = [];
       this.bufferedRows = 0;
       this.release();
+      for (const resolve of this.flushes.values()) resolve();
+      this.flushes.clear();
       this.onWarning?.(`prediction log thread failed: ${error.message}; predictions are no longer logged`);
     });
   }
@@ -218,6 +236,17 @@ class ThreadSink implements PredictionSink {
     this.worker.postMessage({ kind: "requests", requests, rows });
   }
 
+  flush(): Promise<void> {
+    if (this.closed || this.dead) return Promise.resolve();
+    this.post();
+    const id = this.nextFlush++;
+    // the thread takes messages in order: its answer comes after it wrote every row posted before
+    return new Promise<void>((resolve) => {
+      this.flushes.set(id, resolve);
+      this.worker.postMessage({ kind: "flush", id });
+    });
+  }
+
   close(): Promise<number> {
     this.closed ??= new Promise<number>((resolve) => {
       this.post();
@@ -226,6 +255,8 @@ class ThreadSink implements PredictionSink {
         if (settled) return;
         settled = true;
         this.release();
+        for (const done of this.flushes.values()) done();
+        this.flushes.clear();
         if (message) this.onWarning?.(`prediction log: ${message}`);
         void this.worker.terminate().then(() => resolve(dropped + this.lost));
       };

@@ -6,6 +6,7 @@
  * accepting connections, in-flight requests finish, the prediction log is
  * flushed, and the process exits 0.
  */
+import { BESIDE_SERVERS, startBesideServers, stopBesideServers, type BesideServer } from "./beside-server.js";
 import { ServeError } from "./errors.js";
 import { closeServers, listenServing, type ListeningServer } from "./http-server.js";
 import { loadServing } from "./load-serving.js";
@@ -29,6 +30,12 @@ export interface ServeCommandOptions {
   predictionLog?: PredictionSinkOptions;
   /** Longest shutdown waits for in-flight requests before closing their connections (default 10,000 ms). */
   graceMs?: number;
+  /** The controllers run beside the server (default: one of each in BESIDE_SERVERS). */
+  besideServers?: BesideServer[];
+  /** ms since the epoch, for the controllers and feedback (default Date.now). */
+  clock?: () => number;
+  /** Uniform numbers in [0, 1) for routing (default Math.random). */
+  random?: () => number;
 }
 
 export interface ServeCommandIo {
@@ -82,6 +89,7 @@ export async function runServeCommand(file: string, options: ServeCommandOptions
       ...(options.executor ? { executor: options.executor } : {}),
       ...(options.pollMs !== undefined ? { pollMs: options.pollMs } : {}),
       predictionLog: options.noPredictionLog ? false : (options.predictionLog ?? true),
+      ...(options.random ? { random: options.random } : {}),
       onEvent: (event) => err(describeEvent(event)),
     });
   } catch (error) {
@@ -101,6 +109,7 @@ export async function runServeCommand(file: string, options: ServeCommandOptions
       ...(options.port !== undefined ? { port: options.port } : {}),
       ...(options.host !== undefined ? { host: options.host } : {}),
       closing: () => closing,
+      ...(options.clock ? { now: options.clock } : {}),
       onError: (error, route) => err(`error in ${route}: ${error.stack ?? error.message}`),
     });
   } catch (error) {
@@ -114,6 +123,13 @@ export async function runServeCommand(file: string, options: ServeCommandOptions
   }
   const log = serving.predictionLog;
   err(log === "off" ? "prediction log: off" : `prediction log: ${serving.workspace.databasePath} (${log === "thread" ? "writer thread" : "main thread"})`);
+  const beside = await startBesideServers(options.besideServers ?? BESIDE_SERVERS.map((make) => make()), {
+    db: serving.workspace.registry.db,
+    plan: serving.plan,
+    endpoints: new Map(serving.endpoints.map((e) => [e.name, e])),
+    clock: options.clock ?? Date.now,
+    log: err,
+  });
 
   return new Promise<number>((resolve) => {
     const onHangup = () => {
@@ -131,6 +147,8 @@ export async function runServeCommand(file: string, options: ServeCommandOptions
       void (async () => {
         let code = 0;
         try {
+          // controllers first: none moves traffic while requests drain
+          await stopBesideServers(beside, err);
           await closeServers(servers, { graceMs: options.graceMs ?? 10_000 });
           await serving.close();
         } catch (error) {

@@ -6,13 +6,15 @@
 import type { Plan, ServePlan, Step, StepOf, TaskSpec } from "../../compiler/plan/schema.js";
 import type { DatasetProfile } from "../data/profile.js";
 import type { Workspace } from "../workspace/workspace.js";
-import { DeadlineError, ModelClosedError, PredictionUnavailableError, ServeError } from "./errors.js";
+import { DeadlineError, ModelClosedError, PredictionUnavailableError, RequestError, ServeError } from "./errors.js";
 import { exampleRow, findDatasetProfile, type ExampleSource } from "./example-request.js";
 import type { LoadedModel, RowPrediction, TaskHint } from "./loaded-model.js";
 import type { ModelGaugeSource, ServeMetrics } from "./metrics.js";
 import { ModelSlot, type RefreshOutcome, type ServeEvent } from "./model-slot.js";
 import type { ExecutorKind } from "./ort-executor.js";
+import type { FeedbackTarget } from "./feedback-intake.js";
 import type { PredictionSink } from "./prediction-log.js";
+import { ARM_HEADER, WeightedRouter, type Assignment, type RoutedRequest } from "./router.js";
 import {
   columnsFromContract,
   RequestValidator,
@@ -37,7 +39,17 @@ export interface EndpointOptions {
   profile?: DatasetProfile;
   /** How a primary that failed to load is retried while the fallback answers (default: real timers, 1 s doubling to 60 s). */
   primaryRetry?: PrimaryRetry;
+  /** Uniform numbers in [0, 1) for the router's random assignment and shadow sampling (tests pass a seeded one). */
+  random?: () => number;
+  /** Runs before each shadow copy is sent, after its request was answered (tests hold copies back with it). */
+  beforeShadow?: (requestId: string) => Promise<void>;
 }
+
+/** What a rollout loads into a slot: a model with an alias or a version, as `{model, alias}` or `"model@alias"`. */
+export type SlotModelRef = { model: string; alias: string } | string;
+
+/** Slots a rollout may fill; `current` and `fallback` follow the serve block. */
+const ROLLOUT_SLOT = /^(candidate|shadow|arm:[A-Za-z_][A-Za-z0-9_]*@[A-Za-z0-9_]+)$/;
 
 /**
  * When and how to try a primary that failed to load again. `schedule` runs
@@ -78,6 +90,10 @@ export interface PredictResult {
   predictions: RowPrediction[];
   /** The version that answered. */
   model: ModelRef;
+  /** The slot the request was routed to (`current` unless a rollout routes); the model that answered may be another when it failed. */
+  arm: string;
+  /** The rollout whose weights routed it, or null. */
+  rollout: string | null;
   /**
    * Set when the fallback answered: why the primary did not (it failed, was too
    * slow, or is not loaded: "degraded", when `primary` names its alias).
@@ -94,6 +110,8 @@ export interface PredictContext {
   time: number;
   /** The JSON text the rows were parsed from, if at hand: the prediction log takes the rows from it. */
   body?: { text: string; batch: boolean };
+  /** The router's choice (from `route`); default the current slot. */
+  assignment?: Assignment;
 }
 
 export interface ModelDescription {
@@ -114,6 +132,19 @@ export interface ModelDescription {
   exampleSource: ExampleSource;
   batching: { maxBatch: number; maxWaitMs: number } | null;
   timeoutMs: number;
+}
+
+interface Answered {
+  answer: { predictions: RowPrediction[]; model: LoadedModel };
+  fallback?: PredictResult["fallback"];
+  /** The routed arm's error class, or null when it answered. */
+  error: string | null;
+}
+
+function parseSlotRef(serve: string, text: string): { model: string; alias: string } {
+  const at = text.indexOf("@");
+  if (at <= 0 || at === text.length - 1) throw new ServeError("BAD_SLOT", `serve ${serve}: a slot's model is model@alias or model@version, got ${JSON.stringify(text)}`);
+  return { model: text.slice(0, at), alias: text.slice(at + 1) };
 }
 
 function stepOf<K extends Step["kind"]>(plan: Plan, kind: K, id: string): StepOf<K> | undefined {
@@ -151,10 +182,21 @@ export class ServeEndpoint {
   private readonly target: string | undefined;
   private example!: { row: RequestRow; source: ExampleSource };
   private readonly timeoutMs: number;
+  /** Which slot answers each request; a rollout controller moves its weights. */
+  readonly router: WeightedRouter;
+  /** Rollout slots (candidate, shadow, bandit arms) by name. */
+  private readonly slots = new Map<string, ModelSlot>();
+  /** Loads of rollout slots under way, by name: setSlot calls for one slot run one after another. */
+  private readonly slotChanges = new Map<string, Promise<void>>();
 
   private constructor(private readonly options: EndpointOptions) {
     const { plan, serve } = options;
     this.name = serve.name;
+    this.router = new WeightedRouter({
+      ...(options.random ? { random: options.random } : {}),
+      allowArmHeader: serve.allowArmHeader === true,
+      onUnkeyed: (rollout) => options.metrics.unkeyed(serve.name, rollout),
+    });
     this.timeoutMs = serve.timeoutMs;
     this.target = taskOf(plan, serve.model.model)?.target;
     const validate = serve.dataset ? stepOf(plan, "validate", `validate:${serve.dataset}`) : undefined;
@@ -180,7 +222,7 @@ export class ServeEndpoint {
         this.example = exampleRow(this.columns, this.target);
       }
     }
-    this.openSlot = (role: "primary" | "fallback", ref: { model: string; alias: string }) =>
+    this.openSlot = (role: string, ref: { model: string; alias: string }) =>
       ModelSlot.open({
         serve: serve.name,
         role,
@@ -225,7 +267,101 @@ export class ServeEndpoint {
     this.rebuildValidator();
   }
 
-  private openSlot!: (role: "primary" | "fallback", ref: { model: string; alias: string }) => Promise<ModelSlot>;
+  private openSlot!: (role: string, ref: { model: string; alias: string }) => Promise<ModelSlot>;
+
+  /**
+   * Load `ref` into a rollout slot (`candidate`, `shadow`, `arm:m@3`), warm,
+   * beside what serves; requests switch to it in one assignment and the
+   * version it replaces finishes what it accepted. `null` empties the slot
+   * (move the router's weight off it first: requests routed to an empty slot
+   * go to `current`). The same ref again looks its alias up (a swap if it moved).
+   */
+  setSlot(name: string, ref: SlotModelRef | null): Promise<void> {
+    if (name === "current" || name === "fallback") {
+      return Promise.reject(new ServeError("FIXED_SLOT", `serve ${this.name}: the ${name} slot follows the serve block's ${name === "current" ? "model" : "fallback"}; move its alias instead`));
+    }
+    if (!ROLLOUT_SLOT.test(name)) {
+      return Promise.reject(new ServeError("BAD_SLOT", `serve ${this.name}: no slot ${JSON.stringify(name)}; slots are candidate, shadow and arm:<model>@<version>`));
+    }
+    const previous = this.slotChanges.get(name) ?? Promise.resolve();
+    const next = previous.catch(() => undefined).then(() => this.changeSlot(name, ref));
+    this.slotChanges.set(name, next);
+    void next.finally(() => {
+      if (this.slotChanges.get(name) === next) this.slotChanges.delete(name);
+    }).catch(() => undefined);
+    return next;
+  }
+
+  private async changeSlot(name: string, given: SlotModelRef | null): Promise<void> {
+    if (this.closed) throw new ServeError("CLOSED", `serve ${this.name} is closed`);
+    const had = this.slots.get(name);
+    if (given === null) {
+      if (!had) return;
+      this.slots.delete(name);
+      await had.close();
+      return;
+    }
+    const ref = typeof given === "string" ? parseSlotRef(this.name, given) : given;
+    if (had && had.ref === `${ref.model}@${ref.alias}`) {
+      await had.refresh();
+      return;
+    }
+    const slot = await this.openSlot(name, ref);
+    if (this.closed) {
+      await slot.close();
+      return;
+    }
+    this.slots.set(name, slot); // from here on requests routed to `name` go to the new model
+    if (had) await had.close();
+  }
+
+  /** The slots loaded now: current (unless degraded), fallback, and the rollout slots. */
+  get slotNames(): string[] {
+    return [...(this.primary ? ["current"] : []), ...(this.fallbackSlot ? ["fallback"] : []), ...this.slots.keys()];
+  }
+
+  /** The model loaded in a slot, or undefined. */
+  slotModel(name: string): LoadedModel | undefined {
+    return this.slotNamed(name)?.model;
+  }
+
+  private slotNamed(name: string): ModelSlot | undefined {
+    if (name === "current") return this.primary;
+    if (name === "fallback") return this.fallbackSlot;
+    return this.slots.get(name);
+  }
+
+  /**
+   * The slot for one request. An arm pinned with `x-mlspec-arm` (where the
+   * serve block allows it) must be loaded (RequestError 400 otherwise); an arm
+   * the weights name but that is not loaded yet gives way to `current`.
+   */
+  route(request: RoutedRequest): Assignment {
+    const assignment = this.router.assign(request);
+    if (assignment.arm === "current" || this.slotNamed(assignment.arm)) return assignment;
+    if (this.router.armHeaderAllowed && request.headers[ARM_HEADER] === assignment.arm) {
+      throw new RequestError(400, `${ARM_HEADER}: serve ${this.name} has no slot ${JSON.stringify(assignment.arm)} loaded; loaded: ${this.slotNames.join(", ")}`);
+    }
+    return { arm: "current", sticky: false };
+  }
+
+  /** Where outcomes sent for this serve are checked and stored (POST /v1/<serve>/feedback, mlspec feedback). */
+  feedbackTarget(source: string, now: () => number = Date.now): FeedbackTarget {
+    const sink = this.options.sink;
+    return {
+      db: this.options.workspace.registry.db,
+      serve: this.name,
+      keyColumns: this.columns ? this.columns.filter((c) => c.name !== this.target).map((c) => c.name) : this.answeringModel.inputs.map((i) => i.name),
+      ...(sink ? { flushLog: () => sink.flush() } : {}),
+      now,
+      source,
+    };
+  }
+
+  /** The prom-client registry of this endpoint's metrics, for controllers to add their gauges to. */
+  get metricsRegistry(): ServeMetrics["registry"] {
+    return this.options.metrics.registry;
+  }
 
   /** The delay before the next retry of a degraded primary: doubling from the first, at most the longest. */
   private retryDelay(attempts: number): number {
@@ -352,11 +488,62 @@ export class ServeEndpoint {
     return this.validatorNow.parse(body);
   }
 
-  /** Rows that passed `parse` → predictions, from the primary or, when it fails or is too slow, the fallback. */
+  /**
+   * Rows that passed `parse` → predictions from the slot the request was
+   * routed to. When that slot fails or is too slow: a rollout slot gives way
+   * to `current`, and `current` to the fallback. The answer names the arm;
+   * the log records the arm's error class.
+   */
   async predict(rows: readonly RequestRow[], context: PredictContext): Promise<PredictResult> {
+    const arm = context.assignment?.arm ?? "current";
+    const rollout = this.router.rollout;
+    const started = performance.now();
+    try {
+      const outcome = await this.answer(rows, context, arm);
+      this.options.metrics.armAnswered(this.name, arm, (performance.now() - started) / 1000, outcome.error);
+      return await this.answered(rows, context, outcome.answer, outcome.fallback, arm, rollout, outcome.error);
+    } catch (error) {
+      if (error instanceof PredictionUnavailableError) {
+        const kind = error.statusCode === 504 ? "timeout" : "error";
+        this.options.metrics.armAnswered(this.name, arm, (performance.now() - started) / 1000, kind);
+        await this.loggedFailure(rows, context, arm, rollout, kind);
+      }
+      throw error;
+    }
+  }
+
+  private async answer(rows: readonly RequestRow[], context: PredictContext, arm: string): Promise<Answered> {
     const deadline = context.receivedAt + this.timeoutMs;
+    if (arm === "current") return this.answerCurrent(rows, context, deadline);
+    const slot = this.slotNamed(arm);
+    if (!slot) return this.answerCurrent(rows, context, deadline);
+    if (arm === "fallback") {
+      try {
+        return { answer: await this.withDeadline(slot.submit(rows, deadline), deadline), error: null };
+      } catch (error) {
+        if (error instanceof ModelClosedError) throw new PredictionUnavailableError(503, `serve ${this.name} is shutting down`);
+        const id = slot.model.identity;
+        throw new PredictionUnavailableError(error instanceof DeadlineError ? 504 : 503, `${id.name} version ${id.version}: ${this.why(error)}`);
+      }
+    }
+    try {
+      return { answer: await this.withDeadline(slot.submit(rows, deadline), deadline), error: null };
+    } catch (error) {
+      // the rollout slot failed: the current model answers, with a fresh deadline, and the answer says why
+      const reason = error instanceof DeadlineError ? "timeout" : "error";
+      const id = slot.model.identity;
+      const next = await this.answerCurrent(rows, context, performance.now() + this.timeoutMs);
+      return { ...next, fallback: next.fallback ?? { reason, message: this.why(error), primary: { name: id.name, version: id.version } }, error: reason };
+    }
+  }
+
+  private why(error: unknown): string {
+    return error instanceof DeadlineError ? `no answer within ${this.timeoutMs} ms` : (error as Error).message;
+  }
+
+  /** The primary, or when it fails or is too slow, the fallback. */
+  private async answerCurrent(rows: readonly RequestRow[], context: PredictContext, deadline: number): Promise<Answered> {
     let answer: { predictions: RowPrediction[]; model: LoadedModel };
-    let fallback: PredictResult["fallback"];
     const primarySlot = this.primary;
     if (!primarySlot) return this.predictDegraded(rows, context, deadline);
     try {
@@ -364,7 +551,7 @@ export class ServeEndpoint {
     } catch (error) {
       const primary = primarySlot.model.identity;
       const reason = error instanceof DeadlineError ? "timeout" : "error";
-      const why = error instanceof DeadlineError ? `no answer within ${this.timeoutMs} ms` : (error as Error).message;
+      const why = this.why(error);
       if (error instanceof ModelClosedError) throw new PredictionUnavailableError(503, `serve ${this.name} is shutting down`);
       if (!this.fallbackSlot) {
         throw new PredictionUnavailableError(reason === "timeout" ? 504 : 503, `${primary.name} version ${primary.version}: ${why}`);
@@ -375,19 +562,19 @@ export class ServeEndpoint {
         answer = await this.withDeadline(this.fallbackSlot.submit(rows, fallbackDeadline), fallbackDeadline);
       } catch (second) {
         const fb = this.fallbackSlot.model.identity;
-        const why2 = second instanceof DeadlineError ? `no answer within ${this.timeoutMs} ms` : (second as Error).message;
+        const why2 = this.why(second);
         throw new PredictionUnavailableError(
           reason === "timeout" && second instanceof DeadlineError ? 504 : 503,
           `${primary.name} version ${primary.version}: ${why}; fallback ${fb.name} version ${fb.version}: ${why2}`,
         );
       }
-      fallback = { reason, message: why, primary: { name: primary.name, version: primary.version } };
+      return { answer, fallback: { reason, message: why, primary: { name: primary.name, version: primary.version } }, error: reason };
     }
-    return this.answered(rows, context, answer, fallback);
+    return { answer, error: null };
   }
 
   /** The primary is not loaded: the fallback answers, and the answer says why. */
-  private async predictDegraded(rows: readonly RequestRow[], context: PredictContext, deadline: number): Promise<PredictResult> {
+  private async predictDegraded(rows: readonly RequestRow[], _context: PredictContext, deadline: number): Promise<Answered> {
     const slot = this.fallbackSlot!;
     const reason = this.degradedNow?.reason ?? "the primary is not loaded";
     this.options.metrics.fallback(this.name, "degraded");
@@ -397,11 +584,11 @@ export class ServeEndpoint {
     } catch (error) {
       if (error instanceof ModelClosedError) throw new PredictionUnavailableError(503, `serve ${this.name} is shutting down`);
       const fb = slot.model.identity;
-      const why = error instanceof DeadlineError ? `no answer within ${this.timeoutMs} ms` : (error as Error).message;
+      const why = this.why(error);
       throw new PredictionUnavailableError(error instanceof DeadlineError ? 504 : 503, `degraded (primary: ${reason}); fallback ${fb.name} version ${fb.version}: ${why}`);
     }
     const { model, alias } = this.options.serve.model;
-    return this.answered(rows, context, answer, { reason: "degraded", message: reason, primary: { name: model, alias } });
+    return { answer, fallback: { reason: "degraded", message: reason, primary: { name: model, alias } }, error: "degraded" };
   }
 
   /** Count and log the answer; while the prediction log is behind, the answer waits for it (no row is dropped). */
@@ -410,6 +597,9 @@ export class ServeEndpoint {
     context: PredictContext,
     answer: { predictions: RowPrediction[]; model: LoadedModel },
     fallback: PredictResult["fallback"],
+    arm: string,
+    rollout: string | null,
+    error: string | null,
   ): Promise<PredictResult> {
     const latencyMs = performance.now() - context.receivedAt;
     const { identity } = answer.model;
@@ -423,15 +613,83 @@ export class ServeEndpoint {
       latencyMs,
       ...(context.body ? { body: context.body } : { inputs: rows }),
       outputs: answer.predictions,
+      arm,
+      rollout,
+      error,
     });
     if (logged) await logged;
     return {
       requestId: context.requestId,
       predictions: answer.predictions,
       model: answer.model.ref,
+      arm,
+      rollout,
       ...(fallback ? { fallback } : {}),
       latencyMs,
     };
+  }
+
+  /** A request no model answered is logged too (output null), so that per-arm error rates can be read from the log. */
+  private async loggedFailure(rows: readonly RequestRow[], context: PredictContext, arm: string, rollout: string | null, error: string): Promise<void> {
+    const model = this.slotNamed(arm)?.model ?? this.primary?.model ?? this.fallbackSlot?.model;
+    if (!model || !this.options.sink) return;
+    const logged = this.options.sink.log({
+      requestId: context.requestId,
+      time: context.time,
+      serve: this.name,
+      model: model.identity.name,
+      version: model.identity.version,
+      latencyMs: performance.now() - context.receivedAt,
+      ...(context.body ? { body: context.body } : { inputs: rows }),
+      outputs: rows.map(() => null),
+      arm,
+      rollout,
+      error,
+    });
+    if (logged) await logged;
+  }
+
+  /**
+   * After a request was answered: a copy to the shadow slot, when the router
+   * samples one. Never awaited by the answer; its failures are counted and
+   * logged, never thrown.
+   */
+  shadow(rows: readonly RequestRow[], context: PredictContext, result: PredictResult): void {
+    const slotName = this.router.shadowFor(result.arm);
+    if (slotName === null || this.closed) return;
+    const slot = this.slotNamed(slotName);
+    if (!slot) return;
+    void (async () => {
+      if (this.options.beforeShadow) await this.options.beforeShadow(context.requestId);
+      const receivedAt = performance.now();
+      const deadline = receivedAt + this.timeoutMs;
+      let error: string | null = null;
+      let outputs: readonly unknown[] = rows.map(() => null);
+      let model = slot.model;
+      try {
+        const answer = await this.withDeadline(slot.submit(rows, deadline), deadline);
+        outputs = answer.predictions;
+        model = answer.model;
+      } catch (e) {
+        error = e instanceof DeadlineError ? "timeout" : "error";
+      }
+      const seconds = (performance.now() - receivedAt) / 1000;
+      this.options.metrics.armAnswered(this.name, slotName, seconds, error);
+      const logged = this.options.sink?.log({
+        requestId: context.requestId,
+        time: context.time,
+        serve: this.name,
+        model: model.identity.name,
+        version: model.identity.version,
+        latencyMs: seconds * 1000,
+        ...(context.body ? { body: context.body } : { inputs: rows }),
+        outputs,
+        arm: slotName,
+        rollout: result.rollout,
+        error,
+      });
+      if (logged) await logged;
+    })().catch((e: unknown) => this.options.onEvent({ kind: "warning", serve: this.name, message: `shadow copy failed: ${(e as Error).message}` }));
   }
 
   /** Resolves with the promise's value if it comes before `deadline`; DeadlineError otherwise. */
@@ -490,18 +748,23 @@ export class ServeEndpoint {
   async refresh(options: { retryFailed?: boolean } = {}): Promise<RefreshOutcome[]> {
     // a degraded primary is retried on its own schedule, or at once when asked (SIGHUP)
     if (!this.primary && options.retryFailed) await this.retryPrimary();
-    return Promise.all([...(this.primary ? [this.primary.refresh(options)] : []), ...(this.fallbackSlot ? [this.fallbackSlot.refresh(options)] : [])]);
+    return Promise.all([
+      ...(this.primary ? [this.primary.refresh(options)] : []),
+      ...(this.fallbackSlot ? [this.fallbackSlot.refresh(options)] : []),
+      ...[...this.slots.values()].map((slot) => slot.refresh(options)),
+    ]);
   }
 
   gaugeSources(): ModelGaugeSource[] {
     const out: ModelGaugeSource[] = [];
-    const add = (role: "primary" | "fallback", slot: ModelSlot | undefined) => {
+    const add = (role: string, slot: ModelSlot | undefined) => {
       if (!slot) return;
       const id = slot.model.identity;
       out.push({ serve: this.name, role, model: id.name, version: id.version, queuedRows: slot.queuedRows });
     };
     add("primary", this.primary);
     add("fallback", this.fallbackSlot);
+    for (const [name, slot] of this.slots) add(name, slot);
     return out;
   }
 
@@ -516,6 +779,7 @@ export class ServeEndpoint {
     this.cancelRetry?.();
     this.cancelRetry = undefined;
     if (this.retrying) await this.retrying;
-    await Promise.all([this.primary?.close(), this.fallbackSlot?.close()]);
+    await Promise.all([...this.slotChanges.values()].map((change) => change.catch(() => undefined)));
+    await Promise.all([this.primary?.close(), this.fallbackSlot?.close(), ...[...this.slots.values()].map((slot) => slot.close())]);
   }
 }

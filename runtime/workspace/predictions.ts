@@ -19,6 +19,12 @@ export interface PredictionInput {
   inputs: unknown;
   output: unknown;
   latencyMs: number;
+  /** The slot the router assigned (`current`, `candidate`, `arm:m@3`, …); null before rollouts or outside the server. */
+  arm?: string | null;
+  /** The rollout whose weights routed the request, or null. */
+  rollout?: string | null;
+  /** Null when the assigned arm's model answered; its error class (`error`, `timeout`, `degraded`) when it did not. */
+  error?: string | null;
 }
 
 export interface LoggedPrediction {
@@ -32,6 +38,9 @@ export interface LoggedPrediction {
   inputs: unknown;
   output: unknown;
   latencyMs: number;
+  arm: string | null;
+  rollout: string | null;
+  error: string | null;
 }
 
 export interface PredictionQuery {
@@ -58,10 +67,10 @@ export interface PredictionLogOptions {
   onError?: (error: Error) => void;
 }
 
-type PendingRow = [string, number, string, string, number, string, string, number];
+type PendingRow = [string, number, string, string, number, string, string, number, string | null, string | null, string | null];
 
-const INSERT_SQL = `INSERT INTO predictions (request_id, at, serve, model, version, inputs, output, latency_ms)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)`;
+const INSERT_SQL = `INSERT INTO predictions (request_id, at, serve, model, version, inputs, output, latency_ms, arm, rollout, error)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
 
 function positiveInteger(value: number | undefined, fallback: number, what: string): number {
   if (value === undefined) return fallback;
@@ -136,6 +145,9 @@ export class PredictionLogWriter {
       toJsonColumn(row.inputs, "prediction inputs"),
       toJsonColumn(row.output, "prediction output"),
       row.latencyMs,
+      row.arm ?? null,
+      row.rollout ?? null,
+      row.error ?? null,
     ]);
     if (this.buffer.length >= this.maxRows) {
       this.flushInBackground();
@@ -194,7 +206,8 @@ export class PredictionLogWriter {
   }
 }
 
-interface PredictionRow {
+/** A `predictions` row as SQLite returns it. */
+export interface PredictionRow {
   id: number;
   request_id: string;
   at: number;
@@ -204,6 +217,9 @@ interface PredictionRow {
   inputs: string;
   output: string;
   latency_ms: number;
+  arm: string | null;
+  rollout: string | null;
+  error: string | null;
 }
 
 /** Logged predictions in time order (ties by log order). */
@@ -235,7 +251,11 @@ export function readPredictions(db: SqliteDatabase, query: PredictionQuery = {})
     sql += " LIMIT ?";
     params.push(positiveInteger(query.limit, 0, "limit"));
   }
-  return (db.prepare(sql).all(...params) as PredictionRow[]).map((row) => ({
+  return (db.prepare(sql).all(...params) as PredictionRow[]).map(toLoggedPrediction);
+}
+
+export function toLoggedPrediction(row: PredictionRow): LoggedPrediction {
+  return {
     id: row.id,
     requestId: row.request_id,
     time: row.at,
@@ -245,5 +265,8 @@ export function readPredictions(db: SqliteDatabase, query: PredictionQuery = {})
     inputs: JSON.parse(row.inputs) as unknown,
     output: JSON.parse(row.output) as unknown,
     latencyMs: row.latency_ms,
-  }));
+    arm: row.arm,
+    rollout: row.rollout,
+    error: row.error,
+  };
 }

@@ -205,4 +205,26 @@ export const REGISTRY_MIGRATIONS: readonly Migration[] = [
       CREATE INDEX monitor_firings_by_monitor ON monitor_firings (monitor, id);
     `,
   },
+  {
+    version: 6,
+    name: "rollouts: arms and feedback",
+    // which slot answered and for which rollout; error: null when the model answered, its class when not
+    up: `
+      ALTER TABLE predictions ADD COLUMN arm TEXT;
+      ALTER TABLE predictions ADD COLUMN rollout TEXT;
+      ALTER TABLE predictions ADD COLUMN error TEXT;
+
+      CREATE TABLE feedback (
+        id          INTEGER PRIMARY KEY,
+        serve       TEXT    NOT NULL,
+        request_id  TEXT,
+        key_json    TEXT,
+        outcome     REAL    NOT NULL,
+        received_at INTEGER NOT NULL,
+        source      TEXT    NOT NULL
+      );
+      CREATE INDEX feedback_by_request ON feedback (request_id);
+      CREATE INDEX feedback_by_serve_time ON feedback (serve, received_at);
+    `,
+  },
 ];

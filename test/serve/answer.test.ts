@@ -7,7 +7,7 @@ import type { PredictResult } from "../../runtime/serve/serve-endpoint.js";
 /** What JSON.stringify makes of the same answer: the reference for the hand-written serializer. */
 function reference(result: PredictResult, batch: boolean): unknown {
   const rows = result.predictions.map((p) => ({ ...p, model: result.model }));
-  const body = batch ? { requestId: result.requestId, predictions: rows, model: result.model } : { requestId: result.requestId, ...rows[0] };
+  const body = batch ? { requestId: result.requestId, predictions: rows, model: result.model, arm: result.arm } : { requestId: result.requestId, ...rows[0], arm: result.arm };
   return JSON.parse(JSON.stringify(result.fallback ? { ...body, fallback: result.fallback } : body));
 }
 
@@ -29,8 +29,9 @@ describe("answerJson", () => {
         fc.nat(),
         fc.option(fc.record({ reason: fc.constantFrom("error" as const, "timeout" as const), message: fc.string(), primary: fc.record({ name: fc.string(), version: fc.nat() }) }), { nil: undefined }),
         fc.boolean(),
-        (predictions, requestId, name, version, fallback, batch) => {
-          const result: PredictResult = { requestId, predictions: batch ? predictions : predictions.slice(0, 1), model: { name, version }, latencyMs: 1, ...(fallback ? { fallback } : {}) };
+        fc.constantFrom("current", "candidate", "arm:churn_mlp@3", 'a"b'),
+        (predictions, requestId, name, version, fallback, batch, arm) => {
+          const result: PredictResult = { requestId, predictions: batch ? predictions : predictions.slice(0, 1), model: { name, version }, arm, rollout: null, latencyMs: 1, ...(fallback ? { fallback } : {}) };
           expect(JSON.parse(answerJson(result, batch))).toEqual(reference(result, batch));
         },
       ),

@@ -75,11 +75,12 @@ function rowJson(p: RowPrediction, model: string): string {
 export function answerJson(result: PredictResult, batch: boolean): string {
   const model = `{"name":${jsonKey(result.model.name)},"version":${result.model.version}}`;
   const fallback = result.fallback ? `,"fallback":${JSON.stringify(result.fallback)}` : "";
+  const arm = `,"arm":${jsonKey(result.arm)}`;
   const id = `"requestId":${JSON.stringify(result.requestId)}`;
-  if (!batch) return `{${id},${rowJson(result.predictions[0]!, model).slice(1, -1)}${fallback}}`;
+  if (!batch) return `{${id},${rowJson(result.predictions[0]!, model).slice(1, -1)}${arm}${fallback}}`;
   const rows = new Array<string>(result.predictions.length);
   for (let i = 0; i < rows.length; i++) rows[i] = rowJson(result.predictions[i]!, model);
-  return `{${id},"predictions":[${rows.join(",")}],"model":${model}${fallback}}`;
+  return `{${id},"predictions":[${rows.join(",")}],"model":${model}${arm}${fallback}}`;
 }
 
 export async function predictRoutes(app: FastifyInstance, options: PredictRoutesOptions): Promise<void> {
@@ -103,8 +104,10 @@ export async function predictRoutes(app: FastifyInstance, options: PredictRoutes
         const receivedAt = performance.now() - reply.elapsedTime;
         stamp(request, reply);
         let parsed;
+        let assignment;
         try {
           parsed = endpoint.parse(request.body);
+          assignment = endpoint.route({ body: request.body, headers: request.headers as Record<string, string | undefined> });
         } catch (error) {
           if (error instanceof RequestError) {
             count(error.statusCode, endpoint.answeringModel.ref, receivedAt);
@@ -115,14 +118,20 @@ export async function predictRoutes(app: FastifyInstance, options: PredictRoutes
         }
         try {
           const text = request.mlspecRawBody;
-          const result = await endpoint.predict(parsed.rows, {
+          const context = {
             requestId: request.id,
             receivedAt,
             time: Date.now(),
+            assignment,
             ...(text !== null ? { body: { text, batch: parsed.batch } } : {}),
-          });
+          };
+          const result = await endpoint.predict(parsed.rows, context);
           count(200, result.model, receivedAt);
           if (result.fallback) reply.header("x-mlspec-fallback", result.fallback.reason);
+          reply.header("x-mlspec-arm", result.arm);
+          // a shadow copy goes once the answer has been written, never before
+          const rows = parsed.rows;
+          reply.raw.once("finish", () => endpoint.shadow(rows, context, result));
           reply.type("application/json; charset=utf-8");
           return answerJson(result, parsed.batch);
         } catch (error) {
