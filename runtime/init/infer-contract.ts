@@ -76,19 +76,21 @@ export function widenRange(min: number, max: number, isInt: boolean, margin = RA
   let lo = min - pad;
   let hi = max + pad;
   if (min >= 0 && lo < 0) lo = 0;
-  const step = isInt ? Math.max(1, 10 ** Math.floor(Math.log10(hi - lo) - 1)) : 10 ** Math.floor(Math.log10(hi - lo) - 1);
-  lo = Math.floor(lo / step) * step;
-  hi = Math.ceil(hi / step) * step;
-  // floating error in the division must not cut into the data
-  if (lo > min) lo = isInt ? Math.floor(min) : min;
-  if (hi < max) hi = isInt ? Math.ceil(max) : max;
-  return { min: tidy(lo), max: tidy(hi) };
+  const raw = 10 ** Math.floor(Math.log10(hi - lo) - 1);
+  const step = isInt ? Math.max(1, raw) : raw;
+  if (step > 0 && Number.isFinite(step)) {
+    lo = tidy(Math.floor(lo / step) * step);
+    hi = tidy(Math.ceil(hi / step) * step);
+  }
+  // floating error in the rounding must not cut into the data
+  if (!(lo <= min)) lo = isInt ? Math.floor(min) : min;
+  if (!(hi >= max)) hi = isInt ? Math.ceil(max) : max;
+  return { min: lo, max: hi };
 }
 
 /** Drops binary noise from a rounded bound (0.30000000000000004 → 0.3) without moving it inward. */
 function tidy(x: number): number {
-  const r = Number(x.toPrecision(12));
-  return r;
+  return Number(x.toPrecision(12));
 }
 
 /** Twice the null share seen, rounded up to a whole percent, at most 100. */
@@ -97,12 +99,12 @@ export function nullBound(nulls: number, rows: number): number {
   return Math.min(100, Math.ceil((200 * nulls) / rows));
 }
 
-function inferType(c: ColumnSummary, isLabel: boolean): InferredType {
+function inferType(c: ColumnSummary, isLabel: boolean, forcedTask?: Task): InferredType {
   const present = c.rows - c.nulls;
   if (present === 0) return { kind: "string" };
   if (c.parsesAs.bool) return { kind: "bool" };
   // a 0/1 label is a yes/no answer; a 0/1 input stays a number
-  if (isLabel && c.parsesAs.int && c.distinct === 2 && c.min === 0 && c.max === 1) return { kind: "bool" };
+  if (isLabel && (forcedTask ?? "binary") === "binary" && c.parsesAs.int && c.distinct === 2 && c.min === 0 && c.max === 1) return { kind: "bool" };
   if (c.parsesAs.int) return { kind: "int" };
   if (c.parsesAs.float) return { kind: "float" };
   if (c.parsesAs.timestamp) return { kind: "timestamp" };
@@ -159,7 +161,7 @@ export function inferSpec(file: FileSummary, labelName: string, forcedTask?: Tas
       leftOut.push({ name: c.name, why: "not a valid mlspec name (letters, digits and _, not a keyword)" });
       continue;
     }
-    columns.push(inferColumn(c, c.name === labelName, file.rows));
+    columns.push(inferColumn(c, c.name === labelName, file.rows, forcedTask));
   }
   const labelColumn = columns.find((c) => c.name === labelName)!;
   let { task, why } = taskOf(labelColumn, label, forcedTask);
@@ -170,8 +172,8 @@ export function inferSpec(file: FileSummary, labelName: string, forcedTask?: Tas
   return { columns, leftOut, rowsAtLeast: Math.max(1, Math.floor(file.rows * ROWS_SHARE)), rowsRead: file.rows, task, taskWhy: why };
 }
 
-function inferColumn(c: ColumnSummary, isLabel: boolean, rows: number): InferredColumn {
-  const type = inferType(c, isLabel);
+function inferColumn(c: ColumnSummary, isLabel: boolean, rows: number, forcedTask?: Task): InferredColumn {
+  const type = inferType(c, isLabel, isLabel ? forcedTask : undefined);
   const present = c.rows - c.nulls;
   const out: InferredColumn = { name: c.name, type, why: "", use: { skip: "" } };
   const notes: string[] = [];
