@@ -65,6 +65,8 @@ export interface ModelOutcome {
   cached: boolean;
   epochs?: number;
   trainMs: number;
+  /** The task's trivial baseline on the same test split (runtime/run/baseline.ts). */
+  baseline?: { metrics: Record<string, number>; metric: string; beats: boolean | undefined };
 }
 
 /** A trained model holds its network; an imported one its graph and predictions instead. */
@@ -99,6 +101,7 @@ function outcomeOf(m: ModelState): ModelOutcome {
     cached: m.cached,
     ...(m.epochs !== undefined ? { epochs: m.epochs } : {}),
     trainMs: m.trainMs,
+    ...(m.baseline !== undefined ? { baseline: m.baseline } : {}),
   };
 }
 
@@ -315,6 +318,9 @@ export class Executor {
     if (this.ws.registry.getRun(m.runId).state === "running") this.ws.registry.finishRun(m.runId, { state: "complete", metrics: m.metrics });
     const shown = step.params.metrics.map((k) => `${k} ${fmt(m.metrics[k] ?? NaN)}`).join("  ");
     this.opts.reporter.step(step.id, `test: ${shown}`);
+    const { baselineOf, baselineLines } = await import("./baseline.js");
+    m.baseline = baselineOf(m.task, f, labels, step.params.metrics, m.metrics);
+    for (const line of baselineLines(m.model, m.task, m.baseline, m.metrics)) this.opts.reporter.line(line);
   }
 
   private async gate(step: StepOf<"gate">): Promise<void> {
@@ -326,7 +332,7 @@ export class Executor {
       } catch {
         return undefined;
       }
-    });
+    }, m.baseline?.metrics);
     this.opts.reporter.step(step.id, m.gate.passed ? `passed (${step.params.gates.length} gate${step.params.gates.length === 1 ? "" : "s"})` : `FAILED: ${m.gate.reasons.join("; ")}`);
   }
 
@@ -372,6 +378,7 @@ export class Executor {
         specHash: this.plan.specHash,
         dataHash,
         inputSchema: { columns: columns.filter((c) => c.name !== m.task.target) },
+        ...(m.baseline?.beats !== undefined ? { beatsBaseline: m.baseline.beats } : {}),
       });
       reference?.store(version);
       if (status !== "registered") return { version, status, alias: undefined, again: false };
