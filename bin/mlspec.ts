@@ -12,6 +12,7 @@ import { registerRunCommands } from "./commands/run-commands.js";
 import { registerMonitor } from "./commands/monitor.js";
 import { registerServe } from "./commands/serve.js";
 import { registerPredict } from "./commands/predict.js";
+import { registerInit } from "./commands/init.js";
 import { allowedDirs, allowReadOption } from "./commands/read-access.js";
 
 const require = createRequire(import.meta.url);
@@ -65,6 +66,7 @@ program
     exitCode = runFmt(files, opts, version);
   });
 
+registerInit(program, (code) => (exitCode = code));
 registerRunCommands(program, (code) => (exitCode = code));
 registerServe(program, (code) => (exitCode = code));
 registerPredict(program, (code) => (exitCode = code));

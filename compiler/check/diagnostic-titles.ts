@@ -78,6 +78,7 @@ export const diagnosticTitles: Readonly<Record<string, string>> = {
   E0811: "ONNX input type does not fit its column",
   E0812: "no ONNX output fits the task",
   E0813: "ONNX model too old to read the features",
+  E1201: "beats_baseline on a model without metrics",
   W0001: "unused dataset or features block",
   W0101: "missing version header",
 };

@@ -12,7 +12,7 @@ import { blockSettings, settingCalls } from "../check/settings-signatures.js";
 import { type Json, numericValue, refName, toJson } from "../check/values.js";
 import { printExpr } from "../language/printer.js";
 import { metricParts } from "../check/rules/model-metrics.js";
-import { gateModels } from "../check/rules/gates.js";
+import { gateModels, isBeatsBaseline } from "../check/rules/gates.js";
 import { constantValue, lowerBound } from "./bounds.js";
 import { PlanError } from "./plan-error.js";
 import { predicateOf } from "./zod-predicate.js";
@@ -219,6 +219,14 @@ class Lowering {
   private gates(m: ModelInfo): GateSpec[] {
     const out: GateSpec[] = [];
     for (const req of m.settings.requires) {
+      if (isBeatsBaseline(req.expr)) {
+        // the first metric, strictly better than the baseline's in its direction
+        const first = m.metrics[0]!;
+        const metric = this.metricName(first);
+        const op = builtins.metrics.get(metricParts(first).name)?.direction === "minimize" ? "<" : ">";
+        out.push({ metric, split: "test", op, bound: { kind: "baseline" }, text: "beats_baseline" });
+        continue;
+      }
       const e = req.expr as Extract<A.Expr, { kind: "binary" }>;
       const left = e.left as A.RefExpr;
       const split = left.path.length > 1 && left.path[0]!.name === "val" ? "validation" : "test";

@@ -95,6 +95,8 @@ export const GateSchema = z.strictObject({
     z.strictObject({ kind: z.literal("value"), value: z.number() }),
     /** `model`: another model's version (`legacy@champion.auc`); absent: this model's. */
     z.strictObject({ kind: z.literal("alias"), alias: z.string(), metric: z.string(), offset: z.number(), model: z.string().optional() }),
+    /** `require beats_baseline`: the task's trivial baseline's value of `metric`, on the same test split. */
+    z.strictObject({ kind: z.literal("baseline") }),
   ]),
   text: z.string(),
 });

@@ -24,8 +24,8 @@ export function printModels(ws: Workspace, format: string): void {
   }
   process.stdout.write(
     table(
-      ["model", "version", "status", "aliases", "metrics", "created"],
-      models.map((m) => [m.name, `v${m.version}`, m.status, m.aliases.map((a) => `@${a}`).join(" "), metricsText(m.metrics as Record<string, number>), m.createdAt]),
+      ["model", "version", "status", "aliases", "metrics", "baseline", "created"],
+      models.map((m) => [m.name, `v${m.version}`, m.status, m.aliases.map((a) => `@${a}`).join(" "), metricsText(m.metrics as Record<string, number>), m.beatsBaseline === null ? "-" : m.beatsBaseline ? "beaten" : "NOT BEATEN", m.createdAt]),
     ),
   );
 }

@@ -95,9 +95,15 @@ export async function runSpec(specPath: string, opts: RunSpecOptions = {}): Prom
     const summary = await executor.run();
     reporter.endBar();
     reporter.line("");
+    const columns = metricColumns(summary);
+    const cells = (metrics: Record<string, number>) => columns.map((k) => (metrics[k] === undefined ? "" : fmt(metrics[k]!)));
+    // each model's row, then its baseline's on the same test split
     reporter.table(
-      ["model", "version", "status", "alias", ...metricColumns(summary)],
-      summary.models.map((m) => [m.model, m.version ? `v${m.version}` : "-", m.status ?? "-", m.alias ? `@${m.alias}` : "-", ...metricColumns(summary).map((k) => (m.metrics[k] === undefined ? "" : fmt(m.metrics[k]!)))]),
+      ["model", "version", "status", "alias", ...columns],
+      summary.models.flatMap((m) => [
+        [m.model, m.version ? `v${m.version}` : "-", m.status ?? "-", m.alias ? `@${m.alias}` : "-", ...cells(m.metrics)],
+        ...(m.baseline ? [[`  baseline${m.baseline.beats === false ? " (not beaten)" : ""}`, "", "", "", ...cells(m.baseline.metrics)]] : []),
+      ]),
     );
     // a rejection is what exit 3 means: with --quiet it is still said, on stderr
     const explain = opts.quiet ? err : (text: string) => reporter.line(text);

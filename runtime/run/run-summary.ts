@@ -15,6 +15,8 @@ export interface ModelOutcome {
   cached: boolean;
   epochs?: number;
   trainMs: number;
+  /** The task's trivial baseline on the same test split (runtime/run/baseline.ts). */
+  baseline?: { metrics: Record<string, number>; metric: string; beats: boolean | undefined };
 }
 
 export interface DatasetOutcome {
@@ -49,5 +51,6 @@ export function outcomeOf(m: ModelOutcome): ModelOutcome {
     cached: m.cached,
     ...(m.epochs !== undefined ? { epochs: m.epochs } : {}),
     trainMs: m.trainMs,
+    ...(m.baseline !== undefined ? { baseline: m.baseline } : {}),
   };
 }

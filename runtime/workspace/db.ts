@@ -45,7 +45,11 @@ type SqliteConstructor = new (
 const require = createRequire(import.meta.url);
 const BetterSqlite3 = require("better-sqlite3") as SqliteConstructor;
 
-/** One schema step. `version`s start at 1 and increase by one; never edit one that has shipped. */
+/**
+ * One schema step. `version`s start at 1 and increase; a number may be skipped while it is
+ * reserved for work not merged yet (it is applied when it arrives, after later ones).
+ * Never edit one that has shipped.
+ */
 export interface Migration {
   version: number;
   name: string;
@@ -94,8 +98,9 @@ export function openDatabase(file: string, options: OpenDatabaseOptions = {}): S
 
 function checkMigrationList(migrations: readonly Migration[]): void {
   migrations.forEach((migration, i) => {
-    if (migration.version !== i + 1) {
-      throw new Error(`migration list is out of order: entry ${i} has version ${migration.version}, expected ${i + 1}`);
+    const after = i === 0 ? 0 : migrations[i - 1]!.version;
+    if (!Number.isInteger(migration.version) || migration.version <= after) {
+      throw new Error(`migration list is out of order: entry ${i} has version ${migration.version}, expected more than ${after}`);
     }
   });
 }
@@ -121,15 +126,17 @@ export function migrate(db: SqliteDatabase, migrations: readonly Migration[], cl
     name       TEXT    NOT NULL,
     applied_at INTEGER NOT NULL
   )`);
-  const latest = migrations.length;
+  const latest = migrations.at(-1)?.version ?? 0;
   const found = schemaVersion(db);
   if (found > latest) throw new SchemaVersionError(found, latest, db.name);
+  // by set, not by the highest number: a reserved number merged after a later one is still applied
+  const done = new Set((db.prepare("SELECT version FROM schema_migrations").all() as { version: number }[]).map((r) => r.version));
 
   const applied: number[] = [];
   const isApplied = db.prepare("SELECT 1 FROM schema_migrations WHERE version = ?");
   const record = db.prepare("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)");
   for (const migration of migrations) {
-    if (migration.version <= found) continue;
+    if (done.has(migration.version)) continue;
     const apply = db.transaction(() => {
       if (isApplied.get(migration.version)) return false; // another process got here first
       if (typeof migration.up === "string") db.exec(migration.up);

@@ -227,4 +227,13 @@ export const REGISTRY_MIGRATIONS: readonly Migration[] = [
       CREATE INDEX feedback_by_serve_time ON feedback (serve, received_at);
     `,
   },
+  {
+    version: 8,
+    name: "baselines",
+    // 1: the version beat its task's trivial baseline on its first metric, 0: it did not,
+    // NULL: not compared (registered before, or the baseline's metric was undefined)
+    up: `
+      ALTER TABLE model_versions ADD COLUMN beats_baseline INTEGER;
+    `,
+  },
 ];

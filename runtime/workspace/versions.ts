@@ -38,6 +38,8 @@ export interface NewVersion {
   dataHash: string;
   /** The request schema serving validates against (JSON Schema or similar). */
   inputSchema?: unknown;
+  /** Whether it beat its task's trivial baseline on its first metric (absent: not compared). */
+  beatsBaseline?: boolean;
 }
 
 export interface ModelVersion {
@@ -53,6 +55,8 @@ export interface ModelVersion {
   inputSchema: unknown;
   aliases: string[];
   createdAt: string;
+  /** null: not compared with a baseline (registered before schema 8, or nothing to compare). */
+  beatsBaseline: boolean | null;
 }
 
 /** One row of `mlspec models --json`. */
@@ -64,6 +68,8 @@ export interface ModelListing {
   metrics: Metrics;
   artifactSha256: string;
   createdAt: string;
+  /** null: not compared with a baseline. */
+  beatsBaseline: boolean | null;
 }
 
 export interface AliasEvent {
@@ -90,6 +96,7 @@ interface VersionRow {
   data_hash: string;
   input_schema: string | null;
   created_at: number;
+  beats_baseline: number | null;
 }
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
@@ -147,8 +154,8 @@ export class VersionStore {
       this.db
         .prepare(
           `INSERT INTO model_versions (name, version, run_id, status, metrics, reasons, artifact_sha256, spec_hash,
-                                       data_hash, input_schema, created_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+                                       data_hash, input_schema, created_at, beats_baseline)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         )
         .run(
           name,
@@ -162,6 +169,7 @@ export class VersionStore {
           entry.dataHash,
           entry.inputSchema === undefined ? null : toJsonColumn(entry.inputSchema, `input schema of ${name}`),
           this.clock(),
+          entry.beatsBaseline === undefined ? null : entry.beatsBaseline ? 1 : 0,
         );
       return next.next;
     });
@@ -200,6 +208,7 @@ export class VersionStore {
       metrics: v.metrics,
       artifactSha256: v.artifactSha256,
       createdAt: v.createdAt,
+      beatsBaseline: v.beatsBaseline,
     }));
   }
 
@@ -368,6 +377,7 @@ export class VersionStore {
       inputSchema: fromJsonColumn(row.input_schema),
       aliases: aliases ?? this.aliasesOf(row.name, row.version),
       createdAt: isoTime(row.created_at),
+      beatsBaseline: row.beats_baseline === null || row.beats_baseline === undefined ? null : row.beats_baseline === 1,
     };
   }
 }

@@ -276,6 +276,7 @@ describe("model versions", () => {
       inputSchema: { type: "object", required: ["tenure"] },
       aliases: [],
       createdAt: "2025-01-02T03:04:05.000Z",
+      beatsBaseline: null,
     });
   });
 
@@ -390,6 +391,7 @@ describe("model versions", () => {
         metrics: { auc: 0.9 },
         artifactSha256: expect.stringMatching(/^[0-9a-f]{64}$/),
         createdAt: "2025-01-02T03:04:05.001Z",
+        beatsBaseline: null,
       },
       {
         name: "b",
@@ -399,6 +401,7 @@ describe("model versions", () => {
         metrics: { auc: 0.9 },
         artifactSha256: expect.stringMatching(/^[0-9a-f]{64}$/),
         createdAt: "2025-01-02T03:04:05.000Z",
+        beatsBaseline: null,
       },
     ]);
     expect(JSON.parse(JSON.stringify(listing))).toEqual(listing);

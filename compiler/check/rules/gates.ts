@@ -144,6 +144,11 @@ function checkGateCycle(ctx: CheckContext, m: ModelInfo): void {
   }
 }
 
+/** `require beats_baseline`: the model's first metric against its task's trivial baseline (spec/language.md#baselines). */
+export function isBeatsBaseline(e: Expr): boolean {
+  return e.kind === "ref" && e.path.length === 1 && e.path[0]!.name === "beats_baseline" && !e.alias && !e.member;
+}
+
 /**
  * `require` gates compare a metric the model produces with a number or with the
  * champion's value; early stopping watches a produced validation metric
@@ -151,13 +156,21 @@ function checkGateCycle(ctx: CheckContext, m: ModelInfo): void {
  */
 export const gates: Rule = {
   name: "gates",
-  codes: ["E0323", "E0324", "E0204", "E0301", "E0322", "E0202", "E0203", "E0326", "E0327"],
+  codes: ["E0323", "E0324", "E0204", "E0301", "E0322", "E0202", "E0203", "E0326", "E0327", "E1201"],
   section: "spec/language.md#gates",
   check(ctx) {
     for (const m of ctx.sem.models.values()) {
       for (const req of m.settings.requires) {
         const e = req.expr;
         if (hasError(e)) continue;
+        if (isBeatsBaseline(e)) {
+          if (m.metrics.length === 0) {
+            ctx.report("E1201", m.decl, e.span, `\`require beats_baseline\` compares the model's first metric with its baseline's, and model \`${m.decl.name}\` lists no metrics`, {
+              help: "list the metric to compare first: `metrics = [auc, accuracy]`",
+            });
+          }
+          continue;
+        }
         if (e.kind !== "binary" || !["<", "<=", ">", ">="].includes(e.op)) {
           ctx.report("E0324", m.decl, e.span, "a gate compares a metric with a bound", { help: "write `require auc >= 0.80` or `require auc >= champion.auc - 0.01`" });
           continue;

@@ -22,7 +22,10 @@ export const evaluateStep: StepRunner<"evaluate"> = {
     if (ctx.ws.registry.getRun(m.runId).state === "running") ctx.ws.registry.finishRun(m.runId, { state: "complete", metrics });
     const shown = step.params.metrics.map((k) => `${k} ${fmt(metrics[k] ?? NaN)}`).join("  ");
     ctx.reporter.step(step.id, `test: ${shown}`);
-    return { model: { ...m, metrics } };
+    const { baselineOf, baselineLines } = await import("../baseline.js");
+    const baseline = baselineOf(m.task, f, labels, step.params.metrics, metrics);
+    for (const line of baselineLines(m.model, m.task, baseline, metrics)) ctx.reporter.line(line);
+    return { model: { ...m, metrics, baseline } };
   },
 };
 

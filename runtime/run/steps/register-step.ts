@@ -37,6 +37,7 @@ export const registerStep: StepRunner<"register"> = {
         specHash: ctx.plan.specHash,
         dataHash,
         inputSchema: { columns: columns.filter((c) => c.name !== m.task.target) },
+        ...(m.baseline?.beats !== undefined ? { beatsBaseline: m.baseline.beats } : {}),
       });
       reference?.store(version);
       if (status !== "registered") return { version, status, alias: undefined, again: false };

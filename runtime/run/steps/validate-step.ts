@@ -30,6 +30,13 @@ export const validateStep: StepRunner<"validate"> = {
     try {
       const q = v.quarantined > 0 ? ` (quarantined rows: ${shownPath(quarantinePath)})` : "";
       ctx.reporter.step(step.id, `read ${v.read} = accepted ${v.accepted} + quarantined ${v.quarantined}${q}`);
+      const { topQuarantineReasons } = await import("../../data/quarantine-reasons.js");
+      const reasons = v.quarantined > 0 ? await topQuarantineReasons(quarantinePath) : [];
+      for (const r of reasons) ctx.reporter.line(`  ${String(r.rows).padStart(String(v.read).length)} × ${excerpt(r.reason, 200)}`);
+      // without a bound in the contract, a large quarantined share is worth a word
+      if (v.accepted > 0 && v.quarantined > 0.05 * v.read) {
+        ctx.reporter.line(`warning: dataset \`${p.dataset}\`: ${v.quarantined} of ${v.read} rows (${((100 * v.quarantined) / v.read).toFixed(1)}%) quarantined, more than 5%`);
+      }
       if (v.extraColumns.length > 0) ctx.reporter.line(`  note: columns not in the contract are ignored: ${ignoredColumns(v.extraColumns)}`);
       if (v.read === 0) {
         throw new RunError(`dataset \`${p.dataset}\`: ${shownPath(source.path)} has no data rows`, EXIT.dataRejected, [
@@ -38,6 +45,7 @@ export const validateStep: StepRunner<"validate"> = {
       }
       if (v.accepted === 0) {
         throw new RunError(`dataset \`${p.dataset}\`: every row was quarantined (${v.quarantined} of ${v.read})`, EXIT.dataRejected, [
+          ...reasons.map((r) => `${excerpt(r.reason, 200)} for ${r.rows} of ${v.read} rows`),
           `see ${shownPath(quarantinePath)} for each row's reasons`,
         ]);
       }

@@ -17,6 +17,12 @@ describe("gates (E0323, E0324)", () => {
     expect(diagnose(bad.replace("[auc, accuracy]", "[auc, accuracy, f1]"))).toEqual([]);
   });
 
+  it("passes `require beats_baseline`; fails E1201 on a model that lists no metrics", () => {
+    expect(diagnose(withGate("require beats_baseline"))).toEqual([]);
+    const none = withGate("require beats_baseline").replace("  metrics = [auc, accuracy]\n", "");
+    expect(diagnose(none)).toEqual(["E1201 19:11"]);
+  });
+
   it("fails E0323: an unknown qualifier", () => {
     expect(diagnose(withGate("require best.auc >= 0.8"))).toEqual(["E0323 20:11"]);
   });
