@@ -90,13 +90,26 @@ export interface BoundCall {
 const NO_ARGS: readonly A.Arg[] = Object.freeze([]);
 const add = (list: readonly A.Arg[], a: A.Arg): readonly A.Arg[] => (list === NO_ARGS ? [a] : [...list, a]);
 
+/** Bindings made, by call: the rules bind a call, then the planner reads the same binding. */
+const bindings = new WeakMap<A.CallExpr, { params: ParamSig[]; skip: number; bound: BoundCall }>();
+
+/** A call bound to a signature once per program: the same call and parameters give the same binding. */
 export function bindCall(call: A.CallExpr, params: ParamSig[], opts: { skipPositional?: number } = {}): BoundCall {
+  const skip = opts.skipPositional ?? 0;
+  const known = bindings.get(call);
+  if (known && known.params === params && known.skip === skip) return known.bound;
+  const bound = bindArgs(call, params, skip);
+  bindings.set(call, { params, skip, bound });
+  return bound;
+}
+
+function bindArgs(call: A.CallExpr, params: ParamSig[], skipPositional: number): BoundCall {
   const args = new Map<string, A.Arg>();
   let extra = NO_ARGS;
   let unknown = NO_ARGS;
   let repeated = NO_ARGS;
   let position = 0;
-  let skip = opts.skipPositional ?? 0;
+  let skip = skipPositional;
   for (const a of call.args) {
     if (a.name) {
       const name = a.name.name;

@@ -11,8 +11,8 @@ import { type BoundCall, bindCall, calleeName, type DatasetInfo, type FeaturesIn
 import { blockSettings, settingCalls } from "../check/settings-signatures.js";
 import { type Json, numericValue, refName, toJson } from "../check/values.js";
 import { printExpr } from "../language/printer.js";
-import { metricParts } from "../check/rules/model-metrics.js";
-import { gateModels, isBeatsBaseline } from "../check/rules/gates.js";
+import { gateModels, metricKey, metricParts } from "../check/metric-refs.js";
+import { isBeatsBaseline } from "../check/rules/gates.js";
 import { constantValue, lowerBound } from "./bounds.js";
 import { PlanError } from "./plan-error.js";
 import { predicateOf } from "./zod-predicate.js";
@@ -211,18 +211,13 @@ class Lowering {
     return spec;
   }
 
-  private metricName(r: A.RefExpr): string {
-    const { name, k } = metricParts(r);
-    return k ? `${name}@${k}` : name;
-  }
-
   private gates(m: ModelInfo): GateSpec[] {
     const out: GateSpec[] = [];
     for (const req of m.settings.requires) {
       if (isBeatsBaseline(req.expr)) {
         // the first metric, strictly better than the baseline's in its direction
         const first = m.metrics[0]!;
-        const metric = this.metricName(first);
+        const metric = metricKey(first);
         const op = builtins.metrics.get(metricParts(first).name)?.direction === "minimize" ? "<" : ">";
         out.push({ metric, split: "test", op, bound: { kind: "baseline" }, text: "beats_baseline" });
         continue;
@@ -230,7 +225,7 @@ class Lowering {
       const e = req.expr as Extract<A.Expr, { kind: "binary" }>;
       const left = e.left as A.RefExpr;
       const split = left.path.length > 1 && left.path[0]!.name === "val" ? "validation" : "test";
-      const metric = this.metricName(left);
+      const metric = metricKey(left);
       const op = e.op as GateSpec["op"];
       const lowered = lowerBound(e.right, `the gate \`require ${printExpr(e)}\` of model \`${m.decl.name}\``);
       // `churn@champion.auc` in model churn is `champion.auc`
@@ -246,7 +241,7 @@ class Lowering {
     const labelCols = [task.target, task.user, task.item].filter((x): x is string => x !== undefined);
     const features = m.features ? m.features.decl.name : this.implicitFeatures(m, labelCols);
     const featureStep = `fit_features:${features}`;
-    const metrics = m.metrics.map((r) => this.metricName(r));
+    const metrics = m.metrics.map((r) => metricKey(r));
     let trainStep: string;
     if (m.importCall) {
       const search = searchesOf.get(name)?.[0];
@@ -266,7 +261,7 @@ class Lowering {
         const v = callValues(es.call, settingCalls.early_stop!);
         const ref = bindCall(es.call, settingCalls.early_stop!).args.get("metric")!.value as A.RefExpr;
         const { qualifier } = metricParts(ref);
-        const metric = this.metricName(ref);
+        const metric = metricKey(ref);
         const sig = builtins.metrics.get(metricParts(ref).name);
         earlyStop = {
           metric,
@@ -351,7 +346,7 @@ class Lowering {
       id: `search:${searchName}`,
       kind: "search",
       dependsOn,
-      params: { search: searchName, model, space, sampler, objective: { direction: obj.direction, metric: this.metricName(obj.target), split: "validation" }, ...(pruner ? { pruner } : {}) },
+      params: { search: searchName, model, space, sampler, objective: { direction: obj.direction, metric: metricKey(obj.target), split: "validation" }, ...(pruner ? { pruner } : {}) },
     });
   }
 
@@ -400,7 +395,8 @@ class Lowering {
     // the candidate defaults to the served model's challenger
     const served = r.serve?.model?.decl.name;
     const defaults = new Map(sig.params.filter((p) => p.name === "model" && served).map((p) => [p.name, { ...p, default: `${served}@challenger` }]));
-    const params = callValues(c.call, sig.params.map((p) => defaults.get(p.name) ?? p));
+    // bound to the signature, as the checker bound it; only the defaults differ
+    const params = argValues(bindCall(c.call, sig.params), sig.params.map((p) => defaults.get(p.name) ?? p));
     return {
       name,
       serve: r.decl.block.relation!.target.name,
@@ -438,7 +434,7 @@ class Lowering {
         const named = new Map(c.call.args.filter((a) => a.name).map((a) => [a.name!.name, a.value]));
         const labels = named.get("labels");
         plan.performance.push({
-          metric: this.metricName(cond.left as A.RefExpr),
+          metric: metricKey(cond.left as A.RefExpr),
           op: cond.op as "<" | "<=" | ">" | ">=",
           value: constantValue(cond.right, `performance(...) of monitor \`${name}\``),
           windowMs: named.has("window") ? constantValue(named.get("window")!, `performance(...) of monitor \`${name}\``) : 86_400_000,

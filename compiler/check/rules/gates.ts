@@ -5,7 +5,8 @@ import type { ModelInfo } from "../semantic.js";
 import { hasError } from "../values.js";
 import { boundProblem } from "../bound-shape.js";
 import { printExpr } from "../../language/printer.js";
-import { checkMetricForTask, metricParts, producedMetrics, SPLITS } from "./model-metrics.js";
+import { gateModels, metricParts } from "../metric-refs.js";
+import { checkMetricForTask, producedMetrics, SPLITS } from "./model-metrics.js";
 import { resolveBlock } from "./known-references.js";
 
 const ALIASES_OK = ["champion", "challenger"];
@@ -106,18 +107,6 @@ export function checkBound(ctx: CheckContext, decl: Decl, bound: Expr, where: st
   ctx.report("E0324", decl, bound.span, `${where} cannot compare with \`${printExpr(bound)}\`: ${why}`, {
     help: "a bound is a number (`0.8`, `0.7 + 0.05`) or an alias's metric plus or minus a number (`champion.auc - 0.02`)",
   });
-}
-
-/** The other models a model's gates compare with (`legacy@champion.auc`), by name. */
-export function gateModels(m: ModelInfo): Array<{ name: string; ref: RefExpr }> {
-  const out: Array<{ name: string; ref: RefExpr }> = [];
-  const visit = (x: Expr): void => {
-    if (x.kind === "ref" && x.member && x.path.length === 1 && x.path[0]!.name !== m.decl.name) out.push({ name: x.path[0]!.name, ref: x });
-    else if (x.kind === "binary") (visit(x.left), visit(x.right));
-    else if (x.kind === "unary") visit(x.operand);
-  };
-  for (const req of m.settings.requires) visit(req.expr);
-  return out;
 }
 
 /** Gates that compare models in a circle cannot be evaluated: each model's gate waits for the other's version. */

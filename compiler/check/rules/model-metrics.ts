@@ -4,6 +4,7 @@ import { builtins } from "../../../stdlib/index.js";
 import type { CheckContext, Rule } from "../context.js";
 import type { Decl } from "../program.js";
 import type { ModelInfo } from "../semantic.js";
+import { metricParts } from "../metric-refs.js";
 import { didYouMean } from "../../../text/did-you-mean.js";
 
 export const SPLITS = ["train", "val", "test"];
@@ -18,15 +19,6 @@ const TASK_WORDS: Record<TaskKind, string> = {
 /** Metric names a model produces: its `metrics` list, plus `loss` always. */
 export function producedMetrics(m: ModelInfo): string[] {
   return ["loss", ...m.metrics.map((r) => r.path[r.path.length - 1]!.name + (r.alias ? `@${r.alias.name}` : ""))];
-}
-
-/**
- * Splits a metric reference: `auc`, `val.auc`, `champion.auc`, `ndcg@10`.
- * Returns the metric's base name (without @k) and its qualifier.
- */
-export function metricParts(r: RefExpr): { qualifier?: string; name: string; k?: string } {
-  const last = r.path[r.path.length - 1]!.name;
-  return { qualifier: r.path.length > 1 ? r.path[0]!.name : undefined, name: last, k: r.alias?.name };
 }
 
 /** Reports a metric that is unknown, or that the task cannot produce. Returns true when fine. */
