@@ -74,7 +74,10 @@ export interface WindowRow {
  * (readPredictions' full rows in time order cost 2.4× as much over 200,000 rows; bench/monitor.ts).
  */
 export function readWindow(db: SqliteDatabase, serve: string, from: number, to: number): WindowRow[] {
-  const rows = db.prepare("SELECT model, version, inputs, output FROM predictions WHERE serve = ? AND at >= ? AND at < ?").all(serve, from, to) as Array<{ model: string; version: number; inputs: string; output: string }>;
+  // the traffic the serving model answered: a shadow copy (the candidate's) and a request no model answered are not in it
+  const rows = db
+    .prepare("SELECT model, version, inputs, output FROM predictions WHERE serve = ? AND at >= ? AND at < ? AND output != 'null' AND (arm IS NULL OR arm != 'shadow')")
+    .all(serve, from, to) as Array<{ model: string; version: number; inputs: string; output: string }>;
   const out = new Array<WindowRow>(rows.length);
   for (let i = 0; i < rows.length; i++) {
     const r = rows[i]!;
