@@ -78,7 +78,7 @@ describe.each(cases)("mlspec run, $task", ({ task, model, metrics, make }) => {
     expect(outcome.status).toBe("registered");
     expect(outcome.alias).toBe("champion");
     expect(outcome.version).toBe(1);
-    expect(Object.keys(outcome).sort()).toEqual(["alias", "cached", "epochs", "gate", "metrics", "model", "onnxSha", "runId", "status", "task", "trainMs", "version"]);
+    expect(Object.keys(outcome).sort()).toEqual(["alias", "baseline", "cached", "epochs", "gate", "metrics", "model", "onnxSha", "runId", "status", "task", "trainMs", "version"]);
 
     const ws = openWorkspace(path.join(p.dir, ".mlspec"));
     try {
@@ -115,7 +115,7 @@ describe("listings", () => {
     const listed = JSON.parse(r.stdout) as Array<Record<string, unknown>>;
     expect(listed).toHaveLength(1);
     const entry = listed[0]!;
-    expect(Object.keys(entry).sort()).toEqual(["aliases", "artifactSha256", "createdAt", "metrics", "name", "status", "version"]);
+    expect(Object.keys(entry).sort()).toEqual(["aliases", "artifactSha256", "beatsBaseline", "createdAt", "metrics", "name", "status", "version"]);
     expect(entry).toMatchObject({ name: "m", version: 1, aliases: ["champion"], status: "registered" });
     expect(entry.artifactSha256).toMatch(/^[0-9a-f]{64}$/);
     expect(new Date(String(entry.createdAt)).toISOString()).toBe(entry.createdAt);
