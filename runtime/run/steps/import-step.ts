@@ -42,16 +42,30 @@ function failure(model: string, error: unknown): never {
   throw error;
 }
 
+/** An onnxruntime session on the graph; one it cannot load is the model's failure. */
+async function openSession(bytes: Uint8Array) {
+  const ort = await import("onnxruntime-node");
+  try {
+    return await ort.InferenceSession.create(bytes);
+  } catch (error) {
+    throw new ImportError(`onnxruntime cannot load the model: ${String((error as Error).message).split("\n")[0]}`);
+  }
+}
+
+/** The ONNX metadata of an imported graph: the spec, the model's name and its lineage as `mlspec.<key>`. */
+function importMetadata(ctx: StepContext, model: string, lineage: Record<string, string>): Record<string, string> {
+  return {
+    "mlspec.spec_hash": ctx.plan.specHash,
+    "mlspec.model_name": model,
+    ...Object.fromEntries(Object.entries(lineage).map(([k, v]) => [`mlspec.${k}`, v])),
+  };
+}
+
 /** onnxruntime on the graph's raw-column inputs for one split. */
 async function runGraph(bytes: Uint8Array, columns: RawColumn[], f: FeaturesView, part: EvalPart, output: string): Promise<Float32Array> {
   const ort = await import("onnxruntime-node");
   const { encodeOnnxInputs } = await import("../../export/onnx-inputs.js");
-  let session: Awaited<ReturnType<typeof ort.InferenceSession.create>>;
-  try {
-    session = await ort.InferenceSession.create(bytes);
-  } catch (error) {
-    throw new ImportError(`onnxruntime cannot load the model: ${String((error as Error).message).split("\n")[0]}`);
-  }
+  const session = await openSession(bytes);
   try {
     const rows = f.outputs[part].rows;
     if (rows === 0) return new Float32Array(0);
@@ -127,11 +141,7 @@ async function importXgboostStep(
       pipeline,
       columns: f.columns,
       ...(classes ? { classes } : {}),
-      metadata: {
-        "mlspec.spec_hash": ctx.plan.specHash,
-        "mlspec.model_name": p.model,
-        ...Object.fromEntries(Object.entries(lineage).map(([k, v]) => [`mlspec.${k}`, v])),
-      },
+      metadata: importMetadata(ctx, p.model, lineage),
     });
   const predictions = {} as Record<EvalPart, Float32Array>;
   let maxDiff = 0;
@@ -186,12 +196,7 @@ function onnxInputColumns(f: FeaturesView): RawColumn[] {
 async function runOnFeatures(bytes: Uint8Array, out: FeaturesView["outputs"]["test"], inputs: string[], columns: number[], output: string): Promise<Float32Array> {
   const ort = await import("onnxruntime-node");
   if (out.rows === 0) return new Float32Array(0);
-  let session: Awaited<ReturnType<typeof ort.InferenceSession.create>>;
-  try {
-    session = await ort.InferenceSession.create(bytes);
-  } catch (error) {
-    throw new ImportError(`onnxruntime cannot load the model: ${String((error as Error).message).split("\n")[0]}`);
-  }
+  const session = await openSession(bytes);
   try {
     const feeds: Record<string, InstanceType<typeof ort.Tensor>> = {};
     inputs.forEach((name, i) => {
@@ -220,11 +225,7 @@ async function importOnnxStep(
   const producer = [model.producerName, model.producerVersion].filter((x) => x).join(" ") || "unknown";
   const lineage = { imported_from: p.path, sha256, format: "onnx", producer, opset: String(signature.opset) };
   const task = p.task.kind as "binary" | "multiclass" | "regression";
-  const metadata = {
-    "mlspec.spec_hash": ctx.plan.specHash,
-    "mlspec.model_name": p.model,
-    ...Object.fromEntries(Object.entries(lineage).map(([k, v]) => [`mlspec.${k}`, v])),
-  };
+  const metadata = importMetadata(ctx, p.model, lineage);
   const composed = readsFeatures(p, f)
     ? (await import("../../import/onnx-compose.js")).composeWithFeatures({ model, pipeline: f.pipeline, columns: f.columns, task, ...(classes ? { classes } : {}), metadata })
     : undefined;
