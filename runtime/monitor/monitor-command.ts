@@ -11,6 +11,7 @@ import { alertBodies, AlertError, sendLocalAlerts, sendWebhookAlerts, type Webho
 import { evaluateMonitorsOnce, MonitorError, type MonitorReport } from "./monitor-once.js";
 import { renderMonitorReports } from "./monitor-report.js";
 import { DriftRuleError } from "./drift-rule.js";
+import { LabelsError } from "./performance-labels.js";
 
 export interface MonitorCommandOptions {
   plan: Plan;
@@ -49,8 +50,9 @@ export async function runMonitorCommand(specPath: string, options: MonitorComman
   const ws = openWorkspace(dir);
   let reports: MonitorReport[];
   try {
-    reports = evaluateMonitorsOnce(options.plan, ws, {
+    reports = await evaluateMonitorsOnce(options.plan, ws, {
       now: () => now,
+      projectDir: path.dirname(path.resolve(specPath)),
       ...(options.from !== undefined ? { from: options.from } : {}),
       ...(options.to !== undefined ? { to: options.to } : {}),
       ...(options.monitor !== undefined ? { monitor: options.monitor } : {}),
@@ -63,12 +65,12 @@ export async function runMonitorCommand(specPath: string, options: MonitorComman
       for (const failure of await sendWebhookAlerts(mon, bodies, options.webhook)) io.err(`warning: ${failure}`);
     }
   } catch (e) {
-    if (e instanceof MonitorError || e instanceof AlertError || e instanceof DriftRuleError) throw new MonitorUsageError(e.message);
+    if (e instanceof MonitorError || e instanceof AlertError || e instanceof DriftRuleError || e instanceof LabelsError) throw new MonitorUsageError(e.message);
     throw e;
   } finally {
     ws.close();
   }
   if (options.format === "json") io.out(JSON.stringify({ time: new Date(now).toISOString(), monitors: reports }, null, 2));
   else for (const line of renderMonitorReports(reports)) io.out(line);
-  return reports.some((r) => r.drift.some((d) => d.fired)) ? 1 : 0;
+  return reports.some((r) => r.drift.some((d) => d.fired) || r.performance.some((p) => p.fired)) ? 1 : 0;
 }

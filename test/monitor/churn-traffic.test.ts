@@ -67,7 +67,13 @@ describe("churn example: monitor --once on traffic.csv and traffic_shifted.csv",
     expect(r.drifted(r.features)).toEqual([]);
     expect(r.features.verdict).toBe("no_drift");
     expect(r.prediction.verdict).toBe("no_drift");
-    expect(r.report.notEvaluated).toEqual(["performance (1 rule)"]);
+    expect(r.report.notEvaluated).toEqual([]);
+    // feedback.csv labels every traffic.csv customer: auc is measured on all 300
+    const [auc] = r.report.performance;
+    expect(auc.labels).toMatchObject({ source: "data/feedback.csv", fromSource: 300 });
+    expect(auc.versions[0].result.measured.n).toBe(300);
+    expect(auc.versions[0].result.measured.value).toBeGreaterThan(0.78);
+    expect(auc.verdict).toBe("holds");
     expect(r.code).toBe(0);
   });
 
