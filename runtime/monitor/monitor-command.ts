@@ -7,8 +7,10 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import type { Plan } from "../../compiler/plan/schema.js";
 import { defaultWorkspaceDir, openWorkspace } from "../workspace/workspace.js";
-import { alertBodies, AlertError, sendLocalAlerts, sendWebhookAlerts, type WebhookOptions } from "./alerts.js";
-import { evaluateMonitorsOnce, MonitorError, type MonitorReport } from "./monitor-once.js";
+import { AlertError, type WebhookOptions } from "./alerts.js";
+import { evaluateAndAlert, signalsOf } from "./evaluate-and-alert.js";
+import { MonitorError, type MonitorReport } from "./monitor-once.js";
+import { describeTrigger, recordTrigger, Retrainer, type RetrainerOptions } from "./retrainer.js";
 import { renderMonitorReports } from "./monitor-report.js";
 import { DriftRuleError } from "./drift-rule.js";
 import { LabelsError } from "./performance-labels.js";
@@ -22,6 +24,8 @@ export interface MonitorCommandOptions {
   monitor?: string;
   now?: () => number;
   webhook?: WebhookOptions;
+  /** `--retrain`: start a retraining the evaluation triggers and wait for it (how to run `mlspec run`). */
+  retrain?: Pick<RetrainerOptions, "cli" | "runFlags">;
 }
 
 export interface MonitorCommandIo {
@@ -50,19 +54,25 @@ export async function runMonitorCommand(specPath: string, options: MonitorComman
   const ws = openWorkspace(dir);
   let reports: MonitorReport[];
   try {
-    reports = await evaluateMonitorsOnce(options.plan, ws, {
-      now: () => now,
-      projectDir: path.dirname(path.resolve(specPath)),
+    reports = await evaluateAndAlert(options.plan, ws, {
+      specPath,
+      now,
+      err: io.err,
       ...(options.from !== undefined ? { from: options.from } : {}),
       ...(options.to !== undefined ? { to: options.to } : {}),
       ...(options.monitor !== undefined ? { monitor: options.monitor } : {}),
+      ...(options.webhook ? { webhook: options.webhook } : {}),
     });
+    const retrainer = options.retrain ? new Retrainer({ db: ws.registry.db, plan: options.plan, specPath, clock: () => now, log: io.err, ...options.retrain }) : undefined;
     for (const r of reports) {
       const mon = options.plan.monitors.find((m) => m.name === r.monitor)!;
-      const bodies = alertBodies(r, now);
-      sendLocalAlerts(mon, bodies, path.dirname(path.resolve(specPath)), io.err);
-      // a webhook that stays down is reported, and the firing is stored all the same
-      for (const failure of await sendWebhookAlerts(mon, bodies, options.webhook)) io.err(`warning: ${failure}`);
+      // --once stores the trigger; it runs here with --retrain, else on the schedule or beside serve
+      const trigger = retrainer ? retrainer.onEvaluation(mon, signalsOf(ws, r, now)) : recordTrigger(ws, options.plan, mon, signalsOf(ws, r, now), now);
+      if (trigger) r.retrain = { trigger: trigger.id, state: trigger.state, ...(trigger.reason ? { reason: trigger.reason } : {}) };
+    }
+    if (retrainer) {
+      await retrainer.idle();
+      for (const r of reports) if (r.retrain) r.retrain = describeTrigger(ws, r.retrain.trigger);
     }
   } catch (e) {
     if (e instanceof MonitorError || e instanceof AlertError || e instanceof DriftRuleError || e instanceof LabelsError) throw new MonitorUsageError(e.message);

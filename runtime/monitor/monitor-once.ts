@@ -55,6 +55,8 @@ export interface MonitorReport {
   serve: string;
   drift: DriftRuleReport[];
   performance: PerformanceRuleReport[];
+  /** The retrain rule's decision on this evaluation, when `when` held. */
+  retrain?: { trigger: number; state: string; reason?: string };
   /** Rule kinds this version does not evaluate yet, named so nobody reads silence as health. */
   notEvaluated: string[];
 }

@@ -41,6 +41,7 @@ export function renderMonitorReports(reports: MonitorReport[]): string[] {
       if (r.skipped.length) out.push(`    not watched: ${r.skipped.map((s) => `${s.column} (${s.reason})`).join(", ")}`);
     }
     for (const r of m.performance) out.push(...performanceLines(r));
+    if (m.retrain) out.push(`  retrain: trigger ${m.retrain.trigger} ${m.retrain.state}${m.retrain.reason ? ` (${m.retrain.reason})` : ""}`);
     for (const n of m.notEvaluated) out.push(`  ${n}: not evaluated by this version of mlspec`);
   }
   return out;
