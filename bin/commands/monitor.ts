@@ -77,7 +77,9 @@ export function registerMonitor(program: Command, setExit: (code: number) => voi
     .option("--monitor <name>", "only this monitor block")
     .option("--workspace <dir>", "workspace directory (default: .mlspec beside the spec)")
     .addOption(new Option("--format <format>", "output format").choices(["text", "json"]).default("text"))
-    .action(async (file: string, flags: Omit<MonitorFlags, "once" | "from" | "to" | "retrain">) => {
+    .action(async (file: string, _flags: unknown, command: Command) => {
+      // `monitor` has the same options: commander gives them to whichever it saw first
+      const flags = command.optsWithGlobals<Omit<MonitorFlags, "once" | "from" | "to" | "retrain">>();
       const { runMonitorHistory } = await import("../../runtime/monitor/monitor-command.js");
       await usageErrors(async () => {
         setExit(runMonitorHistory(file, { format: flags.format, ...(flags.workspace !== undefined ? { workspace: flags.workspace } : {}), ...(flags.monitor !== undefined ? { monitor: flags.monitor } : {}) }, io));

@@ -23,6 +23,8 @@ export interface MonitorControllerOptions {
   retrain?: Pick<RetrainerOptions, "cli" | "runFlags" | "onChallenger">;
   /** Where the gauges go when no endpoint carries a metrics registry. */
   registry?: Registry;
+  /** Each monitor's report after each evaluation. */
+  onReport?: (report: MonitorReport) => void;
 }
 
 export class MonitorController implements BesideServer {
@@ -47,7 +49,7 @@ export class MonitorController implements BesideServer {
       trigger: (mon: string, state: string) => metrics.forEach((m) => m.trigger(mon, state)),
     };
     const retrainer = new Retrainer({ db: this.workspace.registry.db, plan: ctx.plan, specPath, clock: ctx.clock, log: ctx.log, ...this.options.retrain });
-    this.loop = new MonitorLoop({ plan: ctx.plan, workspace: this.workspace, specPath, clock: ctx.clock, log: ctx.log, retrainer, metrics: fanout, ...(this.options.timers ? { timers: this.options.timers } : {}) });
+    this.loop = new MonitorLoop({ plan: ctx.plan, workspace: this.workspace, specPath, clock: ctx.clock, log: ctx.log, retrainer, metrics: fanout, ...(this.options.timers ? { timers: this.options.timers } : {}), ...(this.options.onReport ? { onReport: this.options.onReport } : {}) });
     this.loop.start();
     ctx.log(`monitor: ${ctx.plan.monitors.map((m) => `${m.name} every ${m.scheduleMs / 1000}s`).join(", ")}`);
   }
