@@ -40,7 +40,7 @@ export class MonitorController implements BesideServer {
     const specPath = this.options.specPath ?? path.join(path.dirname(dir), ctx.plan.spec.file);
     this.workspace = openWorkspace(dir);
     const registries = new Set<Registry>();
-    for (const e of ctx.endpoints.values()) if (ctx.plan.monitors.some((m) => m.serve === e.name)) registries.add(e.metrics.registry);
+    for (const e of ctx.endpoints.values()) if (ctx.plan.monitors.some((m) => m.serve === e.name)) registries.add(e.metricsRegistry);
     if (registries.size === 0 && this.options.registry) registries.add(this.options.registry);
     // one set of gauges per registry (prom-client names are unique per registry)
     const metrics = [...registries].map((r) => new MonitorMetrics(r));

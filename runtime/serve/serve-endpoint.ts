@@ -417,11 +417,6 @@ export class ServeEndpoint {
     this.options.onEvent({ kind: "recovered", serve: this.name, model: id.name, version: id.version });
   }
 
-  /** The serve's Prometheus metrics (`GET /metrics`): controllers beside the server add their gauges to its registry. */
-  get metrics(): ServeMetrics {
-    return this.options.metrics;
-  }
-
   /** Set while the primary is not loaded and the fallback answers every request. */
   get degraded(): Readonly<Degraded> | undefined {
     return this.degradedNow;

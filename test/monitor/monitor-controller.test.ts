@@ -53,7 +53,7 @@ describe("MonitorController beside serve", () => {
       await controller.start({
         db: ws.registry.db,
         plan: planForServing(p.spec),
-        endpoints: new Map([["api", { name: "api", metrics } as unknown as ServeEndpoint]]),
+        endpoints: new Map([["api", { name: "api", metricsRegistry: metrics.registry } as unknown as ServeEndpoint]]),
         clock: () => now,
         log: (l) => log.push(l),
       });
