@@ -84,7 +84,6 @@ export const diagnosticTitles: Readonly<Record<string, string>> = {
   E1104: "min_samples below 1",
   E1105: "performance metric cannot be estimated without labels",
   E1106: "performance key is not a request column",
-  E1107: "performance labels without a key",
   E1108: "retrain limited to zero runs",
   E1201: "beats_baseline on a model without metrics",
   W0001: "unused dataset or features block",

@@ -23,7 +23,7 @@ const PERF_ARGS = ["window", "labels", "min_samples", "key"];
  */
 export const monitor: Rule = {
   name: "monitor",
-  codes: ["E0605", "E0606", "E0607", "E0204", "E0205", "E0210", "E0301", "E0322", "E0323", "E0401", "E0332", "E1101", "E1102", "E1103", "E1104", "E1105", "E1106", "E1107", "E1108"],
+  codes: ["E0605", "E0606", "E0607", "E0204", "E0205", "E0210", "E0301", "E0322", "E0323", "E0401", "E0332", "E1101", "E1102", "E1103", "E1104", "E1105", "E1106", "E1108"],
   section: "spec/language.md#monitor",
   check(ctx) {
     for (const mon of ctx.sem.monitors.values()) {
@@ -200,11 +200,6 @@ export const monitor: Rule = {
             const why = model.task === "binary" || model.task === "multiclass" ? `${metricName} cannot be estimated from predicted probabilities` : `estimates without labels are for classifiers, and \`${model.decl.name}\` is a ${model.task} model`;
             ctx.report("E1105", mon.decl, c.call.callee.span, `performance(${metricName} …) without \`labels\`: ${why}`, {
               help: `give labels = csv("feedback.csv") with the key and the target, or judge one of ${ESTIMABLE.join(", ")} (estimated by CBPE)`,
-            });
-          }
-          if (hasLabels && !c.call.args.some((a) => a.name?.name === "key") && ds?.contract && ![...ds.columns.values()].some((col) => col.stmt.constraints.some((k) => k.word.name === "unique"))) {
-            ctx.report("E1107", mon.decl, c.call.callee.span, `performance with \`labels\` needs a \`key\`: dataset \`${ds.decl.name}\` has no unique column to join labels on`, {
-              help: "write key = COLUMN, a column each request carries and the labels source repeats",
             });
           }
         }
