@@ -68,9 +68,9 @@ const readOnly = () => {
   if (readPredictions(ws.registry.db, { serve: "api", since: T0, until: T0 + HOUR }).length !== rows) throw new Error("wrong rows");
   return performance.now() - t;
 };
-const ours = () => {
+const ours = async () => {
   const t = performance.now();
-  const [report] = evaluateMonitorsOnce(plan, ws, { from: T0, to: T0 + HOUR, now: () => T0 + HOUR });
+  const [report] = await evaluateMonitorsOnce(plan, ws, { from: T0, to: T0 + HOUR, now: () => T0 + HOUR });
   if (report!.drift[0]!.versions[0]!.rows !== rows) throw new Error("monitor read the wrong rows");
   return performance.now() - t;
 };
@@ -80,7 +80,7 @@ const r: number[] = [];
 for (let k = 0; k < 3; k++) {
   b.push(baseline());
   r.push(readOnly());
-  o.push(ours());
+  o.push(await ours());
 }
 const best = (xs: number[]) => Math.min(...xs);
 console.log(`${rows} logged predictions, 2 drift rules (x1, x2, color by auto; prediction by ks)`);

@@ -428,6 +428,8 @@ class Lowering {
           ...(pValue !== undefined ? { pValue } : {}),
           windowMs: named.has("window") ? constantValue(named.get("window")!, where) : 3_600_000,
           ...(named.has("min_samples") ? { minSamples: constantValue(named.get("min_samples")!, where) } : {}),
+          ...(named.get("correction") ? { correction: refName(named.get("correction")!) as "bonferroni" | "fdr" | "none" } : {}),
+          ...(named.has("share") ? { share: constantValue(named.get("share")!, where) } : {}),
         });
       } else if (fn === "performance") {
         const cond = c.call.args.find((a) => !a.name && a.value.kind === "binary")!.value as Extract<A.Expr, { kind: "binary" }>;

@@ -191,6 +191,10 @@ export const MonitorSchema = z.strictObject({
       windowMs: z.number().positive(),
       /** rows a window needs before the test is run */
       minSamples: z.number().int().min(1).optional(),
+      /** across the rule's p-value tests (default bonferroni) */
+      correction: z.enum(["bonferroni", "fdr", "none"]).optional(),
+      /** dataset drift when more than this share of the tested columns drifted (default 0.5) */
+      share: z.number().gt(0).lt(1).optional(),
     }),
   ),
   performance: z.array(

@@ -2,14 +2,17 @@
  * Where a fired rule is sent (spec/language.md#monitor): `log` writes the alert as one
  * JSON line to the error stream, `file` appends it as one JSON line to `target`
  * (resolved against the spec's folder). The body: monitor, rule, column(s), test,
- * value, threshold, window, model version, time.
+ * value, threshold, window, model version, time; for performance the metric, condition,
+ * value, whether it is estimated, and n.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { MonitorPlan } from "../../compiler/plan/schema.js";
 import type { MonitorReport } from "./monitor-once.js";
 
-export interface AlertBody {
+export type AlertBody = DriftAlertBody | PerformanceAlertBody;
+
+export interface DriftAlertBody {
   monitor: string;
   rule: string;
   kind: "drift";
@@ -18,6 +21,22 @@ export interface AlertBody {
   window: { from: string; to: string };
   columns: Array<{ column: string; test: string; value: number; pValue: number | null; threshold: number | null; alpha: number | null; n: number }>;
   datasetDrift: boolean;
+  time: string;
+}
+
+/** A performance rule whose condition failed: the value judged, whether measured or estimated (CBPE), on n rows. */
+export interface PerformanceAlertBody {
+  monitor: string;
+  rule: string;
+  kind: "performance";
+  model: string;
+  version: number;
+  window: { from: string; to: string };
+  metric: string;
+  condition: string;
+  value: number;
+  estimated: boolean;
+  n: number;
   time: string;
 }
 
@@ -39,6 +58,27 @@ export function alertBodies(report: MonitorReport, now: number): AlertBody[] {
           .filter((c) => c.verdict === "drift")
           .map((c) => ({ column: c.column, test: c.test, value: c.statistic!, pValue: c.pValue, threshold: c.threshold, alpha: c.alpha, n: c.n })),
         datasetDrift: v.result.datasetDrift,
+        time: new Date(now).toISOString(),
+      });
+    }
+  }
+  for (const r of report.performance) {
+    for (const v of r.versions) {
+      const res = v.result;
+      if (!res?.fired) continue;
+      const judged = res.judgedOn === "measured" ? res.measured : res.estimated!;
+      out.push({
+        monitor: report.monitor,
+        rule: r.rule,
+        kind: "performance",
+        model: v.model,
+        version: v.version,
+        window: { from: new Date(r.window.from).toISOString(), to: new Date(r.window.to).toISOString() },
+        metric: res.metric,
+        condition: `${res.metric} ${res.op} ${res.bound}`,
+        value: judged.value!,
+        estimated: res.judgedOn === "estimated",
+        n: judged.n,
         time: new Date(now).toISOString(),
       });
     }

@@ -1,16 +1,25 @@
 /**
- * `mlspec monitor SPEC --once [--from T --to T] [--format json]`: evaluates every drift
- * rule of the spec's monitors once, prints each rule's result per column, stores
- * firings and sends log, file and webhook alerts. Exit 0 when no rule fired, 1 when one did.
+ * `mlspec monitor SPEC --once [--from T --to T] [--format json] [--retrain]`: evaluates every
+ * rule of the spec's monitors once, prints each rule's result per column, stores firings,
+ * sends log, file and webhook alerts and stores the retrain decision (with --retrain it also
+ * runs the retraining and waits for it). Exit 0 when no rule fired, 1 when one did.
+ * Also `mlspec monitor SPEC` on the schedule and `mlspec monitor history SPEC`.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { Plan } from "../../compiler/plan/schema.js";
 import { defaultWorkspaceDir, openWorkspace } from "../workspace/workspace.js";
-import { alertBodies, AlertError, sendLocalAlerts, sendWebhookAlerts, type WebhookOptions } from "./alerts.js";
-import { evaluateMonitorsOnce, MonitorError, type MonitorReport } from "./monitor-once.js";
+import { AlertError, type WebhookOptions } from "./alerts.js";
+import { evaluateAndAlert, signalsOf } from "./evaluate-and-alert.js";
+import { MonitorError, type MonitorReport } from "./monitor-once.js";
+import { describeTrigger, recordTrigger, Retrainer, type RetrainerOptions } from "./retrainer.js";
+import { MonitorLoop, type Timers } from "./monitor-loop.js";
+import { listFirings } from "./monitor-store.js";
+import { listTriggers } from "./retrain-store.js";
+import { historyLines } from "./monitor-history.js";
 import { renderMonitorReports } from "./monitor-report.js";
 import { DriftRuleError } from "./drift-rule.js";
+import { LabelsError } from "./performance-labels.js";
 
 export interface MonitorCommandOptions {
   plan: Plan;
@@ -21,6 +30,8 @@ export interface MonitorCommandOptions {
   monitor?: string;
   now?: () => number;
   webhook?: WebhookOptions;
+  /** `--retrain`: start a retraining the evaluation triggers and wait for it (how to run `mlspec run`). */
+  retrain?: Pick<RetrainerOptions, "cli" | "runFlags">;
 }
 
 export interface MonitorCommandIo {
@@ -49,26 +60,113 @@ export async function runMonitorCommand(specPath: string, options: MonitorComman
   const ws = openWorkspace(dir);
   let reports: MonitorReport[];
   try {
-    reports = evaluateMonitorsOnce(options.plan, ws, {
-      now: () => now,
+    reports = await evaluateAndAlert(options.plan, ws, {
+      specPath,
+      now,
+      err: io.err,
       ...(options.from !== undefined ? { from: options.from } : {}),
       ...(options.to !== undefined ? { to: options.to } : {}),
       ...(options.monitor !== undefined ? { monitor: options.monitor } : {}),
+      ...(options.webhook ? { webhook: options.webhook } : {}),
     });
+    const retrainer = options.retrain ? new Retrainer({ db: ws.registry.db, plan: options.plan, specPath, clock: () => now, log: io.err, ...options.retrain }) : undefined;
     for (const r of reports) {
       const mon = options.plan.monitors.find((m) => m.name === r.monitor)!;
-      const bodies = alertBodies(r, now);
-      sendLocalAlerts(mon, bodies, path.dirname(path.resolve(specPath)), io.err);
-      // a webhook that stays down is reported, and the firing is stored all the same
-      for (const failure of await sendWebhookAlerts(mon, bodies, options.webhook)) io.err(`warning: ${failure}`);
+      // --once stores the trigger; it runs here with --retrain, else on the schedule or beside serve
+      const trigger = retrainer ? retrainer.onEvaluation(mon, signalsOf(ws, r, now)) : recordTrigger(ws, options.plan, mon, signalsOf(ws, r, now), now);
+      if (trigger) r.retrain = { trigger: trigger.id, state: trigger.state, ...(trigger.reason ? { reason: trigger.reason } : {}) };
+    }
+    if (retrainer) {
+      await retrainer.idle();
+      for (const r of reports) if (r.retrain) r.retrain = describeTrigger(ws, r.retrain.trigger);
     }
   } catch (e) {
-    if (e instanceof MonitorError || e instanceof AlertError || e instanceof DriftRuleError) throw new MonitorUsageError(e.message);
+    if (e instanceof MonitorError || e instanceof AlertError || e instanceof DriftRuleError || e instanceof LabelsError) throw new MonitorUsageError(e.message);
     throw e;
   } finally {
     ws.close();
   }
   if (options.format === "json") io.out(JSON.stringify({ time: new Date(now).toISOString(), monitors: reports }, null, 2));
   else for (const line of renderMonitorReports(reports)) io.out(line);
-  return reports.some((r) => r.drift.some((d) => d.fired)) ? 1 : 0;
+  return reports.some((r) => r.drift.some((d) => d.fired) || r.performance.some((p) => p.fired)) ? 1 : 0;
+}
+
+export interface MonitorScheduleOptions {
+  plan: Plan;
+  workspace?: string;
+  format: "text" | "json";
+  clock?: () => number;
+  timers?: Timers;
+  retrain?: Pick<RetrainerOptions, "cli" | "runFlags" | "onChallenger">;
+  /** Resolves when the loop should stop (default: SIGTERM or SIGINT). */
+  until?: Promise<unknown>;
+}
+
+/**
+ * `mlspec monitor SPEC` without --once: every monitor on its schedule, retraining when its
+ * rule says so, until SIGTERM or SIGINT; a running retraining is stopped and retried at the
+ * next start. Prints each evaluation (text, or one JSON object a line). Exit 0.
+ */
+export async function runMonitorSchedule(specPath: string, options: MonitorScheduleOptions, io: MonitorCommandIo): Promise<number> {
+  if (options.plan.monitors.length === 0) throw new MonitorUsageError(`${specPath} has no monitor block`);
+  const dir = options.workspace ?? defaultWorkspaceDir(specPath);
+  if (!fs.existsSync(dir)) throw new MonitorUsageError(`no workspace at ${dir}: run \`mlspec run ${specPath}\` and serve the model first`);
+  const clock = options.clock ?? Date.now;
+  const ws = openWorkspace(dir);
+  const retrainer = new Retrainer({ db: ws.registry.db, plan: options.plan, specPath, clock, log: io.err, ...options.retrain });
+  const loop = new MonitorLoop({
+    plan: options.plan,
+    workspace: ws,
+    specPath,
+    clock,
+    log: io.err,
+    retrainer,
+    ...(options.timers ? { timers: options.timers } : {}),
+    onReport: (r) => {
+      if (options.format === "json") io.out(JSON.stringify({ time: new Date(clock()).toISOString(), ...r }));
+      else for (const line of renderMonitorReports([r])) io.out(line);
+    },
+  });
+  let onSignal: (() => void) | undefined;
+  const until =
+    options.until ??
+    new Promise<void>((resolve) => {
+      onSignal = () => resolve();
+      process.once("SIGTERM", onSignal);
+      process.once("SIGINT", onSignal);
+    });
+  io.err(`monitoring ${options.plan.monitors.map((m) => `${m.name} every ${m.scheduleMs / 1000}s`).join(", ")}; SIGTERM stops`);
+  loop.start();
+  try {
+    await until;
+  } finally {
+    if (onSignal) {
+      process.off("SIGTERM", onSignal);
+      process.off("SIGINT", onSignal);
+    }
+    await loop.stop();
+    ws.close();
+  }
+  io.err("monitoring stopped");
+  return 0;
+}
+
+/** `mlspec monitor history SPEC`: every firing and every retrain trigger, oldest first. */
+export function runMonitorHistory(specPath: string, options: { workspace?: string; format: "text" | "json"; monitor?: string }, io: MonitorCommandIo): number {
+  if (!fs.existsSync(specPath)) throw new MonitorUsageError(`cannot read ${specPath}: no such file`);
+  const dir = options.workspace ?? defaultWorkspaceDir(specPath);
+  if (!fs.existsSync(dir)) throw new MonitorUsageError(`no workspace at ${dir}: run \`mlspec run ${specPath}\` first`);
+  const ws = openWorkspace(dir);
+  try {
+    const firings = listFirings(ws.registry.db, options.monitor);
+    const triggers = listTriggers(ws.registry.db, options.monitor);
+    if (options.format === "json") {
+      io.out(JSON.stringify({ firings: firings.map((f) => ({ ...f, at: new Date(f.at).toISOString(), windowFrom: new Date(f.windowFrom).toISOString(), windowTo: new Date(f.windowTo).toISOString() })), retrains: triggers.map((t) => ({ ...t, at: new Date(t.at).toISOString() })) }, null, 2));
+      return 0;
+    }
+    for (const line of historyLines(firings, triggers)) io.out(line);
+    return 0;
+  } finally {
+    ws.close();
+  }
 }

@@ -4,12 +4,16 @@
  * compared with that version's monitoring reference (spec/language.md#drift-tests).
  * A rule that fires is stored in monitor_firings and sent to the monitor's alerts.
  */
-import type { MonitorPlan, Plan, StepOf } from "../../compiler/plan/schema.js";
+import type { Plan } from "../../compiler/plan/schema.js";
 import type { DriftColumn } from "../../stdlib/drift/drift-column.js";
 import type { Workspace } from "../workspace/workspace.js";
 import { evaluateDriftRule, type ColumnSamples, type DriftRuleResult } from "./drift-rule.js";
 import { monitoringReferenceSha, readWindow, recordFiring, type WindowRow } from "./monitor-store.js";
 import { loggedPredictionValue, type MonitoringReference } from "./reference.js";
+import { MonitorError, servedModel } from "./served-model.js";
+import { evaluatePerformanceRules, type PerformanceRuleReport } from "./performance-once.js";
+
+export { MonitorError };
 
 export interface MonitorOnceOptions {
   /** Window bounds in ms since the epoch; by default each rule's own window ending now. */
@@ -18,6 +22,8 @@ export interface MonitorOnceOptions {
   now?: () => number;
   /** Only this monitor. */
   monitor?: string;
+  /** Where relative `labels` paths are read from (the spec's folder). */
+  projectDir?: string;
 }
 
 export interface VersionResult {
@@ -48,34 +54,11 @@ export interface MonitorReport {
   monitor: string;
   serve: string;
   drift: DriftRuleReport[];
+  performance: PerformanceRuleReport[];
+  /** The retrain rule's decision on this evaluation, when `when` held. */
+  retrain?: { trigger: number; state: string; reason?: string };
   /** Rule kinds this version does not evaluate yet, named so nobody reads silence as health. */
   notEvaluated: string[];
-}
-
-export class MonitorError extends Error {}
-
-interface ColumnInfo {
-  name: string;
-  kind: "numeric" | "categorical" | "timestamp";
-  unique: boolean;
-}
-
-function servedDataset(plan: Plan, mon: MonitorPlan): { columns: ColumnInfo[]; target?: string } {
-  const serve = plan.serves.find((s) => s.name === mon.serve);
-  if (!serve) throw new MonitorError(`monitor \`${mon.name}\`: serve block \`${mon.serve}\` is not in the plan`);
-  const train = plan.steps.find((s): s is StepOf<"train"> => s.kind === "train" && s.params.model === serve.model.model);
-  const fit = train ? plan.steps.find((s): s is StepOf<"fit_features"> => s.kind === "fit_features" && s.params.features === train.params.features) : undefined;
-  const validate = fit ? plan.steps.find((s): s is StepOf<"validate"> => s.kind === "validate" && s.params.dataset === fit.params.dataset) : undefined;
-  if (!validate) return { columns: [] };
-  const target = train?.params.task.target;
-  const columns = validate.params.contract.columns
-    .filter((c) => c.name !== target)
-    .map((c) => ({
-      name: c.name,
-      kind: c.type.kind === "int" || c.type.kind === "float" ? ("numeric" as const) : c.type.kind === "timestamp" ? ("timestamp" as const) : ("categorical" as const),
-      unique: c.unique === true,
-    }));
-  return { columns, ...(target !== undefined ? { target } : {}) };
 }
 
 function toColumn(kind: "numeric" | "categorical", values: Iterable<unknown>): DriftColumn {
@@ -89,7 +72,7 @@ function toColumn(kind: "numeric" | "categorical", values: Iterable<unknown>): D
   return { kind, values: out };
 }
 
-export function evaluateMonitorsOnce(plan: Plan, ws: Workspace, options: MonitorOnceOptions = {}): MonitorReport[] {
+export async function evaluateMonitorsOnce(plan: Plan, ws: Workspace, options: MonitorOnceOptions = {}): Promise<MonitorReport[]> {
   const now = (options.now ?? Date.now)();
   const monitors = plan.monitors.filter((m) => options.monitor === undefined || m.name === options.monitor);
   if (options.monitor !== undefined && monitors.length === 0) {
@@ -106,8 +89,9 @@ export function evaluateMonitorsOnce(plan: Plan, ws: Workspace, options: Monitor
   };
 
   const windows = new Map<string, WindowRow[]>();
-  return monitors.map((mon) => {
-    const data = servedDataset(plan, mon);
+  const reports: MonitorReport[] = [];
+  for (const mon of monitors) {
+    const data = servedModel(plan, mon);
     const drift = mon.drift.map((rule, i): DriftRuleReport => {
       const to = options.to ?? now;
       const from = options.from ?? to - rule.windowMs;
@@ -131,7 +115,7 @@ export function evaluateMonitorsOnce(plan: Plan, ws: Workspace, options: Monitor
         if (!groups.has(key)) groups.set(key, { model: r.model, version: r.version, rows: [] });
         groups.get(key)!.rows.push(r);
       }
-      const settings = { test: rule.test, ...(rule.threshold !== undefined ? { threshold: rule.threshold } : {}), ...(rule.pValue !== undefined ? { pValue: rule.pValue } : {}), ...(rule.minSamples !== undefined ? { minSamples: rule.minSamples } : {}) };
+      const settings = { test: rule.test, ...(rule.threshold !== undefined ? { threshold: rule.threshold } : {}), ...(rule.pValue !== undefined ? { pValue: rule.pValue } : {}), ...(rule.minSamples !== undefined ? { minSamples: rule.minSamples } : {}), ...(rule.correction !== undefined ? { correction: rule.correction } : {}), ...(rule.share !== undefined ? { share: rule.share } : {}) };
       const versions: VersionResult[] = [...groups.values()].map((g) => {
         const ref = referenceOf(g.model, g.version);
         if (!ref) return { model: g.model, version: g.version, rows: g.rows.length, verdict: "insufficient" as const, note: `${g.model} version ${g.version} has no monitoring reference (registered before references were stored; run \`mlspec run\` again)` };
@@ -159,6 +143,13 @@ export function evaluateMonitorsOnce(plan: Plan, ws: Workspace, options: Monitor
       }
       return report;
     });
-    return { monitor: mon.name, serve: mon.serve, drift, notEvaluated: mon.performance.length ? [`performance (${mon.performance.length} rule${mon.performance.length === 1 ? "" : "s"})`] : [] };
-  });
+    const performance = await evaluatePerformanceRules(plan, mon, ws, {
+      now,
+      projectDir: options.projectDir ?? process.cwd(),
+      ...(options.from !== undefined ? { from: options.from } : {}),
+      ...(options.to !== undefined ? { to: options.to } : {}),
+    });
+    reports.push({ monitor: mon.name, serve: mon.serve, drift, performance, notEvaluated: [] });
+  }
+  return reports;
 }

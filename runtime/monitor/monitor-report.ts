@@ -1,6 +1,12 @@
-/** `mlspec monitor --once` as text: per rule and version, one line per column (test, value, bound, verdict, n). */
+/**
+ * `mlspec monitor --once` as text: per rule and version, one line per column (test, value,
+ * bound, verdict, n); per performance rule and version, the measured value and, on its own
+ * line, the estimate (CBPE), never one number for both.
+ */
 import type { ColumnResult } from "./drift-rule.js";
 import type { MonitorReport } from "./monitor-once.js";
+import type { PerformanceRuleReport } from "./performance-once.js";
+import type { MetricValue } from "./performance-rule.js";
 
 const iso = (ms: number) => new Date(ms).toISOString();
 const num = (v: number) => (v === Infinity ? "inf" : Math.abs(v) >= 1e-3 || v === 0 ? v.toFixed(4) : v.toExponential(2));
@@ -34,7 +40,33 @@ export function renderMonitorReports(reports: MonitorReport[]): string[] {
       }
       if (r.skipped.length) out.push(`    not watched: ${r.skipped.map((s) => `${s.column} (${s.reason})`).join(", ")}`);
     }
+    for (const r of m.performance) out.push(...performanceLines(r));
+    if (m.retrain) out.push(`  retrain: trigger ${m.retrain.trigger} ${m.retrain.state}${m.retrain.reason ? ` (${m.retrain.reason})` : ""}`);
     for (const n of m.notEvaluated) out.push(`  ${n}: not evaluated by this version of mlspec`);
+  }
+  return out;
+}
+
+const PERF_VERDICT = { holds: "holds", fails: "FAILS", insufficient: "insufficient" } as const;
+
+function metricCell(v: MetricValue | null): string {
+  if (!v) return "-";
+  return v.value === null ? `- (${v.n} rows)` : `${num(v.value)} (${v.n} rows)`;
+}
+
+function performanceLines(r: PerformanceRuleReport): string[] {
+  const out = [`  ${r.rule} ${r.metric} ${r.op} ${r.value}, window ${iso(r.window.from)} .. ${iso(r.window.to)}: ${PERF_VERDICT[r.verdict]}`];
+  const l = r.labels;
+  out.push(`    labels: ${l.source ?? "none (estimated by CBPE)"}${l.source ? `, ${l.fromSource} joined` : ""}${l.fromFeedback ? `, ${l.fromFeedback} from feedback` : ""}${l.notYetArrived ? `, ${l.notYetArrived} not arrived yet` : ""}`);
+  if (r.versions.length === 0) out.push("    no predictions logged in the window");
+  for (const v of r.versions) {
+    const res = v.result;
+    out.push(`    ${v.model} version ${v.version}, ${v.rows} rows${res ? `: ${PERF_VERDICT[res.verdict]} (judged on the ${res.judgedOn} value, min_samples ${res.minSamples})` : ""}`);
+    if (v.note) out.push(`      ${v.note}`);
+    if (!res) continue;
+    out.push(`      measured   ${metricCell(res.measured)}`);
+    if (res.estimated) out.push(`      estimated  ${metricCell(res.estimated)}${res.judgedOn === "measured" ? " on the rows without a label yet" : ""}`);
+    if (res.note) out.push(`      ${res.note}`);
   }
   return out;
 }

@@ -85,3 +85,18 @@ export function readWindow(db: SqliteDatabase, serve: string, from: number, to: 
   }
   return out;
 }
+
+export interface ScoredWindowRow {
+  requestId: string;
+  model: string;
+  version: number;
+  inputs: unknown;
+  output: unknown;
+}
+
+/** A serve's logged answers in [from, to) with their request ids, for joining labels. */
+export function readScoredWindow(db: SqliteDatabase, serve: string, from: number, to: number): ScoredWindowRow[] {
+  // as readWindow: what the serving model answered, without shadow copies
+  const rows = db.prepare("SELECT request_id, model, version, inputs, output FROM predictions WHERE serve = ? AND at >= ? AND at < ? AND output != 'null' AND (arm IS NULL OR arm != 'shadow')").all(serve, from, to) as Array<{ request_id: string; model: string; version: number; inputs: string; output: string }>;
+  return rows.map((r) => ({ requestId: r.request_id, model: r.model, version: r.version, inputs: JSON.parse(r.inputs) as unknown, output: JSON.parse(r.output) as unknown }));
+}

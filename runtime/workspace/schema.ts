@@ -228,6 +228,36 @@ export const REGISTRY_MIGRATIONS: readonly Migration[] = [
     `,
   },
   {
+    version: 7,
+    name: "monitoring: retraining",
+    // every retrain trigger: skipped (cooldown, already running) or started, and how it ended;
+    // a started one whose process died (pid gone) is retried, attempts counts the starts
+    up: `
+      CREATE TABLE retrain_triggers (
+        id          INTEGER PRIMARY KEY,
+        monitor     TEXT    NOT NULL,
+        model       TEXT    NOT NULL,
+        signals     TEXT    NOT NULL,
+        firing_ids  TEXT    NOT NULL,
+        at          INTEGER NOT NULL,
+        state       TEXT    NOT NULL CHECK (state IN ('skipped', 'pending', 'running', 'registered', 'rejected', 'unchanged', 'failed')),
+        reason      TEXT,
+        attempts    INTEGER NOT NULL DEFAULT 0,
+        pid         INTEGER,
+        host        TEXT,
+        started_at  INTEGER,
+        finished_at INTEGER,
+        exit_code   INTEGER,
+        version     INTEGER,
+        alias       TEXT,
+        data_hash   TEXT,
+        base_version INTEGER
+      );
+      CREATE INDEX retrain_triggers_by_monitor ON retrain_triggers (monitor, at);
+      CREATE INDEX retrain_triggers_by_state ON retrain_triggers (state);
+    `,
+  },
+  {
     version: 8,
     name: "baselines",
     // 1: the version beat its task's trivial baseline on its first metric, 0: it did not,

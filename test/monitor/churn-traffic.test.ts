@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runMonitorCommand } from "../../runtime/monitor/monitor-command.js";
 import { loadServing } from "../../runtime/serve/load-serving.js";
 import { planForServing } from "../../runtime/serve/serve-plan.js";
-import { removeTempDirs, repoRoot, run, tempDir } from "../run/fixtures.js";
+import { cli, removeTempDirs, repoRoot, run, tempDir } from "../run/fixtures.js";
 
 type Row = Record<string, string | number | null>;
 const NUMERIC = new Set(["tenure", "monthly", "support_calls"]);
@@ -67,7 +67,13 @@ describe("churn example: monitor --once on traffic.csv and traffic_shifted.csv",
     expect(r.drifted(r.features)).toEqual([]);
     expect(r.features.verdict).toBe("no_drift");
     expect(r.prediction.verdict).toBe("no_drift");
-    expect(r.report.notEvaluated).toEqual(["performance (1 rule)"]);
+    expect(r.report.notEvaluated).toEqual([]);
+    // feedback.csv labels every traffic.csv customer: auc is measured on all 300
+    const [auc] = r.report.performance;
+    expect(auc.labels).toMatchObject({ source: "data/feedback.csv", fromSource: 300 });
+    expect(auc.versions[0].result.measured.n).toBe(300);
+    expect(auc.versions[0].result.measured.value).toBeGreaterThan(0.78);
+    expect(auc.verdict).toBe("holds");
     expect(r.code).toBe(0);
   });
 
@@ -79,4 +85,16 @@ describe("churn example: monitor --once on traffic.csv and traffic_shifted.csv",
     expect(r.features.verdict).toBe("drift");
     expect(r.code).toBe(1);
   });
+
+  it("through the CLI: --once names the shifted columns for traffic_shifted.csv and none for traffic.csv", async () => {
+    const iso = (ms: number) => new Date(ms).toISOString();
+    const shifted = await cli(["monitor", spec, "--once", "--from", iso(windows.shifted.from), "--to", iso(windows.shifted.to)], 120_000);
+    expect(shifted.status).toBe(1);
+    for (const c of ["plan", "tenure", "support_calls"]) expect(shifted.stdout).toMatch(new RegExp(`^\\s+${c}\\s+\\S+\\s+.*DRIFT\\s+300$`, "m"));
+    expect(shifted.stdout).not.toMatch(/^\s+region\s+.*DRIFT/m);
+    const calm = await cli(["monitor", spec, "--once", "--from", iso(windows.traffic.from), "--to", iso(windows.traffic.to)], 120_000);
+    expect(calm.status).toBe(0);
+    expect(calm.stdout).not.toMatch(/DRIFT/);
+    expect(calm.stdout).toMatch(/performance #1 auc >= 0.78, window .*: holds/);
+  }, 240_000);
 });

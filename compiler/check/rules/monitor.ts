@@ -4,11 +4,14 @@ import type { Rule } from "../context.js";
 import { fits, nonPositiveDuration } from "../arg-types.js";
 import { calleeName } from "../semantic.js";
 import { didYouMean } from "../../../text/did-you-mean.js";
-import { hasError, literalKind } from "../values.js";
+import { hasError, literalKind, numericValue } from "../values.js";
 import { checkMetricRefs } from "./gates.js";
 import { boundProblem } from "../bound-shape.js";
 
-const DRIFT_ARGS = ["features", "test", "threshold", "window", "p_value", "min_samples"];
+const DRIFT_ARGS = ["features", "test", "threshold", "window", "p_value", "min_samples", "correction", "share"];
+const CORRECTIONS = ["bonferroni", "fdr", "none"];
+/** Metrics CBPE can estimate from predicted probabilities alone (no labels). */
+const ESTIMABLE = ["accuracy", "precision", "recall", "f1", "auc"];
 const PERF_ARGS = ["window", "labels", "min_samples", "key"];
 
 /**
@@ -20,7 +23,7 @@ const PERF_ARGS = ["window", "labels", "min_samples", "key"];
  */
 export const monitor: Rule = {
   name: "monitor",
-  codes: ["E0605", "E0606", "E0607", "E0204", "E0205", "E0210", "E0301", "E0322", "E0323", "E0401", "E0332"],
+  codes: ["E0605", "E0606", "E0607", "E0204", "E0205", "E0210", "E0301", "E0322", "E0323", "E0401", "E0332", "E1101", "E1102", "E1103", "E1104", "E1105", "E1106", "E1108"],
   section: "spec/language.md#monitor",
   check(ctx) {
     for (const mon of ctx.sem.monitors.values()) {
@@ -40,6 +43,15 @@ export const monitor: Rule = {
         }
         const f = fits(e, kind);
         if (!f.ok) ctx.report(f.code, mon.decl, f.span, `${what}: ${f.message}`, { help: f.help });
+      };
+      /** A count of rows: a whole number of at least 1. */
+      const checkMinSamples = (e: Expr) => {
+        const before = ctx.diagnostics.items.length;
+        checkConstant(e, "min_samples", "int");
+        const v = numericValue(e);
+        if (ctx.diagnostics.items.length === before && v !== undefined && v < 1) {
+          ctx.report("E1104", mon.decl, e.span, `\`min_samples\` is ${v}; a window needs at least one row to be judged`, { help: "write min_samples = 100 (the default), or leave it out" });
+        }
       };
       const model = mon.serve?.model;
       const ds = model?.dataset?.decl.block.recovered ? undefined : model?.dataset;
@@ -82,7 +94,23 @@ export const monitor: Rule = {
             } else if (key === "threshold" || key === "p_value") {
               checkConstant(a.value, key, "float");
             } else if (key === "min_samples") {
-              checkConstant(a.value, key, "int");
+              checkMinSamples(a.value);
+            } else if (key === "correction") {
+              const v = a.value;
+              const name = v.kind === "ref" && v.path.length === 1 ? v.path[0]!.name : undefined;
+              if (!name || !CORRECTIONS.includes(name)) {
+                ctx.report("E1101", mon.decl, v.span, name ? `unknown correction \`${name}\`` : "`correction` is bonferroni, fdr or none", {
+                  help: name ? didYouMean(name, CORRECTIONS, "corrections are {list}") : "write correction = fdr (Benjamini–Hochberg), bonferroni (the default) or none",
+                });
+              }
+            } else if (key === "share") {
+              const v = numericValue(a.value);
+              const k = literalKind(a.value);
+              if (v === undefined || (k !== "float" && k !== "percent" && k !== "int") || v <= 0 || v >= 1) {
+                ctx.report("E1102", mon.decl, a.value.span, "`share` is the fraction of drifted columns above which the dataset drifted, between 0 and 1", {
+                  help: "write share = 0.5 (the default) or share = 30%",
+                });
+              }
             }
           }
           // `p_value < 0.01`: an upper bound on a number
@@ -93,6 +121,12 @@ export const monitor: Rule = {
             } else checkConstant(a.value.right, "p_value", "float");
           }
           const test = builtins.driftTests.get(testName);
+          const correctionArg = c.call.args.find((a) => a.name?.name === "correction");
+          if (test && test.yields === "distance" && correctionArg) {
+            ctx.report("E1103", mon.decl, correctionArg.span, `${testName} yields a distance, and only p-values are corrected across columns`, {
+              help: "leave `correction` out, or use a p-value test (ks, chi2) or test = auto",
+            });
+          }
           const hasThreshold = c.call.args.some((a) => a.name?.name === "threshold");
           const hasP = c.call.args.some((a) => (a.value.kind === "binary" && a.value.left.kind === "ref" && a.value.left.path[0]!.name === "p_value") || a.name?.name === "p_value");
           const thresholdArg = c.call.args.find((a) => a.name?.name === "threshold");
@@ -141,16 +175,32 @@ export const monitor: Rule = {
             } else if (a.name.name === "window") {
               checkPeriod(a.value, "window");
             } else if (a.name.name === "min_samples") {
-              checkConstant(a.value, "min_samples", "int");
+              checkMinSamples(a.value);
             } else if (a.name.name === "key") {
               const f = fits(a.value, "column");
               if (!f.ok) ctx.report(f.code, mon.decl, f.span, `\`key\`: ${f.message}`, { help: "name the column that joins a prediction to its label, e.g. key = customer_id" });
+              else if (ds?.contract && a.value.kind === "ref" && a.value.path.length === 1 && !ds.columns.has(a.value.path[0]!.name)) {
+                const n = a.value.path[0]!.name;
+                ctx.report("E1106", mon.decl, a.value.span, `\`key\` \`${n}\` is not a column of dataset \`${ds.decl.name}\`: the prediction log holds only the request's columns`, {
+                  help: didYouMean(n, [...ds.columns.keys()], "its columns are {list}"),
+                });
+              }
             } else if (a.name.name === "labels" && a.value.kind !== "call") {
               ctx.report("E0301", mon.decl, a.value.span, "`labels` is a data source", { help: 'write labels = csv("data/feedback.csv")' });
             }
           }
-          if (!c.call.args.some((a) => !a.name)) {
+          const bound = c.call.args.find((a) => !a.name);
+          if (!bound) {
             ctx.report("E0605", mon.decl, c.call.callee.span, "performance needs a metric bound such as auc >= 0.78", { help: perfHelp });
+          }
+          const hasLabels = c.call.args.some((a) => a.name?.name === "labels");
+          const metricRef = bound?.value.kind === "binary" && bound.value.left.kind === "ref" && !bound.value.left.member ? bound.value.left : undefined;
+          const metricName = metricRef?.path.length === 1 ? metricRef.path[0]!.name : undefined;
+          if (!hasLabels && model && metricName && model.task && (!(model.task === "binary" || model.task === "multiclass") || !ESTIMABLE.includes(metricName))) {
+            const why = model.task === "binary" || model.task === "multiclass" ? `${metricName} cannot be estimated from predicted probabilities` : `estimates without labels are for classifiers, and \`${model.decl.name}\` is a ${model.task} model`;
+            ctx.report("E1105", mon.decl, c.call.callee.span, `performance(${metricName} …) without \`labels\`: ${why}`, {
+              help: `give labels = csv("feedback.csv") with the key and the target, or judge one of ${ESTIMABLE.join(", ")} (estimated by CBPE)`,
+            });
           }
         }
       }
@@ -178,6 +228,9 @@ export const monitor: Rule = {
             checkPeriod(cl.per, "per");
             const g = fits(cl.count, "int");
             if (!g.ok) ctx.report(g.code, mon.decl, g.span, `\`at most\`: ${g.message}`, { help: g.help });
+            else if ((numericValue(cl.count) ?? 1) < 1) {
+              ctx.report("E1108", mon.decl, cl.count.span, `\`at most ${numericValue(cl.count)}\` never retrains`, { help: "write at most 1 per 1d, or leave the retrain rule out" });
+            }
           } else if (cl.kind === "using" && cl.target.kind === "ref" && model) {
             const target = cl.target.path[0]!.name;
             const search = ctx.sem.searches.get(target);

@@ -97,4 +97,41 @@ serve api`);
   it("fails E0301: a sample count that is not a whole number", () => {
     expect(diagnose(withMonitor("  drift(features = all, test = psi, threshold = 0.2, min_samples = 0.5)"))).toEqual(["E0301 26:68"]);
   });
+
+  it("passes: correction, share, a key, an estimated metric and min_samples that fit", () => {
+    const body = [
+      "  drift(features = all, test = ks, p_value < 0.01, correction = fdr, share = 30%)",
+      "  drift(features = all, correction = none, share = 0.5, min_samples = 1)",
+      '  performance(auc >= 0.7, labels = csv("feedback.csv"), key = customer_id, min_samples = 50)',
+      "  performance(accuracy >= 0.7, window = 1d)",
+    ].join("\n");
+    expect(diagnose(withMonitor(body))).toEqual([]);
+  });
+
+  it("fails E1101: an unknown correction; E1102: a share of 1 or more", () => {
+    expect(diagnose(withMonitor("  drift(features = all, test = ks, correction = holm)"))).toEqual(["E1101 26:49"]);
+    expect(diagnose(withMonitor("  drift(features = all, share = 1)"))).toEqual(["E1102 26:33"]);
+    expect(diagnose(withMonitor("  drift(features = all, share = 0%)"))).toEqual(["E1102 26:33"]);
+  });
+
+  it("fails E1103: a correction on a distance test", () => {
+    expect(diagnose(withMonitor("  drift(features = all, test = js, correction = fdr)"))).toEqual(["E1103 26:36"]);
+  });
+
+  it("fails E1104: min_samples below 1, on drift and on performance", () => {
+    expect(diagnose(withMonitor("  drift(features = all, min_samples = 0)"))).toEqual(["E1104 26:39"]);
+    expect(diagnose(withMonitor('  performance(auc >= 0.7, labels = csv("f.csv"), min_samples = 0)'))).toEqual(["E1104 26:64"]);
+  });
+
+  it("fails E1105: without labels, a metric CBPE cannot estimate", () => {
+    expect(diagnose(SERVED.replace("metrics = [auc, accuracy]", "metrics = [auc, logloss]") + "monitor w for api {\n  performance(logloss <= 0.4)\n}\n")).toEqual(["E1105 26:3"]);
+  });
+
+  it("fails E1106: a key that is not a column", () => {
+    expect(diagnose(withMonitor('  performance(auc >= 0.7, labels = csv("f.csv"), key = customer)'))).toEqual(["E1106 26:56"]);
+  });
+
+  it("fails E1108: at most 0 runs", () => {
+    expect(diagnose(withMonitor("  drift(features = all)\n  retrain when drift, at most 0 per 1d"))).toEqual(["E1108 27:31"]);
+  });
 });
