@@ -33,6 +33,8 @@ export interface ReplayOptions {
   seed?: number;
   /** Virtual time between controller ticks (default: a quarter interval, 1 s to 1 min) */
   tickMs?: number;
+  /** Called after each tick with the virtual time it covered (`--speed N` sleeps ms / N; default: none, as fast as it goes) */
+  pace?: (virtualMs: number) => Promise<void>;
 }
 
 export interface TimelineEntry {
@@ -178,6 +180,7 @@ export async function replayRollout(options: ReplayOptions): Promise<ReplayResul
       env.now = until;
       await controller.tick(env.now);
       doc = record();
+      await options.pace?.(tickMs);
       if (doc && TERMINAL_PHASES.includes(doc.phase) && next >= traffic.length) break;
     }
     return { rollout: plan.name, strategy: plan.strategy.kind, seed, requests: traffic.length, timeline, final: doc ?? null, verdict: doc ? doc.phase : "not started" };
