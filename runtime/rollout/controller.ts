@@ -198,7 +198,7 @@ export class RolloutController {
     const params = plan.strategy.params;
     const measurements = this.options.env.measurements(plan.serve, plan.name, { from: doc.intervalStartedAt, to: now });
     const arms = strategy.judgedArm ? [strategy.judgedArm] : Object.keys(doc.arms ?? {}).sort();
-    const guards = judgeGuards(plan.guards, arms, measurements, strategy.minSamples(params));
+    const guards = judgeGuards(plan.guards, arms, measurements, strategy.minSamples(params), doc.guards);
     const decision = strategy.decide({ params, doc, now, measurements, guards, seed: Math.floor(now / 1000) >>> 0 });
     const base: RolloutDoc = { ...doc, ...(decision.update ?? {}), guards, intervalStartedAt: now, decidedBy: "controller" };
     const failed = guards.filter((g) => g.verdict === "fail");

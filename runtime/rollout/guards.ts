@@ -23,7 +23,26 @@ export function percentile(values: readonly number[], q: number): number | null 
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
 }
 
-type Measured = { value: number | null; samples: number; why?: string };
+type Measured = { value: number | null; samples: number; why?: string; /** standard error of value, where known */ se?: number };
+
+/** One-sided 95%: a quality guard fails only when the value is below its bound by more than this many standard errors. */
+export const QUALITY_Z = 1.645;
+
+/** Hanley & McNeil (1982): standard error of an AUC from its positives and negatives. */
+export function aucStandardError(a: number, positives: number, negatives: number): number {
+  const q1 = a / (2 - a);
+  const q2 = (2 * a * a) / (1 + a);
+  return Math.sqrt(Math.max(0, (a * (1 - a) + (positives - 1) * (q1 - a * a) + (negatives - 1) * (q2 - a * a)) / (positives * negatives)));
+}
+
+function standardError(metric: string, value: number, labels: number[]): number | undefined {
+  if (metric === "auc") {
+    const positives = labels.filter((y) => y >= 0.5).length;
+    return aucStandardError(value, positives, labels.length - positives);
+  }
+  if (metric === "accuracy") return Math.sqrt((value * (1 - value)) / labels.length);
+  return undefined;
+}
 
 function servingValue(metric: string, m: ArmMeasurements | undefined): Measured | undefined {
   if (!m) return { value: null, samples: 0, why: "no requests" };
@@ -64,7 +83,9 @@ function qualityValue(metric: string, m: ArmMeasurements | undefined): Measured 
   const { scores, labels } = labelled(m.outcomes);
   if (scores.length === 0) return { value: null, samples: 0, why: "no usable feedback" };
   const value = fn(scores, labels);
-  return { value: Number.isNaN(value) ? null : value, samples: scores.length, ...(Number.isNaN(value) ? { why: "feedback has one class only" } : {}) };
+  if (Number.isNaN(value)) return { value: null, samples: scores.length, why: "feedback has one class only" };
+  const se = standardError(metric, value, labels);
+  return { value, samples: scores.length, ...(se !== undefined ? { se } : {}) };
 }
 
 function measure(metric: string, m: ArmMeasurements | undefined): Measured {
@@ -87,10 +108,16 @@ function round(x: number): number {
 }
 
 /** Judge one guard on `arm` against `current` over the same window. */
-export function judgeGuard(guard: GuardPlan, arm: string, measurements: Record<string, ArmMeasurements>, minSamples: number): GuardMeasurement {
+export function judgeGuard(guard: GuardPlan, arm: string, measurements: Record<string, ArmMeasurements>, minSamples: number, earlier?: Baseline): GuardMeasurement {
   const mine = measure(guard.metric, measurements[arm]);
   const relative = guard.relative;
-  const base = arm === "current" ? mine : measure(relative?.metric ?? guard.metric, measurements.current);
+  let base = arm === "current" ? mine : measure(relative?.metric ?? guard.metric, measurements.current);
+  // at 100% the champion answers nothing: a relative guard compares with its last judged value
+  let note = "";
+  if (relative && (measurements.current?.requests ?? 0) === 0 && earlier && earlier.samples >= minSamples) {
+    base = { value: earlier.value, samples: earlier.samples };
+    note = " (the champion's value from an earlier interval: it answers no traffic now)";
+  }
   const out = (verdict: Verdict, why: string, bound: number | null): GuardMeasurement => ({
     guard: guard.text,
     arm,
@@ -98,6 +125,7 @@ export function judgeGuard(guard: GuardPlan, arm: string, measurements: Record<s
     baseline: base.value === null ? null : round(base.value),
     bound: bound === null ? null : round(bound),
     samples: mine.samples,
+    baselineSamples: base.samples,
     verdict,
     why,
   });
@@ -109,15 +137,34 @@ export function judgeGuard(guard: GuardPlan, arm: string, measurements: Record<s
     if (base.samples < minSamples) return out("inconclusive", `the champion: ${base.samples} of ${minSamples} samples needed`, bound);
   }
   if (bound === null) return out("inconclusive", "no bound", null);
-  if (holds(mine.value, guard.op, bound)) return out("pass", `${round(mine.value)} ${guard.op} ${round(bound)}`, bound);
+  if (holds(mine.value, guard.op, bound)) return out("pass", `${round(mine.value)} ${guard.op} ${round(bound)}${note}`, bound);
   // an SLO the current model breaches as well says the environment is unwell, not the candidate
   if (!relative && arm !== "current" && base.value !== null && base.samples >= minSamples && !holds(base.value, guard.op, bound)) {
     return out("inconclusive", `${round(mine.value)} breaks ${guard.text}, but the current model's ${round(base.value)} does too`, bound);
   }
-  return out("fail", `${round(mine.value)} breaks ${guard.text}`, bound);
+  // live quality on a few hundred outcomes is noisy: below the bound, but not by more than the noise, holds
+  if (mine.se !== undefined) {
+    const se = Math.sqrt(mine.se ** 2 + (relative && base.se !== undefined ? base.se ** 2 : 0));
+    const below = guard.op === ">" || guard.op === ">=" ? bound - mine.value : mine.value - bound;
+    if (below <= QUALITY_Z * se) {
+      return out("inconclusive", `${round(mine.value)} is short of ${round(bound)} by ${round(below)}, within the noise (${QUALITY_Z} × standard error ${round(se)})${note}`, bound);
+    }
+  }
+  return out("fail", `${round(mine.value)} breaks ${guard.text}${note}`, bound);
+}
+
+/** The champion's last judged value of a relative guard's metric. */
+export interface Baseline {
+  value: number;
+  samples: number;
 }
 
 /** Every guard on every judged arm. */
-export function judgeGuards(guards: readonly GuardPlan[], arms: readonly string[], measurements: Record<string, ArmMeasurements>, minSamples: number): GuardMeasurement[] {
-  return arms.flatMap((arm) => guards.map((g) => judgeGuard(g, arm, measurements, minSamples)));
+export function judgeGuards(guards: readonly GuardPlan[], arms: readonly string[], measurements: Record<string, ArmMeasurements>, minSamples: number, earlier: readonly GuardMeasurement[] = []): GuardMeasurement[] {
+  return arms.flatMap((arm) =>
+    guards.map((g) => {
+      const before = earlier.find((m) => m.guard === g.text && m.arm === arm && m.baseline !== null);
+      return judgeGuard(g, arm, measurements, minSamples, before ? { value: before.baseline!, samples: before.baselineSamples ?? 0 } : undefined);
+    }),
+  );
 }

@@ -172,7 +172,8 @@ export async function replayRollout(options: ReplayOptions): Promise<ReplayResul
     let doc = record();
     let next = 0;
     const end = traffic[traffic.length - 1]!.at + 1;
-    while (next < traffic.length || (doc?.phase === "progressing" && env.now < end + intervalMs)) {
+    // after the recording ends, judge the interval it ended in, then stop
+    while (next < traffic.length || (doc?.phase === "progressing" && doc.intervalStartedAt < end && env.now < end + intervalMs)) {
       const until = env.now + tickMs;
       const batch: RecordedRequest[] = [];
       while (next < traffic.length && traffic[next]!.at < until) batch.push(traffic[next++]!);

@@ -11,7 +11,7 @@ export function weightsText(weights: Record<string, number>): string {
 
 export function guardText(g: GuardMeasurement): string {
   const v = (x: number | null) => (x === null ? "–" : String(x));
-  return `${g.guard}: ${g.arm} ${v(g.value)} (current ${v(g.baseline)}, n=${g.samples}) ${g.verdict}${g.verdict === "pass" ? "" : ` — ${g.why}`}`;
+  return `${g.guard}: ${g.arm} ${v(g.value)} (n=${g.samples}) vs current ${v(g.baseline)}: ${g.verdict}${g.verdict === "pass" ? "" : ` — ${g.why}`}`;
 }
 
 export function testText(t: TestStatistics): string {

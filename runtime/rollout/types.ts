@@ -53,6 +53,8 @@ export interface GuardMeasurement {
   /** The bound the value was held to (for `champion.auc - 0.01`: the current arm's value − 0.01) */
   bound: number | null;
   samples: number;
+  /** Observations behind the baseline */
+  baselineSamples?: number;
   verdict: Verdict;
   why: string;
 }
