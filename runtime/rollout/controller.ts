@@ -41,10 +41,10 @@ export interface ControllerOptions {
   rollouts?: string[];
 }
 
-export function phaseLabel(doc: Pick<RolloutDoc, "phase" | "step" | "strategy">, plan?: RolloutPlan): string {
+export function phaseLabel(doc: Pick<RolloutDoc, "phase" | "step" | "strategy" | "steps">, plan?: RolloutPlan): string {
   if (doc.phase !== "progressing") return doc.phase;
-  if (doc.strategy === "canary" && plan) return `progressing(step ${doc.step + 1}/${list(plan.strategy.params, "steps").length})`;
-  return "progressing";
+  const steps = doc.steps ?? (doc.strategy === "canary" && plan ? list(plan.strategy.params, "steps").length : undefined);
+  return steps !== undefined ? `progressing(step ${doc.step + 1}/${steps})` : "progressing";
 }
 
 function sameRef(a: ModelVersionRef | null | undefined, b: ModelVersionRef | null | undefined): boolean {
@@ -171,7 +171,8 @@ export class RolloutController {
     if (doc && sameRef(doc.candidate, candidate)) return null;
     const start = strategy.start(plan.strategy.params, { step: 0, weights: {} });
     const what = plan.strategy.kind === "shadow" ? `shadows ${Math.round((start.shadow?.sample ?? 1) * 100)}% of the traffic` : `starts with ${Math.round((start.weights.candidate ?? 0) * 1000) / 10}% of the traffic`;
-    return { ...base, current, candidate, weights: start.weights, reason: `${refText(candidate)} is the candidate against ${refText(current)}: ${plan.strategy.kind} ${what}` };
+    const steps = plan.strategy.kind === "canary" ? { steps: list(plan.strategy.params, "steps").length } : {};
+    return { ...base, ...steps, current, candidate, weights: start.weights, reason: `${refText(candidate)} is the candidate against ${refText(current)}: ${plan.strategy.kind} ${what}` };
   }
 
   /** Push the state's weights and slots to the environment, once per change. */

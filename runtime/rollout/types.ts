@@ -85,6 +85,8 @@ export interface RolloutDoc {
   arms?: Record<string, ModelVersionRef>;
   /** Index into the strategy's steps (canary), else 0 */
   step: number;
+  /** How many steps the strategy has (canary) */
+  steps?: number;
   weights: Record<string, number>;
   startedAt: number;
   intervalStartedAt: number;
