@@ -48,6 +48,29 @@ describe("replay of the churn example's recordings", () => {
   });
 });
 
+describe("the other strategies on the same recording", () => {
+  const withStrategy = (strategy: { kind: string; params: Record<string, unknown> }, guards = plan.rollouts[0]!.guards) => ({ ...plan, rollouts: [{ ...plan.rollouts[0]!, strategy, guards }] });
+  const traffic = readTraffic(path.join(CHURN, "rollout/traffic.jsonl"));
+
+  it("shadow mirrors a sample, judges the shadow arm after the duration, and promotes the better candidate", async () => {
+    const shadowPlan = withStrategy({ kind: "shadow", params: { model: "churn_mlp@challenger", sample: 0.2, duration: 600_000, min_samples: 100 } });
+    const result = await replayRollout({ plan: shadowPlan, rollout: "churn_rollout", traffic, feedback, resolve: standIn });
+    expect(result.verdict).toBe("promoted");
+    expect(result.timeline[0]!.weights).toEqual({ current: 1 });
+    const auc = result.timeline[1]!.guards.find((g) => g.guard.startsWith("auc"))!;
+    expect(auc).toMatchObject({ arm: "shadow", verdict: "pass" });
+    expect(auc.samples).toBeGreaterThan(400);
+  });
+
+  it("ab holds while outcomes are short of min_samples, and reports its test statistics", async () => {
+    const abPlan = withStrategy({ kind: "ab", params: { model: "churn_mlp@challenger", traffic: 0.5, metric: "churned", min_samples: 5000, alpha: 0.05, interval: 600_000 } }, []);
+    const result = await replayRollout({ plan: abPlan, rollout: "churn_rollout", traffic, feedback, resolve: standIn });
+    expect(result.final!.phase).toBe("progressing");
+    expect(result.final!.test).toMatchObject({ metric: "churned", kind: "binary", srm: { mismatch: false } });
+    expect(result.final!.reason).toMatch(/outcomes of the 5000 per arm needed/);
+  });
+});
+
 describe("recordings with mistakes", () => {
   const dir = mkdtempSync(path.join(tmpdir(), "mlspec-recording-"));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
