@@ -13,6 +13,7 @@ import { registerMonitor } from "./commands/monitor.js";
 import { registerServe } from "./commands/serve.js";
 import { registerPredict } from "./commands/predict.js";
 import { registerInit } from "./commands/init.js";
+import { registerRollout } from "./commands/rollout.js";
 import { allowedDirs, allowReadOption } from "./commands/read-access.js";
 
 const require = createRequire(import.meta.url);
@@ -71,6 +72,7 @@ registerRunCommands(program, (code) => (exitCode = code));
 registerServe(program, (code) => (exitCode = code));
 registerPredict(program, (code) => (exitCode = code));
 registerMonitor(program, (code) => (exitCode = code));
+registerRollout(program, (code) => (exitCode = code));
 
 async function main(): Promise<void> {
   try {

@@ -25,10 +25,7 @@ import * as rmsprop from "./optim/rmsprop.js";
 import * as sgd from "./optim/sgd.js";
 import * as asha from "./pruners/asha.js";
 import * as median from "./pruners/median.js";
-import * as ab from "./rollout/ab.js";
-import * as bandit from "./rollout/bandit.js";
-import * as canary from "./rollout/canary.js";
-import * as shadow from "./rollout/shadow.js";
+import { rolloutStrategies } from "./rollout/index.js";
 import * as grid from "./samplers/grid.js";
 import * as random from "./samplers/random.js";
 import * as tpe from "./samplers/tpe.js";
@@ -53,7 +50,7 @@ export const builtins = {
   metrics: byName<MetricSig>(Object.values(metricEntries).map((m) => m.signature)),
   distributions: byName<DistributionSig>([uniform, loguniform, int, choice].map((m) => m.signature)),
   driftTests: byName<DriftTestSig>([psi, ks, chi2, js, wasserstein, auto].map((m) => m.signature)),
-  rolloutStrategies: byName<RolloutStrategySig>([shadow, canary, ab, bandit].map((m) => m.signature)),
+  rolloutStrategies: byName<RolloutStrategySig>(Object.values(rolloutStrategies).map((m) => m.signature)),
   tasks: byName<TaskSig>([binary, multiclass, regression, recommendation].map((m) => m.signature)),
   sources: byName<CallSig>([csv, jsonl, parquet].map((m) => m.signature)),
   splits: byName<CallSig>([holdout.signature]),

@@ -23,6 +23,7 @@ import { modelFiles } from "./rules/model-files.js";
 import { modelMetrics } from "./rules/model-metrics.js";
 import { monitor } from "./rules/monitor.js";
 import { rolloutStrategy } from "./rules/rollout-strategy.js";
+import { rolloutArguments } from "./rules/rollout-arguments.js";
 import { searchSpace } from "./rules/search-space.js";
 import { settingTypes } from "./rules/setting-types.js";
 import { taskLabel } from "./rules/task-label.js";
@@ -57,6 +58,7 @@ export const specifiedRules: readonly Rule[] = [
   gates,
   searchSpace,
   rolloutStrategy,
+  rolloutArguments,
   canarySteps,
   guards,
   monitor,

@@ -32,17 +32,17 @@ const PLAN_MONTHLY_SD: Record<Plan, number> = { basic: 0.35, pro: 0.35, enterpri
 const PLAN_LOGIT: Record<Plan, number> = { basic: 0.5, pro: 0, enterprise: -0.6 };
 
 /** How the population of a drawn batch differs from the training population. */
-interface Population {
+export interface Population {
   planWeights: readonly [number, number, number];
   tenureScale: number;
   supportRateMedian: number;
 }
 
-const TRAINING_POPULATION: Population = { planWeights: [0.5, 0.35, 0.15], tenureScale: 1, supportRateMedian: 1.6 };
+export const TRAINING_POPULATION: Population = { planWeights: [0.5, 0.35, 0.15], tenureScale: 1, supportRateMedian: 1.6 };
 /** A later month: more basic-plan sign-ups, newer customers, more support calls — drift a monitor should flag. */
 const SHIFTED_POPULATION: Population = { planWeights: [0.7, 0.25, 0.05], tenureScale: 0.5, supportRateMedian: 3.2 };
 
-interface Customer {
+export interface Customer {
   id: string;
   tenure: number;
   monthly: number;
@@ -91,7 +91,7 @@ function customerId(n: number): string {
   return `C${String(n).padStart(5, "0")}`;
 }
 
-function drawCustomers(rng: Rng, firstNumber: number, count: number, population: Population): Customer[] {
+export function drawCustomers(rng: Rng, firstNumber: number, count: number, population: Population): Customer[] {
   const customers: Customer[] = [];
   for (let i = 0; i < count; i++) customers.push(drawCustomer(rng, customerId(firstNumber + i), population));
   return customers;

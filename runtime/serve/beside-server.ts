@@ -9,6 +9,7 @@ import type { Plan } from "../../compiler/plan/schema.js";
 import type { SqliteDatabase } from "../workspace/db.js";
 import type { ServeEndpoint } from "./serve-endpoint.js";
 import { MonitorController } from "../monitor/monitor-controller.js";
+import { RolloutServer } from "../rollout/rollout-server.js";
 
 export interface BesideServerContext {
   /** The workspace's registry database (state, leases, the prediction log, feedback). */
@@ -34,7 +35,7 @@ export interface BesideServer {
 export type BesideServerFactory = () => BesideServer;
 
 /** The controllers `mlspec serve` runs (rollouts, monitors): one line each. */
-export const BESIDE_SERVERS: readonly BesideServerFactory[] = [() => new MonitorController()];
+export const BESIDE_SERVERS: readonly BesideServerFactory[] = [() => new RolloutServer(), () => new MonitorController()];
 
 /** Start each; one that fails to start is logged and left out. Returns the started ones. */
 export async function startBesideServers(servers: readonly BesideServer[], ctx: BesideServerContext): Promise<BesideServer[]> {

@@ -235,8 +235,8 @@ monitor w for api {
 
   it("give a rollout's candidate the served model's challenger by default", () => {
     expect(p.rollouts.map((r) => r.strategy)).toEqual([
-      { kind: "canary", params: { steps: [0.1, 1], interval: 3_600_000, model: "m@challenger" } },
-      { kind: "shadow", params: { model: "m@challenger", sample: 0.5, duration: 86_400_000 } },
+      { kind: "canary", params: { steps: [0.1, 1], interval: 3_600_000, model: "m@challenger", min_samples: 100 } },
+      { kind: "shadow", params: { model: "m@challenger", sample: 0.5, duration: 86_400_000, min_samples: 100 } },
     ]);
     expect(p.rollouts[0]!.guards).toEqual([{ metric: "auc", op: ">=", text: "auc >= champion.auc - 0.02", relative: { alias: "champion", metric: "auc", offset: -0.02 } }]);
     expect(p.rollouts[1]!.onFail).toBe("pause");

@@ -1,0 +1,98 @@
+/**
+ * `mlspec rollout replay SPEC --traffic FILE --feedback FILE`: loads the
+ * recording, resolves models in the spec's workspace when it has one (slots
+ * the recording has no answers for are scored there, in-process through
+ * onnxruntime), replays, and prints the timeline.
+ */
+import { existsSync } from "node:fs";
+import * as path from "node:path";
+import type { Plan } from "../../compiler/plan/schema.js";
+import { loadModel, type LoadedModel } from "../serve/loaded-model.js";
+import { DATABASE_FILENAME, defaultWorkspaceDir, openWorkspace, type Workspace } from "../workspace/workspace.js";
+import { readFeedback, readTraffic, RecordingError } from "./recorded-traffic.js";
+import { replayRollout, type ModelScorer, type ReplayResult } from "./replay.js";
+import { timelineText } from "./report.js";
+import type { ModelVersionRef } from "./types.js";
+
+export interface ReplayCommandOptions {
+  plan: Plan;
+  traffic: string;
+  feedback: string;
+  rollout?: string;
+  workspace?: string;
+  seed?: number;
+  /** Replay at this many times real time (default: instantly) */
+  speed?: number;
+  format: "text" | "json";
+}
+
+/** Without a workspace, aliases stand for fixed versions (champion 1, challenger 2) so a fully recorded replay runs anywhere. */
+function standIn(ref: string): ModelVersionRef | null {
+  const m = /^([A-Za-z_][A-Za-z0-9_]*)@([A-Za-z0-9_]+)$/.exec(ref);
+  if (!m) return null;
+  const version = /^\d+$/.test(m[2]!) ? Number(m[2]) : m[2] === "champion" ? 1 : m[2] === "challenger" ? 2 : null;
+  return version === null ? null : { model: m[1]!, version };
+}
+
+function workspaceScorer(ws: Workspace): { scorer: ModelScorer; close: () => Promise<void> } {
+  const loaded = new Map<string, Promise<LoadedModel>>();
+  const load = (ref: ModelVersionRef) => {
+    const key = `${ref.model}@${ref.version}`;
+    let model = loaded.get(key);
+    if (!model) {
+      const v = ws.registry.resolve(ref.model, String(ref.version));
+      model = loadModel(ws.artifacts.get(v.artifactSha256), { name: v.name, version: v.version, aliases: v.aliases, metrics: v.metrics, createdAt: v.createdAt, artifactSha256: v.artifactSha256 }, { executor: "inline" });
+      loaded.set(key, model);
+    }
+    return model;
+  };
+  const score = (p: Awaited<ReturnType<LoadedModel["run"]>>[number]): number => {
+    if ("score" in p) return p.score;
+    if ("probabilities" in p) {
+      const values = Object.values(p.probabilities);
+      return values[values.length - 1]!; // a binary model's positive class is its last
+    }
+    return p.prediction;
+  };
+  const scorer: ModelScorer = async (ref, inputs) => {
+    const model = await load(ref);
+    try {
+      return (await model.run(inputs as never)).map(score);
+    } catch {
+      // one bad row must not fail its neighbours: score them one at a time
+      return Promise.all(inputs.map(async (row) => model.run([row] as never).then((p) => score(p[0]!), (e: Error) => e)));
+    }
+  };
+  return { scorer, close: async () => { for (const m of loaded.values()) await (await m).dispose(); } };
+}
+
+export async function runReplayCommand(specPath: string, options: ReplayCommandOptions, out: (text: string) => void): Promise<ReplayResult> {
+  const rollouts = options.plan.rollouts;
+  if (rollouts.length === 0) throw new RecordingError(`${specPath} has no rollout block to replay`);
+  const name = options.rollout ?? (rollouts.length === 1 ? rollouts[0]!.name : undefined);
+  if (!name) throw new RecordingError(`${specPath} has ${rollouts.length} rollouts (${rollouts.map((r) => r.name).join(", ")}); pick one with --rollout NAME`);
+  const traffic = readTraffic(options.traffic);
+  const feedback = readFeedback(options.feedback);
+  const dir = options.workspace ?? defaultWorkspaceDir(specPath);
+  const ws = existsSync(path.join(dir, DATABASE_FILENAME)) ? openWorkspace(dir) : undefined;
+  const scoring = ws ? workspaceScorer(ws) : undefined;
+  try {
+    const resolve = ws
+      ? (ref: string) => {
+          const [model, version] = ref.split("@") as [string, string];
+          try {
+            const v = ws.registry.resolve(model, version);
+            return { model: v.name, version: v.version };
+          } catch {
+            return null;
+          }
+        }
+      : standIn;
+    const result = await replayRollout({ plan: options.plan, rollout: name, traffic, feedback, resolve, ...(scoring ? { scorer: scoring.scorer } : {}), seed: options.seed ?? 0, ...(options.speed ? { pace: (ms: number) => new Promise<void>((r) => setTimeout(r, ms / options.speed!)) } : {}) });
+    out(options.format === "json" ? JSON.stringify(result, null, 2) + "\n" : timelineText(result, traffic[0]!.at));
+    return result;
+  } finally {
+    await scoring?.close();
+    ws?.close();
+  }
+}
