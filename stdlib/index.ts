@@ -3,10 +3,7 @@
  * signatures from here; nothing imported here may load tfjs, onnxruntime or DuckDB.
  */
 import type { ArchSig, CallSig, DistributionSig, DriftTestSig, MetricSig, OptimizerSig, RolloutStrategySig, TaskSig, TransformSig } from "./signature.js";
-import * as linear from "./arch/linear.js";
-import * as matrixFactorization from "./arch/matrix_factorization.js";
-import * as mlp from "./arch/mlp.js";
-import * as wideDeep from "./arch/wide_deep.js";
+import { architectures } from "./arch/index.js";
 import * as choice from "./distributions/choice.js";
 import * as int from "./distributions/int.js";
 import * as loguniform from "./distributions/loguniform.js";
@@ -20,9 +17,7 @@ import * as wasserstein from "./drift/wasserstein.js";
 import * as onnx from "./imports/onnx.js";
 import * as xgboost from "./imports/xgboost.js";
 import { metrics as metricEntries } from "./metrics/index.js";
-import * as adam from "./optim/adam.js";
-import * as rmsprop from "./optim/rmsprop.js";
-import * as sgd from "./optim/sgd.js";
+import { optimizers } from "./optim/index.js";
 import * as asha from "./pruners/asha.js";
 import * as median from "./pruners/median.js";
 import * as ab from "./rollout/ab.js";
@@ -48,8 +43,8 @@ function byName<T extends { name: string }>(items: T[]): ReadonlyMap<string, T> 
 
 export const builtins = {
   transforms: byName<TransformSig>(Object.values(transformModules).map((m) => m.signature)),
-  archs: byName<ArchSig>([linear, mlp, wideDeep, matrixFactorization].map((m) => m.signature)),
-  optimizers: byName<OptimizerSig>([adam, sgd, rmsprop].map((m) => m.signature)),
+  archs: byName<ArchSig>(Object.values(architectures).map((m) => m.signature)),
+  optimizers: byName<OptimizerSig>(Object.values(optimizers).map((m) => m.signature)),
   metrics: byName<MetricSig>(Object.values(metricEntries).map((m) => m.signature)),
   distributions: byName<DistributionSig>([uniform, loguniform, int, choice].map((m) => m.signature)),
   driftTests: byName<DriftTestSig>([psi, ks, chi2, js, wasserstein, auto].map((m) => m.signature)),

@@ -2,7 +2,7 @@
  * Early stopping as a small state machine; its state is plain data so that a
  * checkpoint carries it and a resumed run stops where the original would.
  */
-import type { SerializedTensor } from "./tensor_codec.js";
+import type { SerializedTensor } from "../../core/tensor-codec.js";
 
 export interface EarlyStopState {
   best: number | null;

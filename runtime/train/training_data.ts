@@ -77,7 +77,7 @@ export function prepareData(config: ResolvedTrainConfig, data: TrainData): Prepa
   checkLabels(config, "training", train.y, classes);
   if (validation !== undefined) checkLabels(config, "validation", validation.y, classes);
 
-  const usesIndices = config.arch.impl.usesIndices;
+  const usesIndices = config.arch.impl.network.readsIndices;
   if (usesIndices && train.indices === undefined) {
     throw new TrainDataError(`architecture \`${config.arch.kind}\` needs user and item indices in the training data`);
   }

@@ -18,7 +18,7 @@
  * so that no arm is starved of the feedback that could change its estimate:
  * weight = floor + (1 − k · floor) · policy share.
  */
-import { Rng } from "../../rng.js";
+import { Rng } from "../../../core/rng.js";
 import { betaDraw } from "./sampling.js";
 
 export type BanditPolicy = "thompson" | "ucb" | "epsilon_greedy";

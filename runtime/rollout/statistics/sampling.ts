@@ -1,5 +1,5 @@
 /** Gamma and Beta draws on a seeded Rng (Marsaglia & Tsang 2000). */
-import type { Rng } from "../../rng.js";
+import type { Rng } from "../../../core/rng.js";
 
 export function gammaDraw(rng: Rng, shape: number): number {
   if (shape < 1) {

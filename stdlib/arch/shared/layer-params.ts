@@ -1,4 +1,4 @@
-import type { ParamSig } from "../signature.js";
+import type { ParamSig } from "../../signature.js";
 
 /** Hidden-layer activations an architecture accepts (the output layer is always linear + the task's head). */
 export const HIDDEN_ACTIVATIONS = ["relu", "tanh", "sigmoid", "elu", "gelu"] as const;

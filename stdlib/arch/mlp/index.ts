@@ -1,5 +1,7 @@
-import type { ArchSig } from "../signature.js";
-import { activationParam, dropoutParam, hiddenParam, l2Param, type HiddenActivation } from "./activation_param.js";
+/** The `mlp` architecture (spec/language.md#architecture). */
+import type { ArchSig } from "../../signature.js";
+import { activationParam, dropoutParam, hiddenParam, l2Param, type HiddenActivation } from "../shared/layer-params.js";
+import { sequentialNetwork } from "../shared/sequential-network.js";
 
 export interface MlpParams {
   hidden: number[];
@@ -15,3 +17,7 @@ export const signature: ArchSig = {
   params: [hiddenParam([64, 32]), activationParam, dropoutParam, l2Param],
   doc: "A multilayer perceptron: dense hidden layers with an activation and dropout, then a linear output layer.",
 };
+
+export const network = sequentialNetwork;
+
+export const loadTrainer = () => import("./train.js");

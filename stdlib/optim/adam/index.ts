@@ -1,4 +1,5 @@
-import type { OptimizerSig } from "../signature.js";
+/** The `adam` optimizer (spec/language.md#training). */
+import type { OptimizerSig } from "../../signature.js";
 
 export interface AdamParams {
   lr: number;
@@ -18,3 +19,5 @@ export const signature: OptimizerSig = {
   ],
   doc: "Adam (Kingma & Ba, 2015): per-weight step sizes from running moments of the gradient, with bias correction.",
 };
+
+export const loadTrainer = () => import("./train.js");

@@ -1,7 +1,9 @@
 /**
  * A trained network as plain arrays: what training produces, what checkpoints
  * hold, and what the ONNX exporter turns into a graph. Independent of tfjs so
- * that export and serving never load it.
+ * that export and serving never load it. Each network shape (its fields, forward
+ * pass, ONNX emission and codec) belongs to the architectures that produce it
+ * (stdlib/arch); here are only the parts every shape shares.
  */
 
 export type Activation = "relu" | "tanh" | "sigmoid" | "linear" | "elu" | "gelu";
@@ -27,21 +29,13 @@ export interface EmbeddingTable {
   table: Float32Array; // row-major [count][dim]
 }
 
-export type Network =
-  /** linear/logistic (one dense layer) and mlp */
-  | { kind: "sequential"; inputWidth: number; layers: DenseLayer[]; head: OutputHead }
-  /** output = head(wide(x) + deep(x)); wide is one linear dense layer */
-  | { kind: "wide_deep"; inputWidth: number; wide: DenseLayer; deep: DenseLayer[]; head: OutputHead }
-  /**
-   * score = head(dot(user[u], item[i]) + userBias[u] + itemBias[i] + globalBias).
-   * Inputs are two index features (user id, item id) from embed_index.
-   */
-  | {
-      kind: "matrix_factorization";
-      user: EmbeddingTable;
-      item: EmbeddingTable;
-      userBias: Float32Array;
-      itemBias: Float32Array;
-      globalBias: number;
-      head: OutputHead;
-    };
+/** Any trained network: `kind` names its shape, the rest are the shape's own fields. */
+export type Network = { kind: string; head: OutputHead; [field: string]: unknown };
+
+/** A network that does not fit its own shapes or its inputs. */
+export class NetworkError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "NetworkError";
+  }
+}

@@ -1,4 +1,6 @@
-import type { ArchSig } from "../signature.js";
+/** The `linear` architecture (spec/language.md#architecture). */
+import type { ArchSig } from "../../signature.js";
+import { sequentialNetwork } from "../shared/sequential-network.js";
 
 export interface LinearParams {
   l2: number;
@@ -13,3 +15,7 @@ export const signature: ArchSig = {
   ],
   doc: "One dense layer from the inputs to the outputs: logistic regression for classification, least squares for regression.",
 };
+
+export const network = sequentialNetwork;
+
+export const loadTrainer = () => import("./train.js");

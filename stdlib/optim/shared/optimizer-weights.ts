@@ -1,6 +1,6 @@
 /** Exact save/restore of a tfjs optimizer's weights (getWeights/setWeights), shared by every optimizer. */
 import * as tf from "@tensorflow/tfjs";
-import { decodeFloat32, decodeInt32, encodeArray, type SerializedTensor } from "../../runtime/train/tensor_codec.js";
+import { decodeFloat32, decodeInt32, encodeArray, type SerializedTensor } from "../../../core/tensor-codec.js";
 
 export async function saveOptimizerWeights(optimizer: tf.Optimizer): Promise<SerializedTensor[]> {
   const weights = await optimizer.getWeights();

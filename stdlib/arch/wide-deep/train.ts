@@ -1,7 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
-import type { BuildContext, TrainableModel } from "./trainable.js";
-import { applyDense, applyStack, createDense, createStack, denseToLayer, denseVariables, kernelPenalty } from "./dense.train.js";
-import type { WideDeepParams } from "./wide_deep.js";
+import type { BuildContext, TrainableModel } from "../arch-module.js";
+import { applyDense, applyStack, createDense, createStack, denseToLayer, denseVariables, kernelPenalty } from "../shared/dense-train.js";
+import type { WideDeepParams } from "./index.js";
 
 export function build(params: WideDeepParams, ctx: BuildContext): TrainableModel {
   // the prior sits in the wide bias; the deep output starts at zero bias

@@ -1,7 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
-import { restoreOptimizerWeights, saveOptimizerWeights } from "./optimizer_state.train.js";
-import type { SgdParams } from "./sgd.js";
-import type { TrainOptimizer } from "./trainable_optimizer.js";
+import { restoreOptimizerWeights, saveOptimizerWeights } from "../shared/optimizer-weights.js";
+import type { SgdParams } from "./index.js";
+import type { TrainOptimizer } from "../optimizer-module.js";
 
 export function createOptimizer(params: SgdParams): TrainOptimizer {
   if (params.nesterov && params.momentum === 0) throw new Error("sgd: nesterov needs momentum > 0");

@@ -1,6 +1,6 @@
-import type { BuildContext, TrainableModel } from "./trainable.js";
-import { applyStack, createStack, denseToLayer, denseVariables, kernelPenalty } from "./dense.train.js";
-import type { MlpParams } from "./mlp.js";
+import type { BuildContext, TrainableModel } from "../arch-module.js";
+import { applyStack, createStack, denseToLayer, denseVariables, kernelPenalty } from "../shared/dense-train.js";
+import type { MlpParams } from "./index.js";
 
 export function build(params: MlpParams, ctx: BuildContext): TrainableModel {
   const layers = createStack(ctx.inputWidth, params.hidden, params.activation, ctx.outputUnits, ctx.rng, ctx.outputBias);

@@ -4,8 +4,8 @@
  * biases, and the activations the network format knows.
  */
 import * as tf from "@tensorflow/tfjs";
-import type { Activation, DenseLayer } from "../../runtime/model/network.js";
-import type { Rng } from "../../runtime/rng.js";
+import type { Activation, DenseLayer } from "../../../core/network.js";
+import type { Rng } from "../../../core/rng.js";
 
 export interface DenseVariables {
   inputs: number;

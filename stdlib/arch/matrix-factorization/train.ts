@@ -1,10 +1,10 @@
 import * as tf from "@tensorflow/tfjs";
-import type { EmbeddingTable } from "../../runtime/model/network.js";
-import type { Rng } from "../../runtime/rng.js";
-import { trainableVariable } from "./dense.train.js";
-import { lookupRows } from "./embedding.train.js";
-import type { MatrixFactorizationParams } from "./matrix_factorization.js";
-import type { BuildContext, ModelInputs, TrainableModel } from "./trainable.js";
+import type { EmbeddingTable } from "../../../core/network.js";
+import type { Rng } from "../../../core/rng.js";
+import { trainableVariable } from "../shared/dense-train.js";
+import { lookupRows } from "../shared/embedding-train.js";
+import type { MatrixFactorizationParams } from "./index.js";
+import type { BuildContext, ModelInputs, TrainableModel } from "../arch-module.js";
 
 /** Small random embeddings so that initial dot products are near 0 and the biases carry the prior. */
 const EMBEDDING_INIT_STD = 0.1;

@@ -1,4 +1,5 @@
-import type { OptimizerSig } from "../signature.js";
+/** The `sgd` optimizer (spec/language.md#training). */
+import type { OptimizerSig } from "../../signature.js";
 
 export interface SgdParams {
   lr: number;
@@ -16,3 +17,5 @@ export const signature: OptimizerSig = {
   ],
   doc: "Stochastic gradient descent, optionally with (Nesterov) momentum.",
 };
+
+export const loadTrainer = () => import("./train.js");

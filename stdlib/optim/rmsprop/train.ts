@@ -1,7 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
-import { restoreOptimizerWeights, saveOptimizerWeights } from "./optimizer_state.train.js";
-import type { RmspropParams } from "./rmsprop.js";
-import type { TrainOptimizer } from "./trainable_optimizer.js";
+import { restoreOptimizerWeights, saveOptimizerWeights } from "../shared/optimizer-weights.js";
+import type { RmspropParams } from "./index.js";
+import type { TrainOptimizer } from "../optimizer-module.js";
 
 export function createOptimizer(params: RmspropParams): TrainOptimizer {
   const optimizer = tf.train.rmsprop(params.lr, params.rho, params.momentum, params.epsilon, false);

@@ -1,4 +1,5 @@
-import type { OptimizerSig } from "../signature.js";
+/** The `rmsprop` optimizer (spec/language.md#training). */
+import type { OptimizerSig } from "../../signature.js";
 
 export interface RmspropParams {
   lr: number;
@@ -19,3 +20,5 @@ export const signature: OptimizerSig = {
   // tfjs's centered variant takes sqrt(ms - (mg² + eps)), which is NaN for weights with near-constant gradients, so it is not offered
   doc: "RMSprop (Hinton): gradient scaled by a running root mean square of recent gradients.",
 };
+
+export const loadTrainer = () => import("./train.js");

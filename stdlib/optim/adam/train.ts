@@ -1,7 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
-import type { AdamParams } from "./adam.js";
-import { restoreOptimizerWeights, saveOptimizerWeights } from "./optimizer_state.train.js";
-import type { TrainOptimizer } from "./trainable_optimizer.js";
+import type { AdamParams } from "./index.js";
+import { restoreOptimizerWeights, saveOptimizerWeights } from "../shared/optimizer-weights.js";
+import type { TrainOptimizer } from "../optimizer-module.js";
 
 /** tfjs keeps beta1^t and beta2^t in private variables that setWeights recomputes with pow(), which rounds differently. */
 interface AdamHidden {
