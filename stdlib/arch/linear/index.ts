@@ -2,10 +2,6 @@
 import type { ArchSig } from "../../signature.js";
 import { sequentialNetwork } from "../shared/sequential-network.js";
 
-export interface LinearParams {
-  l2: number;
-}
-
 export const signature: ArchSig = {
   kind: "arch",
   name: "linear",

@@ -1,6 +1,9 @@
 import type { BuildContext, TrainableModel } from "../arch-module.js";
 import { applyStack, createStack, denseToLayer, denseVariables, kernelPenalty } from "../shared/dense-train.js";
-import type { LinearParams } from "./index.js";
+
+export interface LinearParams {
+  l2: number;
+}
 
 export function build(params: LinearParams, ctx: BuildContext): TrainableModel {
   const layers = createStack(ctx.inputWidth, [], "linear", ctx.outputUnits, ctx.rng, ctx.outputBias);

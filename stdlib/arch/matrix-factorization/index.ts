@@ -4,11 +4,6 @@ import { decodeFloat32, encodeArray } from "../../../core/tensor-codec.js";
 import type { ArchSig } from "../../signature.js";
 import type { NetworkShape } from "../arch-module.js";
 
-export interface MatrixFactorizationParams {
-  dim: number;
-  l2: number;
-}
-
 export const signature: ArchSig = {
   kind: "arch",
   name: "matrix_factorization",

@@ -3,8 +3,12 @@ import type { EmbeddingTable } from "../../../core/network.js";
 import type { Rng } from "../../../core/rng.js";
 import { trainableVariable } from "../shared/dense-train.js";
 import { lookupRows } from "../shared/embedding-train.js";
-import type { MatrixFactorizationParams } from "./index.js";
 import type { BuildContext, ModelInputs, TrainableModel } from "../arch-module.js";
+
+export interface MatrixFactorizationParams {
+  dim: number;
+  l2: number;
+}
 
 /** Small random embeddings so that initial dot products are near 0 and the biases carry the prior. */
 const EMBEDDING_INIT_STD = 0.1;

@@ -1,14 +1,7 @@
 /** The `mlp` architecture (spec/language.md#architecture). */
 import type { ArchSig } from "../../signature.js";
-import { activationParam, dropoutParam, hiddenParam, l2Param, type HiddenActivation } from "../shared/layer-params.js";
+import { activationParam, dropoutParam, hiddenParam, l2Param } from "../shared/layer-params.js";
 import { sequentialNetwork } from "../shared/sequential-network.js";
-
-export interface MlpParams {
-  hidden: number[];
-  activation: HiddenActivation;
-  dropout: number;
-  l2: number;
-}
 
 export const signature: ArchSig = {
   kind: "arch",

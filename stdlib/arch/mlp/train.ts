@@ -1,6 +1,13 @@
+import type { HiddenActivation } from "../shared/layer-params.js";
 import type { BuildContext, TrainableModel } from "../arch-module.js";
 import { applyStack, createStack, denseToLayer, denseVariables, kernelPenalty } from "../shared/dense-train.js";
-import type { MlpParams } from "./index.js";
+
+export interface MlpParams {
+  hidden: number[];
+  activation: HiddenActivation;
+  dropout: number;
+  l2: number;
+}
 
 export function build(params: MlpParams, ctx: BuildContext): TrainableModel {
   const layers = createStack(ctx.inputWidth, params.hidden, params.activation, ctx.outputUnits, ctx.rng, ctx.outputBias);

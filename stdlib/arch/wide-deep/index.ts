@@ -3,14 +3,7 @@ import { NetworkError, type DenseLayer, type OutputHead } from "../../../core/ne
 import type { ArchSig } from "../../signature.js";
 import type { NetworkShape } from "../arch-module.js";
 import { chain, checkChain, checkDense, decodeLayer, dense, emitChain, emitDense, encodeLayer, scaleLayer } from "../shared/dense-layers.js";
-import { activationParam, dropoutParam, hiddenParam, l2Param, type HiddenActivation } from "../shared/layer-params.js";
-
-export interface WideDeepParams {
-  hidden: number[];
-  activation: HiddenActivation;
-  dropout: number;
-  l2: number;
-}
+import { activationParam, dropoutParam, hiddenParam, l2Param } from "../shared/layer-params.js";
 
 export const signature: ArchSig = {
   kind: "arch",

@@ -1,7 +1,14 @@
 import * as tf from "@tensorflow/tfjs";
+import type { HiddenActivation } from "../shared/layer-params.js";
 import type { BuildContext, TrainableModel } from "../arch-module.js";
 import { applyDense, applyStack, createDense, createStack, denseToLayer, denseVariables, kernelPenalty } from "../shared/dense-train.js";
-import type { WideDeepParams } from "./index.js";
+
+export interface WideDeepParams {
+  hidden: number[];
+  activation: HiddenActivation;
+  dropout: number;
+  l2: number;
+}
 
 export function build(params: WideDeepParams, ctx: BuildContext): TrainableModel {
   // the prior sits in the wide bias; the deep output starts at zero bias

@@ -1,13 +1,6 @@
 /** The `adam` optimizer (spec/language.md#training). */
 import type { OptimizerSig } from "../../signature.js";
 
-export interface AdamParams {
-  lr: number;
-  beta1: number;
-  beta2: number;
-  epsilon: number;
-}
-
 export const signature: OptimizerSig = {
   kind: "optimizer",
   name: "adam",

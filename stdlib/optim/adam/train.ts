@@ -1,7 +1,13 @@
 import * as tf from "@tensorflow/tfjs";
-import type { AdamParams } from "./index.js";
 import { restoreOptimizerWeights, saveOptimizerWeights } from "../shared/optimizer-weights.js";
 import type { TrainOptimizer } from "../optimizer-module.js";
+
+export interface AdamParams {
+  lr: number;
+  beta1: number;
+  beta2: number;
+  epsilon: number;
+}
 
 /** tfjs keeps beta1^t and beta2^t in private variables that setWeights recomputes with pow(), which rounds differently. */
 interface AdamHidden {

@@ -1,13 +1,6 @@
 /** The `rmsprop` optimizer (spec/language.md#training). */
 import type { OptimizerSig } from "../../signature.js";
 
-export interface RmspropParams {
-  lr: number;
-  rho: number;
-  momentum: number;
-  epsilon: number;
-}
-
 export const signature: OptimizerSig = {
   kind: "optimizer",
   name: "rmsprop",

@@ -1,12 +1,6 @@
 /** The `sgd` optimizer (spec/language.md#training). */
 import type { OptimizerSig } from "../../signature.js";
 
-export interface SgdParams {
-  lr: number;
-  momentum: number;
-  nesterov: boolean;
-}
-
 export const signature: OptimizerSig = {
   kind: "optimizer",
   name: "sgd",

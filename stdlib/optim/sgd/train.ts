@@ -1,7 +1,12 @@
 import * as tf from "@tensorflow/tfjs";
 import { restoreOptimizerWeights, saveOptimizerWeights } from "../shared/optimizer-weights.js";
-import type { SgdParams } from "./index.js";
 import type { TrainOptimizer } from "../optimizer-module.js";
+
+export interface SgdParams {
+  lr: number;
+  momentum: number;
+  nesterov: boolean;
+}
 
 export function createOptimizer(params: SgdParams): TrainOptimizer {
   if (params.nesterov && params.momentum === 0) throw new Error("sgd: nesterov needs momentum > 0");
