@@ -8,22 +8,14 @@ import * as choice from "./distributions/choice.js";
 import * as int from "./distributions/int.js";
 import * as loguniform from "./distributions/loguniform.js";
 import * as uniform from "./distributions/uniform.js";
-import * as auto from "./drift/auto.js";
-import * as chi2 from "./drift/chi2.js";
-import * as js from "./drift/js.js";
-import * as ks from "./drift/ks.js";
-import * as psi from "./drift/psi.js";
-import * as wasserstein from "./drift/wasserstein.js";
+import { driftTests } from "./drift/index.js";
 import * as onnx from "./imports/onnx.js";
 import * as xgboost from "./imports/xgboost.js";
 import { metrics as metricEntries } from "./metrics/index.js";
 import { optimizers } from "./optim/index.js";
 import * as asha from "./pruners/asha.js";
 import * as median from "./pruners/median.js";
-import * as ab from "./rollout/ab.js";
-import * as bandit from "./rollout/bandit.js";
-import * as canary from "./rollout/canary.js";
-import * as shadow from "./rollout/shadow.js";
+import { rolloutStrategies } from "./rollout/index.js";
 import * as grid from "./samplers/grid.js";
 import * as random from "./samplers/random.js";
 import * as tpe from "./samplers/tpe.js";
@@ -31,8 +23,8 @@ import * as csv from "./sources/csv.js";
 import * as jsonl from "./sources/jsonl.js";
 import * as parquet from "./sources/parquet.js";
 import * as holdout from "./splits/holdout.js";
-import * as binary from "./tasks/binary_classification.js";
-import * as multiclass from "./tasks/multiclass_classification.js";
+import * as binary from "./tasks/binary-classification.js";
+import * as multiclass from "./tasks/multiclass-classification.js";
 import * as recommendation from "./tasks/recommendation.js";
 import * as regression from "./tasks/regression.js";
 import { transforms as transformModules } from "./transforms/index.js";
@@ -47,8 +39,8 @@ export const builtins = {
   optimizers: byName<OptimizerSig>(Object.values(optimizers).map((m) => m.signature)),
   metrics: byName<MetricSig>(Object.values(metricEntries).map((m) => m.signature)),
   distributions: byName<DistributionSig>([uniform, loguniform, int, choice].map((m) => m.signature)),
-  driftTests: byName<DriftTestSig>([psi, ks, chi2, js, wasserstein, auto].map((m) => m.signature)),
-  rolloutStrategies: byName<RolloutStrategySig>([shadow, canary, ab, bandit].map((m) => m.signature)),
+  driftTests: byName<DriftTestSig>(Object.values(driftTests).map((m) => m.signature)),
+  rolloutStrategies: byName<RolloutStrategySig>(Object.values(rolloutStrategies).map((m) => m.signature)),
   tasks: byName<TaskSig>([binary, multiclass, regression, recommendation].map((m) => m.signature)),
   sources: byName<CallSig>([csv, jsonl, parquet].map((m) => m.signature)),
   splits: byName<CallSig>([holdout.signature]),

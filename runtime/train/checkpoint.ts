@@ -4,7 +4,7 @@
  */
 import { createHash } from "node:crypto";
 import type { OptimizerState } from "../../stdlib/optim/optimizer-module.js";
-import type { EarlyStopState } from "./early_stop.js";
+import type { EarlyStopState } from "./early-stop.js";
 import type { SerializedTensor } from "../../core/tensor-codec.js";
 
 export const CHECKPOINT_FORMAT = "mlspec.train-checkpoint/1";

@@ -10,16 +10,16 @@ import type { Network } from "../../core/network.js";
 import { activeBackend, selectBackend, type BackendName } from "./backend.js";
 import { CHECKPOINT_FORMAT, fingerprint, type EpochRecord, type StopReason, type TrainCheckpoint } from "./checkpoint.js";
 import { resolveTrainConfig, type ResolvedTrainConfig, type TrainConfig, type TrainRegistry } from "./config.js";
-import { initialEarlyStop, observeEpoch, type EarlyStopState } from "./early_stop.js";
+import { initialEarlyStop, observeEpoch, type EarlyStopState } from "./early-stop.js";
 import { DivergedError, ResumeMismatchError } from "./errors.js";
 import { scoreMetric } from "./evaluate.js";
 import { applyHead, perExampleLoss } from "./losses.js";
 import { epochRng, initRng } from "./seeds.js";
 import { decodeFloat32, encodeArray, type SerializedTensor } from "../../core/tensor-codec.js";
-import { prepareData, type PreparedData, type TrainData, type TrainSplit } from "./training_data.js";
+import { prepareData, type PreparedData, type TrainData, type TrainSplit } from "./training-data.js";
 
 export type { TrainConfig } from "./config.js";
-export type { TrainData, TrainSplit } from "./training_data.js";
+export type { TrainData, TrainSplit } from "./training-data.js";
 export type { EpochRecord, StopReason, TrainCheckpoint } from "./checkpoint.js";
 
 export interface EpochReport {

@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
 import { BackendUnavailableError, DivergedError, TrainConfigError, TrainDataError } from "../../runtime/train/errors.js";
 import { parseBackendName, selectBackend } from "../../runtime/train/backend.js";
-import { observeEpoch, initialEarlyStop, type EarlyStopRule } from "../../runtime/train/early_stop.js";
+import { observeEpoch, initialEarlyStop, type EarlyStopRule } from "../../runtime/train/early-stop.js";
 import { trainNetwork, type TrainCheckpoint, type TrainConfig } from "../../runtime/train/fit.js";
 import { architectures } from "../../stdlib/arch/index.js";
 import { optimizers } from "../../stdlib/optim/index.js";

@@ -4,7 +4,7 @@
  * inputs (cross) are combined by hashing (h · 16777619 + next) mod 2^32 again,
  * which ONNX can compute with int64 arithmetic and the int32 MurmurHash3.
  */
-import type { OnnxEmitContext, OnnxValue } from "./transform-module.js";
+import type { OnnxEmitContext, OnnxValue } from "../transform-module.js";
 import { emitCategoryCodes, ONNX_INT32, ONNX_INT64, type CategoricalKeys } from "./categorical-input.js";
 import { murmur3Int32, murmur3String } from "./murmur3.js";
 

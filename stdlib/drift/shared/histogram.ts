@@ -5,7 +5,7 @@
  * category seen in either sample (sorted). A bin with no rows gets the share EMPTY_BIN_SHARE
  * so that logarithms stay finite (as Evidently does).
  */
-import { sortedNumbers, type DriftColumn } from "./drift-column.js";
+import { sortedNumbers, type DriftColumn } from "../drift-column.js";
 
 export const NUMERIC_BINS = 10;
 export const EMPTY_BIN_SHARE = 1e-4;

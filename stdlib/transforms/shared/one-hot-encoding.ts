@@ -2,7 +2,7 @@
  * Integer positions → one-hot float rows, in JS and in ONNX (Equal against a
  * [1, width] range, then Cast). Shared by onehot, bucketize, hash and cross.
  */
-import type { OnnxEmitContext, StageValue } from "./transform-module.js";
+import type { OnnxEmitContext, StageValue } from "../transform-module.js";
 import { ONNX_FLOAT } from "./categorical-input.js";
 
 export function oneHotRows(positions: ArrayLike<number>, width: number, labels: string[]): StageValue {

@@ -4,7 +4,7 @@
  * and the ONNX graph (Cast float → int) see the same key. A missing number
  * (NaN) becomes NULL_CODE; a missing string is "".
  */
-import { TransformError, type OnnxEmitContext, type OnnxValue, type StageValue, type ValueShape } from "./transform-module.js";
+import { TransformError, type OnnxEmitContext, type OnnxValue, type StageValue, type ValueShape } from "../transform-module.js";
 import { f32 } from "./numeric-input.js";
 
 /** The code a missing numeric category gets (int32 minimum). */

@@ -3,7 +3,7 @@
  * rejects most bad literals; these checks keep the runtime safe when a plan is
  * written by hand or by an older compiler.
  */
-import { TransformError, type TransformArgs } from "./transform-module.js";
+import { TransformError, type TransformArgs } from "../transform-module.js";
 
 function describe(value: unknown): string {
   return value === undefined ? "nothing" : JSON.stringify(value);

@@ -15,7 +15,7 @@ import {
   type OnnxValue,
   type StageValue,
   type ValueShape,
-} from "./transform-module.js";
+} from "../transform-module.js";
 
 export const f32 = Math.fround;
 

@@ -3,10 +3,10 @@
  * category → position, with one extra position for everything else, missing
  * values included. In ONNX the lookup is an ai.onnx.ml LabelEncoder.
  */
-import { TransformError, type OnnxEmitContext, type OnnxValue } from "./transform-module.js";
+import { TransformError, type OnnxEmitContext, type OnnxValue } from "../transform-module.js";
 import { emitCategoryCodes, NULL_CODE, type CategoricalKeys } from "./categorical-input.js";
 import { intArg, rejectUnknownArgs } from "./transform-args.js";
-import type { TransformArgs } from "./transform-module.js";
+import type { TransformArgs } from "../transform-module.js";
 
 export type Vocabulary = { kind: "string"; values: string[] } | { kind: "int"; values: number[] };
 

@@ -6,9 +6,9 @@
  */
 import type { TransformSig } from "../signature.js";
 import type { OnnxEmitContext, OnnxValue, StageValue, TransformArgs, ValueShape } from "./transform-module.js";
-import { singleInput } from "./numeric-input.js";
-import { categoricalKeys, categoricalShape } from "./categorical-input.js";
-import { emitVocabularyLookup, fitVocabulary, lookupIndices, vocabularyOptions, type Vocabulary } from "./vocabulary.js";
+import { singleInput } from "./shared/numeric-input.js";
+import { categoricalKeys, categoricalShape } from "./shared/categorical-input.js";
+import { emitVocabularyLookup, fitVocabulary, lookupIndices, vocabularyOptions, type Vocabulary } from "./shared/vocabulary.js";
 
 const NAME = "embed_index";
 
