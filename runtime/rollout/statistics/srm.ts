@@ -6,7 +6,7 @@
  * arms can be trusted; the test halts. The threshold is strict (p < 0.001,
  * as the paper recommends) because the check runs at every look.
  */
-import { chiSquaredSf } from "../../../stdlib/drift/gamma.js";
+import { chiSquaredSf } from "../../../stdlib/drift/shared/gamma.js";
 
 export const SRM_P_VALUE = 0.001;
 
