@@ -26,7 +26,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
-import { Rng } from "../runtime/rng.js";
+import { Rng } from "../core/rng.js";
 import { validateDataset } from "../runtime/data/contract.js";
 import { loadColumns } from "../runtime/data/load.js";
 import { profileDataset } from "../runtime/data/profile.js";

@@ -10,7 +10,7 @@
  */
 import { estimateMetric, ESTIMABLE_METRICS } from "../runtime/monitor/cbpe.js";
 import { evaluateDriftRule, type ColumnSamples, type Correction } from "../runtime/monitor/drift-rule.js";
-import { Rng } from "../runtime/rng.js";
+import { Rng } from "../core/rng.js";
 import { metrics } from "../stdlib/metrics/index.js";
 import type { DriftColumn } from "../stdlib/drift/drift-column.js";
 

@@ -4,7 +4,7 @@
  * search, a serve block, a rollout and a monitor, each with varied names,
  * columns and settings. It checks clean.
  */
-import { Rng } from "../runtime/rng.js";
+import { Rng } from "../core/rng.js";
 
 const WORDS = ["orders", "visits", "claims", "loans", "trips", "sensors", "tickets", "listings", "sessions", "invoices", "patients", "shipments"];
 const CATEGORIES = ["north", "south", "east", "west", "basic", "pro", "enterprise", "web", "ios", "android", "retail", "partner"];

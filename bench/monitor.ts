@@ -9,7 +9,7 @@
 import * as path from "node:path";
 import { performance } from "node:perf_hooks";
 import { evaluateMonitorsOnce } from "../runtime/monitor/monitor-once.js";
-import { Rng } from "../runtime/rng.js";
+import { Rng } from "../core/rng.js";
 import { readPredictions } from "../runtime/workspace/predictions.js";
 import { planForServing } from "../runtime/serve/serve-plan.js";
 import { openWorkspace } from "../runtime/workspace/workspace.js";

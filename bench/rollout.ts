@@ -6,8 +6,8 @@
  *   npx tsx bench/rollout.ts [runs]
  */
 import { performance } from "node:perf_hooks";
-import { Rng } from "../runtime/rng.js";
-import { addValue, EMPTY_SUMMARY, effectSize, type ArmSummary } from "../runtime/rollout/statistics/index.js";
+import { Rng } from "../core/rng.js";
+import { addValue, EMPTY_SUMMARY, effectSize, type ArmSummary } from "../stdlib/rollout/shared/statistics/index.js";
 import { banditRegret, rejectionRate, type AbSimulation } from "../test/rollout/simulate.js";
 
 const runs = Number(process.argv[2] ?? 1000);

@@ -14,7 +14,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { performance } from "node:perf_hooks";
-import { Rng } from "../runtime/rng.js";
+import { Rng } from "../core/rng.js";
 import { selectBackend, type BackendName } from "../runtime/train/backend.js";
 import { trainNetwork, type TrainConfig, type TrainSplit } from "../runtime/train/fit.js";
 

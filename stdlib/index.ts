@@ -3,26 +3,16 @@
  * signatures from here; nothing imported here may load tfjs, onnxruntime or DuckDB.
  */
 import type { ArchSig, CallSig, DistributionSig, DriftTestSig, MetricSig, OptimizerSig, RolloutStrategySig, TaskSig, TransformSig } from "./signature.js";
-import * as linear from "./arch/linear.js";
-import * as matrixFactorization from "./arch/matrix_factorization.js";
-import * as mlp from "./arch/mlp.js";
-import * as wideDeep from "./arch/wide_deep.js";
+import { architectures } from "./arch/index.js";
 import * as choice from "./distributions/choice.js";
 import * as int from "./distributions/int.js";
 import * as loguniform from "./distributions/loguniform.js";
 import * as uniform from "./distributions/uniform.js";
-import * as auto from "./drift/auto.js";
-import * as chi2 from "./drift/chi2.js";
-import * as js from "./drift/js.js";
-import * as ks from "./drift/ks.js";
-import * as psi from "./drift/psi.js";
-import * as wasserstein from "./drift/wasserstein.js";
+import { driftTests } from "./drift/index.js";
 import * as onnx from "./imports/onnx.js";
 import * as xgboost from "./imports/xgboost.js";
 import { metrics as metricEntries } from "./metrics/index.js";
-import * as adam from "./optim/adam.js";
-import * as rmsprop from "./optim/rmsprop.js";
-import * as sgd from "./optim/sgd.js";
+import { optimizers } from "./optim/index.js";
 import * as asha from "./pruners/asha.js";
 import * as median from "./pruners/median.js";
 import { rolloutStrategies } from "./rollout/index.js";
@@ -33,8 +23,8 @@ import * as csv from "./sources/csv.js";
 import * as jsonl from "./sources/jsonl.js";
 import * as parquet from "./sources/parquet.js";
 import * as holdout from "./splits/holdout.js";
-import * as binary from "./tasks/binary_classification.js";
-import * as multiclass from "./tasks/multiclass_classification.js";
+import * as binary from "./tasks/binary-classification.js";
+import * as multiclass from "./tasks/multiclass-classification.js";
 import * as recommendation from "./tasks/recommendation.js";
 import * as regression from "./tasks/regression.js";
 import { transforms as transformModules } from "./transforms/index.js";
@@ -45,11 +35,11 @@ function byName<T extends { name: string }>(items: T[]): ReadonlyMap<string, T> 
 
 export const builtins = {
   transforms: byName<TransformSig>(Object.values(transformModules).map((m) => m.signature)),
-  archs: byName<ArchSig>([linear, mlp, wideDeep, matrixFactorization].map((m) => m.signature)),
-  optimizers: byName<OptimizerSig>([adam, sgd, rmsprop].map((m) => m.signature)),
+  archs: byName<ArchSig>(Object.values(architectures).map((m) => m.signature)),
+  optimizers: byName<OptimizerSig>(Object.values(optimizers).map((m) => m.signature)),
   metrics: byName<MetricSig>(Object.values(metricEntries).map((m) => m.signature)),
   distributions: byName<DistributionSig>([uniform, loguniform, int, choice].map((m) => m.signature)),
-  driftTests: byName<DriftTestSig>([psi, ks, chi2, js, wasserstein, auto].map((m) => m.signature)),
+  driftTests: byName<DriftTestSig>(Object.values(driftTests).map((m) => m.signature)),
   rolloutStrategies: byName<RolloutStrategySig>(Object.values(rolloutStrategies).map((m) => m.signature)),
   tasks: byName<TaskSig>([binary, multiclass, regression, recommendation].map((m) => m.signature)),
   sources: byName<CallSig>([csv, jsonl, parquet].map((m) => m.signature)),

@@ -61,7 +61,7 @@ export function registerRollout(program: Command, setExit: (code: number) => voi
         const all = store.list();
         const chosen = name === undefined ? all : all.filter((r) => r.name === name);
         if (name !== undefined && chosen.length === 0) throw new CliError(`no rollout ${name} in this workspace${all.length ? `; it has ${all.map((r) => r.name).join(", ")}` : ""}`, 1);
-        type Doc = import("../../runtime/rollout/types.js").RolloutDoc;
+        type Doc = import("../../stdlib/rollout/shared/rollout-types.js").RolloutDoc;
         if (opts.format === "json") {
           process.stdout.write(JSON.stringify(chosen.map((r) => ({ ...(r.state as Doc), revision: r.revision, updatedAt: new Date(r.updatedAt).toISOString(), events: store.events(r.name).slice(-10) })), null, 2) + "\n");
           return;

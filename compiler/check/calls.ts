@@ -5,7 +5,6 @@
  */
 import type * as A from "../language/ast.js";
 import type { ParamSig } from "../../stdlib/signature.js";
-import { builtins } from "../../stdlib/index.js";
 import type { Decl } from "./program.js";
 import { type DatasetInfo, type Semantic, calleeName } from "./semantic.js";
 import { dotted } from "./values.js";
@@ -49,6 +48,7 @@ function fromTable(table: ReadonlyMap<string, { params: ParamSig[] }>, name: str
 const cache = new WeakMap<Semantic, SignedCall[]>();
 
 export function signedCalls(sem: Semantic): SignedCall[] {
+  const { builtins } = sem;
   const hit = cache.get(sem);
   if (hit) return hit;
   const out: SignedCall[] = [];

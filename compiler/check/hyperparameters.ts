@@ -3,11 +3,11 @@
  * (spec/language.md#search). Shared by the search rule and the planner.
  */
 import type { ParamSig } from "../../stdlib/signature.js";
-import { builtins } from "../../stdlib/index.js";
+import type { Builtins } from "../../stdlib/index.js";
 import { blockSettings } from "./settings-signatures.js";
 import { calleeName, type ModelInfo } from "./semantic.js";
 
-export function hyperparameters(m: ModelInfo): Map<string, ParamSig> {
+export function hyperparameters(m: ModelInfo, builtins: Builtins): Map<string, ParamSig> {
   const out = new Map<string, ParamSig>();
   const arch = m.arch && builtins.archs.get(calleeName(m.arch));
   for (const p of arch?.params ?? []) out.set(`arch.${p.name}`, p);

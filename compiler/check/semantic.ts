@@ -6,7 +6,7 @@
 import type * as A from "../language/ast.js";
 import type { Span } from "../language/source.js";
 import type { ColumnType, ParamSig, TaskKind } from "../../stdlib/signature.js";
-import { builtins } from "../../stdlib/index.js";
+import { builtins as defaultBuiltins, type Builtins } from "../../stdlib/index.js";
 import type { Decl, Program } from "./program.js";
 import { dotted, refName } from "./values.js";
 
@@ -190,6 +190,8 @@ export interface ModelInfo {
 
 export interface Semantic {
   program: Program;
+  /** The built-ins the program is checked against (default: stdlib's). */
+  builtins: Builtins;
   datasets: Map<string, DatasetInfo>;
   features: Map<string, FeaturesInfo>;
   models: Map<string, ModelInfo>;
@@ -253,7 +255,7 @@ function datasetInfo(decl: Decl): DatasetInfo {
 }
 
 /** Flattens `a |> f(x) |> g` into stages; the first stage's leading args are inputs. */
-function featureInfo(stmt: Extract<A.Stmt, { kind: "assign" }>): FeatureInfo {
+function featureInfo(stmt: Extract<A.Stmt, { kind: "assign" }>, builtins: Builtins): FeatureInfo {
   const name = stmt.target.parts[0]!;
   const chain: Array<A.CallExpr | A.RefExpr> = [];
   let e: A.Expr = stmt.value;
@@ -292,9 +294,10 @@ function featureInfo(stmt: Extract<A.Stmt, { kind: "assign" }>): FeatureInfo {
   return info;
 }
 
-export function analyze(program: Program): Semantic {
+export function analyze(program: Program, builtins: Builtins = defaultBuiltins): Semantic {
   const sem: Semantic = {
     program,
+    builtins,
     datasets: new Map(),
     features: new Map(),
     models: new Map(),
@@ -310,7 +313,7 @@ export function analyze(program: Program): Semantic {
     sem.features.set(d.name, {
       decl: d,
       dataset: d.block.relation ? sem.datasets.get(d.block.relation.target.name) : undefined,
-      features: [...settings.assigns.values(), ...settings.repeated].filter((s) => s.target.parts.length === 1).map(featureInfo),
+      features: [...settings.assigns.values(), ...settings.repeated].filter((s) => s.target.parts.length === 1).map((stmt) => featureInfo(stmt, builtins)),
     });
   }
   for (const d of decls.filter((d) => d.kind === "model")) sem.models.set(d.name, modelInfo(d, sem));
@@ -342,7 +345,7 @@ function modelInfo(decl: Decl, sem: Semantic): ModelInfo {
   const task = asCall(settings.assigns.get("task")?.value);
   if (task?.kind === "call") {
     info.taskCall = task;
-    const sig = builtins.tasks.get(calleeName(task));
+    const sig = sem.builtins.tasks.get(calleeName(task));
     if (sig) {
       info.task = sig.task;
       info.taskColumns = bindCall(task, sig.params).args;

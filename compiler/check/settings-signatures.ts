@@ -72,14 +72,21 @@ export const blockSettings: Record<string, Record<string, ParamSig>> = {
   },
 };
 
-/** Which nested blocks, calls and statement kinds each block allows. */
-export const blockShape: Record<string, { nested: string[]; calls: string[]; conditions: boolean; samples: boolean; requires: boolean; retrain: boolean; anyAssign?: boolean }> = {
+/**
+ * Which nested blocks, calls and statement kinds each block allows. `callsFrom`
+ * names a registry whose built-ins are calls too (a rollout's strategies), so a
+ * new one is listed in stdlib only.
+ */
+export const blockShape: Record<
+  string,
+  { nested: string[]; calls: string[]; callsFrom?: "rolloutStrategies"; conditions: boolean; samples: boolean; requires: boolean; retrain: boolean; anyAssign?: boolean }
+> = {
   dataset: { nested: ["contract"], calls: [], conditions: false, samples: false, requires: false, retrain: false },
   features: { nested: [], calls: [], conditions: false, samples: false, requires: false, retrain: false, anyAssign: true },
   model: { nested: ["train"], calls: [], conditions: false, samples: false, requires: true, retrain: false },
   search: { nested: [], calls: [], conditions: false, samples: true, requires: false, retrain: false },
   serve: { nested: ["slo"], calls: ["http", "batching"], conditions: false, samples: false, requires: false, retrain: false },
-  rollout: { nested: ["guard"], calls: ["shadow", "canary", "ab", "bandit"], conditions: false, samples: false, requires: false, retrain: false },
+  rollout: { nested: ["guard"], calls: [], callsFrom: "rolloutStrategies", conditions: false, samples: false, requires: false, retrain: false },
   monitor: { nested: [], calls: ["drift", "performance", "alert"], conditions: false, samples: false, requires: false, retrain: true },
 };
 

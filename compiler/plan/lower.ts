@@ -6,7 +6,6 @@ import { createHash } from "node:crypto";
 import * as path from "node:path";
 import type * as A from "../language/ast.js";
 import type { ColumnType, ParamSig } from "../../stdlib/signature.js";
-import { builtins } from "../../stdlib/index.js";
 import { type BoundCall, bindCall, calleeName, type DatasetInfo, type FeaturesInfo, type ModelInfo, pathName, type Semantic } from "../check/semantic.js";
 import { blockSettings, settingCalls } from "../check/settings-signatures.js";
 import { type Json, numericValue, refName, toJson } from "../check/values.js";
@@ -59,7 +58,7 @@ class Lowering {
 
   private source(decl: { file: A.SpecFile }, call: A.CallExpr): SourceSpec {
     const fmt = calleeName(call) as SourceSpec["format"];
-    const v = callValues(call, builtins.sources.get(fmt)!.params);
+    const v = callValues(call, this.sem.builtins.sources.get(fmt)!.params);
     const src: SourceSpec = { format: fmt, path: this.projectPath(decl, String(v.path)) };
     if (fmt === "csv") {
       src.delimiter = v.delimiter as string;
@@ -107,7 +106,7 @@ class Lowering {
       params: { dataset: name, source: this.source(ds.decl, ds.source!), contract: this.contract(ds), ...(label ? { label } : {}) },
     });
     this.steps.push({ id: `profile:${name}`, kind: "profile", dependsOn: [`validate:${name}`], params: { dataset: name } });
-    const v = callValues(ds.split, builtins.splits.get("holdout")!.params);
+    const v = callValues(ds.split, this.sem.builtins.splits.get("holdout")!.params);
     const method = v.group ? "group" : v.order_by ? "time" : v.stratify ? "stratified" : "random";
     const column = (v.group ?? v.order_by ?? v.stratify) as string | undefined;
     this.steps.push({
@@ -126,7 +125,7 @@ class Lowering {
     const byName = new Map(fs.features.map((f) => [f.name.name, f]));
     const own = (f: FeaturesInfo["features"][number]) =>
       f.stages.map((st) => {
-        const sig = builtins.transforms.get(st.fn.name)!;
+        const sig = this.sem.builtins.transforms.get(st.fn.name)!;
         const call = st.node.kind === "call" ? st.node : undefined;
         return { fn: st.fn.name, args: callValues(call, sig.params, st.inputCount) as Record<string, Json> };
       });
@@ -218,7 +217,7 @@ class Lowering {
         // the first metric, strictly better than the baseline's in its direction
         const first = m.metrics[0]!;
         const metric = metricKey(first);
-        const op = builtins.metrics.get(metricParts(first).name)?.direction === "minimize" ? "<" : ">";
+        const op = this.sem.builtins.metrics.get(metricParts(first).name)?.direction === "minimize" ? "<" : ">";
         out.push({ metric, split: "test", op, bound: { kind: "baseline" }, text: "beats_baseline" });
         continue;
       }
@@ -247,14 +246,14 @@ class Lowering {
       const search = searchesOf.get(name)?.[0];
       if (search) throw new PlanError(`search \`${search}\` tunes model \`${name}\`, which is imported, not trained`);
       const fmt = calleeName(m.importCall) as "onnx" | "xgboost";
-      const v = callValues(m.importCall, builtins.importFormats.get(fmt)!.params);
+      const v = callValues(m.importCall, this.sem.builtins.importFormats.get(fmt)!.params);
       trainStep = `import_model:${name}`;
       this.steps.push({ id: trainStep, kind: "import_model", dependsOn: [featureStep], params: { model: name, task, features, format: fmt, path: this.projectPath(m.decl, String(v.path)), metrics } });
     } else {
       const archName = calleeName(m.arch!);
       const optCall = m.train?.assigns.get("optimizer")?.value;
       const optName = optCall && optCall.kind === "call" ? calleeName(optCall) : optCall?.kind === "ref" ? refName(optCall)! : "adam";
-      const optimizer = { kind: optName, params: callValues(optCall?.kind === "call" ? optCall : undefined, builtins.optimizers.get(optName)!.params) };
+      const optimizer = { kind: optName, params: callValues(optCall?.kind === "call" ? optCall : undefined, this.sem.builtins.optimizers.get(optName)!.params) };
       const es = m.train?.calls.find((c) => calleeName(c.call) === "early_stop");
       let earlyStop: Extract<Step, { kind: "train" }>["params"]["train"]["earlyStop"];
       if (es) {
@@ -262,7 +261,7 @@ class Lowering {
         const ref = bindCall(es.call, settingCalls.early_stop!).args.get("metric")!.value as A.RefExpr;
         const { qualifier } = metricParts(ref);
         const metric = metricKey(ref);
-        const sig = builtins.metrics.get(metricParts(ref).name);
+        const sig = this.sem.builtins.metrics.get(metricParts(ref).name);
         earlyStop = {
           metric,
           split: qualifier === "train" ? "train" : "validation",
@@ -278,7 +277,7 @@ class Lowering {
         seed: settingValue(m.train, "seed", "train") as number,
         ...(earlyStop ? { earlyStop } : {}),
       };
-      const arch = { kind: archName, params: callValues(m.arch, builtins.archs.get(archName)!.params) };
+      const arch = { kind: archName, params: callValues(m.arch, this.sem.builtins.archs.get(archName)!.params) };
       this.steps.push({ id: `train:${name}`, kind: "train", dependsOn: [featureStep], params: { model: name, task, features, arch, train, metrics } });
       // a search trains its trials from this base configuration, and its best
       // trial is the version evaluated and registered
@@ -316,7 +315,7 @@ class Lowering {
       if (kind === "choice") {
         d = { kind, options: dist.args.map((a) => toJson(a.value)) };
       } else {
-        const v = callValues(dist, builtins.distributions.get(kind)!.params);
+        const v = callValues(dist, this.sem.builtins.distributions.get(kind)!.params);
         d = kind === "int" ? { kind, low: v.low as number, high: v.high as number, step: v.step as number, log: v.log as boolean } : { kind, low: v.low as number, high: v.high as number };
       }
       const param: SearchParam = { path: p, dist: d };
@@ -325,7 +324,7 @@ class Lowering {
     }
     const samplerCall = s.settings.assigns.get("sampler")!.value;
     const samplerName = (samplerCall.kind === "call" ? calleeName(samplerCall) : refName(samplerCall)!) as "tpe" | "random" | "grid";
-    const sv = callValues(samplerCall.kind === "call" ? samplerCall : undefined, builtins.samplers.get(samplerName)!.params);
+    const sv = callValues(samplerCall.kind === "call" ? samplerCall : undefined, this.sem.builtins.samplers.get(samplerName)!.params);
     const sampler = {
       kind: samplerName,
       ...(sv.trials !== undefined ? { trials: sv.trials as number } : {}),
@@ -340,7 +339,7 @@ class Lowering {
     let pruner: { kind: string; params: Record<string, Json> } | undefined;
     if (pruneCall) {
       const pn = pruneCall.kind === "call" ? calleeName(pruneCall) : refName(pruneCall)!;
-      pruner = { kind: pn, params: callValues(pruneCall.kind === "call" ? pruneCall : undefined, builtins.pruners.get(pn)!.params) };
+      pruner = { kind: pn, params: callValues(pruneCall.kind === "call" ? pruneCall : undefined, this.sem.builtins.pruners.get(pn)!.params) };
     }
     this.steps.push({
       id: `search:${searchName}`,
@@ -389,9 +388,9 @@ class Lowering {
 
   private rollout(name: string): RolloutPlan {
     const r = this.sem.rollouts.get(name)!;
-    const c = r.settings.calls.find((x) => builtins.rolloutStrategies.has(calleeName(x.call)))!;
+    const c = r.settings.calls.find((x) => this.sem.builtins.rolloutStrategies.has(calleeName(x.call)))!;
     const kind = calleeName(c.call);
-    const sig = builtins.rolloutStrategies.get(kind)!;
+    const sig = this.sem.builtins.rolloutStrategies.get(kind)!;
     // the candidate defaults to the served model's challenger
     const served = r.serve?.model?.decl.name;
     const defaults = new Map(sig.params.filter((p) => p.name === "model" && served).map((p) => [p.name, { ...p, default: `${served}@challenger` }]));

@@ -13,7 +13,7 @@
  *   churned       Bernoulli(sigmoid(logit))
  * About 0.9% of `monthly` values are then blanked (null), after the label was drawn from the true value.
  */
-import { Rng } from "../../runtime/rng.js";
+import { Rng } from "../../core/rng.js";
 import type { CsvTable } from "../generate-data.js";
 
 export const CHURN_SEED = 20240601;

@@ -10,7 +10,7 @@
  *   price       area_sqm · price_per_sqm_d · (1 - 0.003 · min(age_years, 100))
  *               · (1 + 0.04 · (rooms - area_sqm / 28)) · (has_garden ? 1.08 : 1) · exp(Normal(0, 0.16))
  */
-import { Rng } from "../../runtime/rng.js";
+import { Rng } from "../../core/rng.js";
 import type { CsvTable } from "../generate-data.js";
 
 export const HOUSING_SEED = 20240602;

@@ -11,7 +11,7 @@
  * (Efraimidis–Spirakis keys), so popular movies get many ratings and the tail few.
  * Timestamps: user u starts on a uniform day of 2023-01-01 + [0, 300) days and rates within the next 60 days.
  */
-import { Rng } from "../../runtime/rng.js";
+import { Rng } from "../../core/rng.js";
 import type { CsvTable } from "../generate-data.js";
 
 export const MOVIES_SEED = 20240603;

@@ -11,8 +11,8 @@
  */
 import type { TaskKind } from "../../stdlib/signature.js";
 import type { FittedFeature, FittedPipeline, RawColumn } from "../features/pipeline.js";
-import type { Network, OutputHead } from "../model/network.js";
-import { checkNetwork, factorizationInputs, NetworkError, type FactorizationInputs } from "../model/forward.js";
+import type { Network, OutputHead } from "../../core/network.js";
+import { factorizationInputs, NetworkError, shapeOf, type FactorizationInputs, type NetworkShapes } from "../model/forward.js";
 import { PipelineError } from "../features/raw-columns.js";
 import { OnnxGraphBuilder } from "./onnx-graph.js";
 import { serializeModel } from "./onnx-model.js";
@@ -53,8 +53,10 @@ export interface ExportOnnxOptions {
   /** Types of the dataset's raw columns (at least those the pipeline reads). */
   columns: RawColumn[];
   metadata: ExportMetadata;
-  /** matrix_factorization only: which index features hold user and item ids (default: the first two). */
+  /** Networks that read index features only: which hold user and item ids (default: the first two). */
   factorization?: FactorizationInputs;
+  /** The network shapes to export; default: those of the built-in architectures. */
+  shapes?: NetworkShapes;
 }
 
 function checkHead(task: TaskKind, head: OutputHead, units: number, classes?: string[]): void {
@@ -74,18 +76,21 @@ function checkHead(task: TaskKind, head: OutputHead, units: number, classes?: st
   }
 }
 
-function checkInputs(pipeline: FittedPipeline, network: Network, mf?: FactorizationInputs): void {
-  if (network.kind !== "matrix_factorization") {
-    if (network.inputWidth !== pipeline.width) {
-      throw new ExportError(`the network reads ${network.inputWidth} features but the pipeline gives ${pipeline.width}`);
+function checkInputs(pipeline: FittedPipeline, network: Network, shapes?: NetworkShapes, mf?: FactorizationInputs): void {
+  const shape = shapeOf(network, shapes);
+  if (!shape.readsIndices) {
+    const width = shape.inputWidth!(network);
+    if (width !== pipeline.width) {
+      throw new ExportError(`the network reads ${width} features but the pipeline gives ${pipeline.width}`);
     }
     return;
   }
-  const { user, item } = factorizationInputs(pipeline.indexFeatures.map((f) => f.name), mf);
+  const { user, item } = factorizationInputs(pipeline.indexFeatures.map((f) => f.name), mf, network.kind);
   const cardinality = new Map(pipeline.indexFeatures.map((f) => [f.name, f.cardinality]));
-  for (const [name, rows] of [[user, network.user.count], [item, network.item.count]] as const) {
-    if (cardinality.get(name) !== rows) {
-      throw new ExportError(`index feature \`${name}\` has ${cardinality.get(name)} ids but its embedding table ${rows} rows`);
+  const rows = shape.indexRows!(network);
+  for (const [name, count] of [[user, rows.user], [item, rows.item]] as const) {
+    if (cardinality.get(name) !== count) {
+      throw new ExportError(`index feature \`${name}\` has ${cardinality.get(name)} ids but its embedding table ${count} rows`);
     }
   }
 }
@@ -109,10 +114,11 @@ function graphColumns(pipeline: FittedPipeline, columns: RawColumn[]): RawColumn
  * networks, the user and item index features for a factorization. The graph
  * then asks serving only for the columns those features need.
  */
-function networkView(pipeline: FittedPipeline, network: Network, mf?: FactorizationInputs): FittedPipeline {
+function networkView(pipeline: FittedPipeline, network: Network, shapes?: NetworkShapes, mf?: FactorizationInputs): FittedPipeline {
+  const readsIndices = shapeOf(network, shapes).readsIndices;
   let keep: (f: FittedFeature) => boolean = (f) => f.output.kind === "numeric";
-  if (network.kind === "matrix_factorization") {
-    const { user, item } = factorizationInputs(pipeline.indexFeatures.map((f) => f.name), mf);
+  if (readsIndices) {
+    const { user, item } = factorizationInputs(pipeline.indexFeatures.map((f) => f.name), mf, network.kind);
     keep = (f) => f.name === user || f.name === item;
   }
   const features = pipeline.features.filter(keep);
@@ -121,8 +127,8 @@ function networkView(pipeline: FittedPipeline, network: Network, mf?: Factorizat
     ...pipeline,
     features,
     columns: pipeline.columns.filter((c) => read.has(c.name)),
-    featureNames: network.kind === "matrix_factorization" ? [] : pipeline.featureNames,
-    width: network.kind === "matrix_factorization" ? 0 : pipeline.width,
+    featureNames: readsIndices ? [] : pipeline.featureNames,
+    width: readsIndices ? 0 : pipeline.width,
     indexFeatures: pipeline.indexFeatures.filter((f) => features.some((g) => g.name === f.name)),
   };
 }
@@ -140,15 +146,15 @@ export function exportOnnx(options: ExportOnnxOptions): Uint8Array {
   const { pipeline, network, task, classes, metadata } = options;
   let units: number;
   try {
-    units = checkNetwork(network);
+    units = shapeOf(network, options.shapes).check(network);
     checkHead(task, network.head, units, classes);
-    checkInputs(pipeline, network, options.factorization);
+    checkInputs(pipeline, network, options.shapes, options.factorization);
   } catch (error) {
     if (error instanceof NetworkError) throw new ExportError(error.message);
     throw error;
   }
   graphColumns(pipeline, options.columns);
-  const view = networkView(pipeline, network, options.factorization);
+  const view = networkView(pipeline, network, options.shapes, options.factorization);
   const schema = schemaOf(graphColumns(view, options.columns));
 
   const graph = new OnnxGraphBuilder();
@@ -158,7 +164,7 @@ export function exportOnnx(options: ExportOnnxOptions): Uint8Array {
   if (inputs.has(output)) throw new ExportError(`a column may not be called \`${output}\`: it is the model's output`);
 
   const emitted = emitPipeline(graph, view, inputs);
-  const logits = emitNetworkLogits(graph, network, emitted, options.factorization);
+  const logits = emitNetworkLogits(graph, network, emitted, options.factorization, options.shapes);
   const headOp = network.head === "sigmoid" ? "Sigmoid" : network.head === "softmax" ? "Softmax" : "Identity";
   graph.nodeTo(output, headOp, [logits], headOp === "Softmax" ? { axis: { int: 1 } } : {});
   graph.addOutput({ name: output, type: "float", dims: ["N", units] });

@@ -7,7 +7,7 @@
  * the stdlib metrics define them (binary: the positive class; multiclass: macro over the
  * classes); AUC is the area under the expected ROC curve. spec/language.md#performance.
  */
-import { predictedClasses } from "../../stdlib/metrics/metric_input.js";
+import { predictedClasses } from "../../stdlib/metrics/shared/metric-input.js";
 
 export const ESTIMABLE_METRICS = ["accuracy", "precision", "recall", "f1", "auc"] as const;
 export type EstimableMetric = (typeof ESTIMABLE_METRICS)[number];

@@ -5,7 +5,7 @@
  */
 import type { TaskSpec } from "../../compiler/plan/schema.js";
 import type { ColumnArrays, ColumnValue } from "../data/load.js";
-import { Rng } from "../rng.js";
+import { Rng } from "../../core/rng.js";
 
 export const REFERENCE_FORMAT = 1;
 /** Training rows kept; all of them when there are fewer. */

@@ -19,8 +19,8 @@ import { RegistryConflictError } from "../workspace/errors.js";
 import type { RolloutStore } from "../workspace/rollouts.js";
 import { judgeGuards } from "./guards.js";
 import { defaultHolder, LEASE_MS, leaseFree, needsRenewal } from "./lease.js";
-import { list } from "./params.js";
-import { TERMINAL_PHASES, type GuardMeasurement, type ModelVersionRef, type RolloutDoc, type RolloutEnvironment, type RolloutStrategy, type StrategyDecision } from "./types.js";
+import { list } from "../../stdlib/rollout/shared/params.js";
+import { TERMINAL_PHASES, type GuardMeasurement, type ModelVersionRef, type RolloutDoc, type RolloutEnvironment, type RolloutStrategy, type StrategyDecision } from "../../stdlib/rollout/shared/rollout-types.js";
 
 export type RolloutPlan = Plan["rollouts"][number];
 

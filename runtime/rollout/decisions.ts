@@ -8,7 +8,7 @@ import { RegistryConflictError } from "../workspace/errors.js";
 import type { Registry } from "../workspace/registry.js";
 import type { RolloutStore } from "../workspace/rollouts.js";
 import { phaseLabel } from "./controller.js";
-import { TERMINAL_PHASES, type RolloutDoc } from "./types.js";
+import { TERMINAL_PHASES, type RolloutDoc } from "../../stdlib/rollout/shared/rollout-types.js";
 
 export type PersonAction = "promote" | "abort" | "pause" | "resume";
 

@@ -8,9 +8,9 @@
  * inconclusive too, because the cause is not the candidate.
  */
 import type { Plan } from "../../compiler/plan/schema.js";
-import { outcomeValue } from "./outcomes.js";
-import { auc } from "./statistics/auc.js";
-import type { ArmMeasurements, GuardMeasurement, LabelledPrediction, Verdict } from "./types.js";
+import { outcomeValue } from "../../stdlib/rollout/shared/outcomes.js";
+import { auc } from "../../stdlib/rollout/shared/statistics/auc.js";
+import type { ArmMeasurements, GuardMeasurement, LabelledPrediction, Verdict } from "../../stdlib/rollout/shared/rollout-types.js";
 
 export type GuardPlan = Plan["rollouts"][number]["guards"][number];
 

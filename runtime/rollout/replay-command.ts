@@ -12,7 +12,7 @@ import { DATABASE_FILENAME, defaultWorkspaceDir, openWorkspace, type Workspace }
 import { readFeedback, readTraffic, RecordingError } from "./recorded-traffic.js";
 import { replayRollout, type ModelScorer, type ReplayResult } from "./replay.js";
 import { timelineText } from "./report.js";
-import type { ModelVersionRef } from "./types.js";
+import type { ModelVersionRef } from "../../stdlib/rollout/shared/rollout-types.js";
 
 export interface ReplayCommandOptions {
   plan: Plan;

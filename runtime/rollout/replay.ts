@@ -7,7 +7,7 @@
  * seed, same timeline.
  */
 import type { Plan } from "../../compiler/plan/schema.js";
-import { Rng } from "../rng.js";
+import { Rng } from "../../core/rng.js";
 import { openDatabase } from "../workspace/db.js";
 import { RolloutStore } from "../workspace/rollouts.js";
 import { REGISTRY_MIGRATIONS } from "../workspace/schema.js";
@@ -15,8 +15,8 @@ import { pickArm, stickyPoint } from "./assignment.js";
 import { RolloutController, STRATEGIES } from "./controller.js";
 import type { RecordedFeedback, RecordedRequest } from "./recorded-traffic.js";
 import { RecordingError } from "./recorded-traffic.js";
-import type { ArmMeasurements, GuardMeasurement, MeasurementWindow, ModelVersionRef, RolloutDoc, RolloutEnvironment, TestStatistics, WindowMeasurements } from "./types.js";
-import { TERMINAL_PHASES } from "./types.js";
+import type { ArmMeasurements, GuardMeasurement, MeasurementWindow, ModelVersionRef, RolloutDoc, RolloutEnvironment, TestStatistics, WindowMeasurements } from "../../stdlib/rollout/shared/rollout-types.js";
+import { TERMINAL_PHASES } from "../../stdlib/rollout/shared/rollout-types.js";
 
 /** Scores rows with a model version: a number per row, or the Error it raised. */
 export type ModelScorer = (model: ModelVersionRef, inputs: Record<string, unknown>[]) => Promise<(number | Error)[]>;

@@ -1,7 +1,7 @@
 /** Text for `mlspec rollout status|history|replay` (JSON is the documents themselves). */
 import type { RolloutEvent } from "../workspace/rollouts.js";
 import type { ReplayResult, TimelineEntry } from "./replay.js";
-import type { GuardMeasurement, RolloutDoc, TestStatistics } from "./types.js";
+import type { GuardMeasurement, RolloutDoc, TestStatistics } from "../../stdlib/rollout/shared/rollout-types.js";
 
 const pct = (w: number) => `${Math.round(w * 1000) / 10}%`;
 

@@ -11,7 +11,7 @@ import type { SqliteDatabase } from "../workspace/db.js";
 import { predictionsWithOutcomes } from "../workspace/feedback.js";
 import { readPredictions } from "../workspace/predictions.js";
 import { VersionStore } from "../workspace/versions.js";
-import type { ArmMeasurements, MeasurementWindow, ModelVersionRef, RolloutEnvironment, WindowMeasurements } from "./types.js";
+import type { ArmMeasurements, MeasurementWindow, ModelVersionRef, RolloutEnvironment, WindowMeasurements } from "../../stdlib/rollout/shared/rollout-types.js";
 
 export interface RoutedEndpoint {
   router: { setWeights(rollout: string, weights: Record<string, number>, options?: { stickyBy?: string; shadow?: { slot: string; sample: number } }): void };

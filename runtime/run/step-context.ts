@@ -8,7 +8,7 @@ import type { Plan, SplitSpec, StepKind, StepOf, TaskSpec } from "../../compiler
 import type { ValidationResult } from "../data/contract.js";
 import type { ColumnArrays } from "../data/load.js";
 import type { DataSplit } from "../data/split.js";
-import type { Network } from "../model/network.js";
+import type { Network } from "../../core/network.js";
 import type { Workspace } from "../workspace/workspace.js";
 import type { FeaturesView, Part } from "./features-view.js";
 import type { Reporter } from "./reporter.js";

@@ -5,12 +5,12 @@
  * The trainer gets the scale too and reports every loss and metric in those units
  * (epoch lines, early stopping's min_delta, search objectives and pruners).
  */
-import type { DenseLayer, Network } from "../model/network.js";
+import type { Network } from "../../core/network.js";
+import type { TargetScale } from "../../stdlib/arch/arch-module.js";
+import { architectures, type ArchRegistry } from "../../stdlib/arch/index.js";
+import { shapeOf, type NetworkShapes } from "../model/forward.js";
 
-export interface TargetScale {
-  mean: number;
-  std: number;
-}
+export type { TargetScale } from "../../stdlib/arch/arch-module.js";
 
 export function fitTargetScale(y: Float32Array): TargetScale {
   let mean = 0;
@@ -28,29 +28,13 @@ export function scaleTargets(y: Float32Array, s: TargetScale): Float32Array {
   return out;
 }
 
-function scaleLayer(l: DenseLayer, factor: number, shift: number): DenseLayer {
-  return {
-    ...l,
-    weights: l.weights.map((w) => w * factor),
-    bias: l.bias.map((b) => b * factor + shift),
-  };
-}
-
 /** y = std·f(x) + mean, folded into the output layer(s) of an identity-head network. */
-export function unscaleNetwork(n: Network, s: TargetScale): Network {
+export function unscaleNetwork(n: Network, s: TargetScale, shapes?: NetworkShapes): Network {
   if (n.head !== "identity" || (s.mean === 0 && s.std === 1)) return n;
-  switch (n.kind) {
-    case "sequential":
-      return { ...n, layers: [...n.layers.slice(0, -1), scaleLayer(n.layers.at(-1)!, s.std, s.mean)] };
-    case "wide_deep":
-      // both paths add up before the head: scale both, shift once
-      return { ...n, wide: scaleLayer(n.wide, s.std, s.mean), deep: [...n.deep.slice(0, -1), scaleLayer(n.deep.at(-1)!, s.std, 0)] };
-    case "matrix_factorization":
-      return n; // ratings are trained in their own units (see shouldScale)
-  }
+  return shapeOf(n, shapes).unscale?.(n, s) ?? n;
 }
 
-/** Dense regression models train on standardized targets; factorizations keep ratings as they are. */
-export function shouldScale(task: string, arch: string): boolean {
-  return task === "regression" && arch !== "matrix_factorization";
+/** Regression models whose shape can fold the scale back train on standardized targets; others (factorizations) keep ratings as they are. */
+export function shouldScale(task: string, arch: string, archs: ArchRegistry = architectures): boolean {
+  return task === "regression" && archs[arch]?.network.unscale !== undefined;
 }

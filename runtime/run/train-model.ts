@@ -6,7 +6,7 @@
  */
 import type { StepOf, TaskSpec } from "../../compiler/plan/schema.js";
 import type { TrainCheckpoint, TrainConfig, TrainData, TrainHistory, TrainOptions, TrainResult, TrainSplit } from "../train/fit.js";
-import type { Network } from "../model/network.js";
+import type { Network } from "../../core/network.js";
 import { RunError, EXIT } from "./errors.js";
 import { contentKey } from "./content-key.js";
 import { type FeaturesView, indexInputs } from "./features-view.js";

@@ -8,7 +8,7 @@
  * trials is therefore a function of the seed and the objective alone, and a
  * study resumed from its recorded trials continues exactly where it stopped.
  */
-import { Rng } from "../rng.js";
+import { Rng } from "../../core/rng.js";
 import { StudyError } from "./errors.js";
 import type { Pruner } from "./pruners/base.js";
 import type { Sampler } from "./samplers/base.js";

@@ -3,9 +3,9 @@
  * stopped, as JSON-safe data (weights and optimizer slots as base64 bytes).
  */
 import { createHash } from "node:crypto";
-import type { OptimizerState } from "../../stdlib/optim/trainable_optimizer.js";
-import type { EarlyStopState } from "./early_stop.js";
-import type { SerializedTensor } from "./tensor_codec.js";
+import type { OptimizerState } from "../../stdlib/optim/optimizer-module.js";
+import type { EarlyStopState } from "./early-stop.js";
+import type { SerializedTensor } from "../../core/tensor-codec.js";
 
 export const CHECKPOINT_FORMAT = "mlspec.train-checkpoint/1";
 

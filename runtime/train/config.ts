@@ -4,12 +4,14 @@
  */
 import { z } from "zod";
 import type { TaskKind } from "../../stdlib/signature.js";
-import type { OutputHead } from "../model/network.js";
-import { architectures, type ArchImplementation } from "./architectures.js";
+import type { OutputHead } from "../../core/network.js";
+import { architectures, type ArchRegistry } from "../../stdlib/arch/index.js";
+import type { ArchModule } from "../../stdlib/arch/arch-module.js";
+import { optimizers, type OptimizerRegistry } from "../../stdlib/optim/index.js";
+import type { OptimizerModule } from "../../stdlib/optim/optimizer-module.js";
 import { TrainConfigError } from "./errors.js";
 import { metricRequest, type MetricRequest } from "./evaluate.js";
 import { defaultLoss, headFor, LOSS_NAMES, lossesFor, type LossName } from "./losses.js";
-import { optimizers, type OptimizerImplementation } from "./optimizers.js";
 import { resolveParams } from "./params.js";
 
 export interface EarlyStopConfig {
@@ -66,8 +68,8 @@ const schema = z.object({
 export interface ResolvedTrainConfig {
   task: TaskKind;
   classes: number | undefined;
-  arch: { kind: string; impl: ArchImplementation; params: Record<string, unknown> };
-  optimizer: { kind: string; impl: OptimizerImplementation; params: Record<string, unknown> };
+  arch: { kind: string; impl: ArchModule; params: Record<string, unknown> };
+  optimizer: { kind: string; impl: OptimizerModule; params: Record<string, unknown> };
   epochs: number;
   batchSize: number;
   /** As an unsigned 32-bit integer. */
@@ -79,7 +81,15 @@ export interface ResolvedTrainConfig {
   metrics: MetricRequest[];
 }
 
-export function resolveTrainConfig(config: TrainConfig): ResolvedTrainConfig {
+/** The built-ins training can use; tests pass their own to add a fixture architecture or optimizer. */
+export interface TrainRegistry {
+  architectures: ArchRegistry;
+  optimizers: OptimizerRegistry;
+}
+
+export const defaultTrainRegistry: TrainRegistry = { architectures, optimizers };
+
+export function resolveTrainConfig(config: TrainConfig, registry: TrainRegistry = defaultTrainRegistry): ResolvedTrainConfig {
   const parsed = schema.safeParse(config);
   if (!parsed.success) {
     const issues = parsed.error.issues.map((i) => `${i.path.join(".") || "(config)"}: ${i.message}`);
@@ -87,14 +97,14 @@ export function resolveTrainConfig(config: TrainConfig): ResolvedTrainConfig {
   }
   const c = parsed.data;
 
-  const arch = architectures[c.arch.kind];
-  if (arch === undefined) throw new TrainConfigError(unknownName("architecture", c.arch.kind, Object.keys(architectures)));
+  const arch = registry.architectures[c.arch.kind];
+  if (arch === undefined) throw new TrainConfigError(unknownName("architecture", c.arch.kind, Object.keys(registry.architectures)));
   if (!arch.signature.tasks.includes(c.task)) {
     throw new TrainConfigError(`architecture \`${c.arch.kind}\` does not fit a ${c.task} task (it fits ${arch.signature.tasks.join(", ")})`);
   }
   const { kind: optimizerKind, ...optimizerGiven } = c.optimizer;
-  const optimizer = optimizers[optimizerKind];
-  if (optimizer === undefined) throw new TrainConfigError(unknownName("optimizer", optimizerKind, Object.keys(optimizers)));
+  const optimizer = registry.optimizers[optimizerKind];
+  if (optimizer === undefined) throw new TrainConfigError(unknownName("optimizer", optimizerKind, Object.keys(registry.optimizers)));
 
   const loss = c.loss ?? defaultLoss(c.task);
   if (!lossesFor(c.task).includes(loss)) {

@@ -4,22 +4,22 @@
  * Same config + data + seed + backend gives the same weight bytes.
  */
 import * as tf from "@tensorflow/tfjs";
-import type { ModelInputs, TrainableModel } from "../../stdlib/arch/trainable.js";
-import type { TrainOptimizer } from "../../stdlib/optim/trainable_optimizer.js";
-import type { Network } from "../model/network.js";
+import type { ModelInputs, TrainableModel } from "../../stdlib/arch/arch-module.js";
+import type { TrainOptimizer } from "../../stdlib/optim/optimizer-module.js";
+import type { Network } from "../../core/network.js";
 import { activeBackend, selectBackend, type BackendName } from "./backend.js";
 import { CHECKPOINT_FORMAT, fingerprint, type EpochRecord, type StopReason, type TrainCheckpoint } from "./checkpoint.js";
-import { resolveTrainConfig, type ResolvedTrainConfig, type TrainConfig } from "./config.js";
-import { initialEarlyStop, observeEpoch, type EarlyStopState } from "./early_stop.js";
+import { resolveTrainConfig, type ResolvedTrainConfig, type TrainConfig, type TrainRegistry } from "./config.js";
+import { initialEarlyStop, observeEpoch, type EarlyStopState } from "./early-stop.js";
 import { DivergedError, ResumeMismatchError } from "./errors.js";
 import { scoreMetric } from "./evaluate.js";
 import { applyHead, perExampleLoss } from "./losses.js";
 import { epochRng, initRng } from "./seeds.js";
-import { decodeFloat32, encodeArray, type SerializedTensor } from "./tensor_codec.js";
-import { prepareData, type PreparedData, type TrainData, type TrainSplit } from "./training_data.js";
+import { decodeFloat32, encodeArray, type SerializedTensor } from "../../core/tensor-codec.js";
+import { prepareData, type PreparedData, type TrainData, type TrainSplit } from "./training-data.js";
 
 export type { TrainConfig } from "./config.js";
-export type { TrainData, TrainSplit } from "./training_data.js";
+export type { TrainData, TrainSplit } from "./training-data.js";
 export type { EpochRecord, StopReason, TrainCheckpoint } from "./checkpoint.js";
 
 export interface EpochReport {
@@ -36,6 +36,8 @@ export interface TrainOptions {
   resumeFrom?: TrainCheckpoint;
   /** Force a backend; default: the one already selected, else the best that loads. */
   backend?: BackendName;
+  /** The architectures and optimizers to choose from; default: the built-ins. */
+  registry?: TrainRegistry;
 }
 
 export interface TrainHistory {
@@ -64,9 +66,10 @@ interface SplitTensors {
 }
 
 export async function trainNetwork(config: TrainConfig, data: TrainData, options: TrainOptions = {}): Promise<TrainResult> {
-  const cfg = resolveTrainConfig(config);
+  const cfg = resolveTrainConfig(config, options.registry);
   const prepared = prepareData(cfg, data);
   const backend = await ensureBackend(options.backend);
+  const [archTrainer, optimizerTrainer] = await Promise.all([cfg.arch.impl.loadTrainer(), cfg.optimizer.impl.loadTrainer()]);
   const runFingerprint = fingerprintOf(cfg, data);
 
   const tensors: tf.Tensor[] = [];
@@ -77,7 +80,7 @@ export async function trainNetwork(config: TrainConfig, data: TrainData, options
     const validation =
       data.validation === undefined ? null : splitTensors(cfg, data.validation, prepared.validationIndices, prepared.inputWidth, tensors);
 
-    model = cfg.arch.impl.build(cfg.arch.params, {
+    model = archTrainer.build(cfg.arch.params as never, {
       inputWidth: prepared.inputWidth,
       outputUnits: prepared.outputUnits,
       head: cfg.head,
@@ -85,7 +88,7 @@ export async function trainNetwork(config: TrainConfig, data: TrainData, options
       outputBias: prepared.outputBias,
       embeddingRows: prepared.embeddingRows,
     });
-    optimizer = cfg.optimizer.impl.create(cfg.optimizer.params);
+    optimizer = optimizerTrainer.createOptimizer(cfg.optimizer.params as never);
 
     let history: EpochRecord[] = [];
     let earlyStop: EarlyStopState | null = cfg.earlyStop ? initialEarlyStop() : null;

@@ -4,7 +4,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import type { TaskKind } from "../../stdlib/signature.js";
-import type { OutputHead } from "../model/network.js";
+import type { OutputHead } from "../../core/network.js";
 
 export const LOSS_NAMES = ["binary_crossentropy", "categorical_crossentropy", "mse", "mae", "huber"] as const;
 export type LossName = (typeof LOSS_NAMES)[number];

@@ -3,7 +3,7 @@
  * own stream, so a run resumed at epoch e draws exactly what an uninterrupted
  * run would, and a checkpoint needs only (seed, next epoch) as its RNG state.
  */
-import { Rng } from "../rng.js";
+import { Rng } from "../../core/rng.js";
 
 export const STREAM_INIT = 1;
 export const STREAM_EPOCH = 2;

@@ -1,7 +1,7 @@
 /** The `chi2` drift test (spec/language.md#monitor). */
 import type { DriftTestSig } from "../signature.js";
 import { requireNonEmpty, type DriftColumn, type DriftOutcome } from "./drift-column.js";
-import { chiSquaredSf } from "./gamma.js";
+import { chiSquaredSf } from "./shared/gamma.js";
 
 export const signature: DriftTestSig = {
   kind: "drift_test",

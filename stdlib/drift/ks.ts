@@ -1,7 +1,7 @@
 /** The `ks` drift test (spec/language.md#monitor). */
 import type { DriftTestSig } from "../signature.js";
 import { DriftInputError, requireNonEmpty, sortedNumbers, type DriftColumn, type DriftOutcome } from "./drift-column.js";
-import { ksTwoSamplePValue } from "./kolmogorov.js";
+import { ksTwoSamplePValue } from "./shared/kolmogorov.js";
 
 export const signature: DriftTestSig = {
   kind: "drift_test",

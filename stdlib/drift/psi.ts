@@ -1,7 +1,7 @@
 /** The `psi` drift test (spec/language.md#monitor). */
 import type { DriftTestSig } from "../signature.js";
 import { requireNonEmpty, type DriftColumn, type DriftOutcome } from "./drift-column.js";
-import { binShares } from "./histogram.js";
+import { binShares } from "./shared/histogram.js";
 
 export const signature: DriftTestSig = {
   kind: "drift_test",

@@ -1,5 +1,7 @@
 import type { MetricSig } from "../signature.js";
-import { checkClassification, type Labels } from "./metric_input.js";
+import { checkClassification, type Labels } from "./shared/metric-input.js";
+
+export const family = "classification";
 
 export const signature: MetricSig = {
   kind: "metric",

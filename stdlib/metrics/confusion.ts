@@ -3,7 +3,7 @@
  * Binary scores the positive class (1); multiclass macro-averages over the
  * classes that occur in the labels or the predictions (as scikit-learn does).
  */
-import { checkClassification, predictedClasses, type Labels } from "./metric_input.js";
+import { checkClassification, predictedClasses, type Labels } from "./shared/metric-input.js";
 
 export interface ClassCounts {
   tp: number;

@@ -1,6 +1,8 @@
 import type { MetricSig } from "../signature.js";
-import { checkRanking, type Labels } from "./metric_input.js";
-import { rankByUser } from "./ranking_groups.js";
+import { checkRanking, type Labels } from "./shared/metric-input.js";
+import { rankByUser } from "./shared/ranking-groups.js";
+
+export const family = "ranking";
 
 export const signature: MetricSig = {
   kind: "metric",

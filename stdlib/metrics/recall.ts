@@ -1,6 +1,8 @@
 import type { MetricSig } from "../signature.js";
 import { confusionCounts, macroAverage, ratio } from "./confusion.js";
-import type { Labels } from "./metric_input.js";
+import type { Labels } from "./shared/metric-input.js";
+
+export const family = "classification";
 
 export const signature: MetricSig = {
   kind: "metric",

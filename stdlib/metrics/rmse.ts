@@ -1,5 +1,7 @@
 import type { MetricSig } from "../signature.js";
-import { checkRegression, type Labels } from "./metric_input.js";
+import { checkRegression, type Labels } from "./shared/metric-input.js";
+
+export const family = "regression";
 
 export const signature: MetricSig = {
   kind: "metric",

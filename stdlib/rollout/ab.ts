@@ -11,12 +11,12 @@
  *    candidate wins when the effect is positive, loses when negative; else hold.
  */
 import type { RolloutStrategySig } from "../signature.js";
-import { num, str, DEFAULT_INTERVAL_MS } from "../../runtime/rollout/params.js";
-import { outcomeKind, outcomeValue } from "../../runtime/rollout/outcomes.js";
-import { addValue, type ArmSummary } from "../../runtime/rollout/statistics/arm-summary.js";
-import { alwaysValidP, msprt } from "../../runtime/rollout/statistics/msprt.js";
-import { sampleRatioMismatch } from "../../runtime/rollout/statistics/srm.js";
-import type { RolloutStrategy, TestStatistics } from "../../runtime/rollout/types.js";
+import { num, str, DEFAULT_INTERVAL_MS } from "./shared/params.js";
+import { outcomeKind, outcomeValue } from "./shared/outcomes.js";
+import { addValue, type ArmSummary } from "./shared/statistics/arm-summary.js";
+import { alwaysValidP, msprt } from "./shared/statistics/msprt.js";
+import { sampleRatioMismatch } from "./shared/statistics/srm.js";
+import type { RolloutStrategy, TestStatistics } from "./shared/rollout-types.js";
 
 export const signature: RolloutStrategySig = {
   kind: "rollout_strategy",

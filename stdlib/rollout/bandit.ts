@@ -2,16 +2,16 @@
  * The `bandit` rollout strategy (spec/rollouts.md#bandit): traffic over the
  * arms (slots `arm:<model>@<version>`) follows a policy on the arms' rewards
  * (the feedback field named by `reward`; higher is better), re-weighted at the
- * end of each `interval` (runtime/rollout/statistics/bandit.ts: Thompson,
+ * end of each `interval` (stdlib/rollout/shared/statistics/bandit.ts: Thompson,
  * UCB1, ε-greedy, a floor share per arm). Decision: once every arm has
  * `min_samples` rewards and one arm's posterior probability of being the best
  * is at least 95%, that arm wins.
  */
 import type { RolloutStrategySig } from "../signature.js";
-import { DEFAULT_INTERVAL_MS, num, str } from "../../runtime/rollout/params.js";
-import { outcomeKind, outcomeValue } from "../../runtime/rollout/outcomes.js";
-import { addReward, banditWeights, EMPTY_POSTERIOR, type BanditPolicy } from "../../runtime/rollout/statistics/bandit.js";
-import type { RolloutStrategy } from "../../runtime/rollout/types.js";
+import { DEFAULT_INTERVAL_MS, num, str } from "./shared/params.js";
+import { outcomeKind, outcomeValue } from "./shared/outcomes.js";
+import { addReward, banditWeights, EMPTY_POSTERIOR, type BanditPolicy } from "./shared/statistics/bandit.js";
+import type { RolloutStrategy } from "./shared/rollout-types.js";
 
 export const signature: RolloutStrategySig = {
   kind: "rollout_strategy",

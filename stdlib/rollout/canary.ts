@@ -6,8 +6,8 @@
  * otherwise hold the step (inconclusive).
  */
 import type { RolloutStrategySig } from "../signature.js";
-import { list, num } from "../../runtime/rollout/params.js";
-import type { RolloutStrategy } from "../../runtime/rollout/types.js";
+import { list, num } from "./shared/params.js";
+import type { RolloutStrategy } from "./shared/rollout-types.js";
 
 export const signature: RolloutStrategySig = {
   kind: "rollout_strategy",

@@ -6,8 +6,8 @@
  * requests → success; too few → hold another `duration` (inconclusive).
  */
 import type { RolloutStrategySig } from "../signature.js";
-import { num } from "../../runtime/rollout/params.js";
-import type { RolloutStrategy } from "../../runtime/rollout/types.js";
+import { num } from "./shared/params.js";
+import type { RolloutStrategy } from "./shared/rollout-types.js";
 
 export const signature: RolloutStrategySig = {
   kind: "rollout_strategy",

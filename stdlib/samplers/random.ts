@@ -1,14 +1,10 @@
 /** The `random` sampler of a search block (spec/language.md#search). */
 import type { ParamSig } from "../signature.js";
+import { studyParams } from "./shared/study-params.js";
 
 export const signature = {
   kind: "sampler" as const,
   name: "random",
-  params: [
-    { name: "trials", type: "int", optional: true, min: 1, doc: "number of trials" },
-    { name: "parallel", type: "int", default: 1, min: 1, doc: "trials run at once" },
-    { name: "seed", type: "int", default: 0, doc: "seed of the trial sequence" },
-    { name: "timeout", type: "duration", optional: true, doc: "wall-time budget of the whole search" },
-  ] satisfies ParamSig[],
+  params: [...studyParams] satisfies ParamSig[],
   doc: "Independent uniform sampling of every parameter.",
 };

@@ -7,10 +7,10 @@
  */
 import type { TransformSig } from "../signature.js";
 import { TransformError, type OnnxEmitContext, type OnnxValue, type StageValue, type TransformArgs, type ValueShape } from "./transform-module.js";
-import { intArg, numberListArg, rejectUnknownArgs } from "./transform-args.js";
-import { emitFillNaN, finiteColumn, fitFill, numericInput, numericShape, stateNumber, type NumericValue } from "./numeric-input.js";
-import { emitOneHot, oneHotRows } from "./one-hot-encoding.js";
-import { ONNX_INT64 } from "./categorical-input.js";
+import { intArg, numberListArg, rejectUnknownArgs } from "./shared/transform-args.js";
+import { emitFillNaN, finiteColumn, fitFill, numericInput, numericShape, stateNumber, type NumericValue } from "./shared/numeric-input.js";
+import { emitOneHot, oneHotRows } from "./shared/one-hot-encoding.js";
+import { ONNX_INT64 } from "./shared/categorical-input.js";
 
 const NAME = "bucketize";
 const MAX_BINS = 10_000;

@@ -4,8 +4,8 @@
  */
 import type { TransformSig } from "../signature.js";
 import { TransformError, type OnnxEmitContext, type OnnxValue, type StageValue, type TransformArgs, type ValueShape } from "./transform-module.js";
-import { rejectUnknownArgs, requiredNumberArg } from "./transform-args.js";
-import { checkWidth, emitFillNaN, f32, fitFill, mapCells, numericInput, numericShape } from "./numeric-input.js";
+import { rejectUnknownArgs, requiredNumberArg } from "./shared/transform-args.js";
+import { checkWidth, emitFillNaN, f32, fitFill, mapCells, numericInput, numericShape } from "./shared/numeric-input.js";
 
 const NAME = "clip";
 

@@ -5,7 +5,7 @@
  */
 import type { TransformSig } from "../signature.js";
 import { TransformError, type OnnxEmitContext, type OnnxValue, type StageValue, type TransformArgs, type ValueShape } from "./transform-module.js";
-import { categoricalKeys, categoricalShape } from "./categorical-input.js";
+import { categoricalKeys, categoricalShape } from "./shared/categorical-input.js";
 import {
   bucketLabels,
   bucketsOf,
@@ -14,8 +14,8 @@ import {
   emitCombineHashes,
   emitHash,
   hashKeys,
-} from "./category-hash.js";
-import { emitOneHot, oneHotRows } from "./one-hot-encoding.js";
+} from "./shared/category-hash.js";
+import { emitOneHot, oneHotRows } from "./shared/one-hot-encoding.js";
 import { hashArgs, MAX_BUCKETS, MAX_SEED } from "./hash.js";
 
 const NAME = "cross";

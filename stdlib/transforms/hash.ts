@@ -5,11 +5,11 @@
  */
 import type { TransformSig } from "../signature.js";
 import type { OnnxEmitContext, OnnxValue, StageValue, TransformArgs, ValueShape } from "./transform-module.js";
-import { intArg, rejectUnknownArgs, requiredIntArg } from "./transform-args.js";
-import { singleInput } from "./numeric-input.js";
-import { categoricalKeys, categoricalShape } from "./categorical-input.js";
-import { bucketLabels, bucketsOf, emitBuckets, emitHash, hashKeys } from "./category-hash.js";
-import { emitOneHot, oneHotRows } from "./one-hot-encoding.js";
+import { intArg, rejectUnknownArgs, requiredIntArg } from "./shared/transform-args.js";
+import { singleInput } from "./shared/numeric-input.js";
+import { categoricalKeys, categoricalShape } from "./shared/categorical-input.js";
+import { bucketLabels, bucketsOf, emitBuckets, emitHash, hashKeys } from "./shared/category-hash.js";
+import { emitOneHot, oneHotRows } from "./shared/one-hot-encoding.js";
 
 const NAME = "hash";
 export const MAX_BUCKETS = 1 << 20;

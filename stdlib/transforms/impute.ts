@@ -7,9 +7,9 @@
  */
 import type { TransformSig } from "../signature.js";
 import { TransformError, type OnnxEmitContext, type OnnxValue, type StageValue, type TransformArgs, type ValueShape } from "./transform-module.js";
-import { choiceArg, rejectUnknownArgs } from "./transform-args.js";
-import { checkWidth, emitFillNaN, finiteColumn, mean, singleInput, stateNumber, type NumericValue } from "./numeric-input.js";
-import { ONNX_BOOL } from "./categorical-input.js";
+import { choiceArg, rejectUnknownArgs } from "./shared/transform-args.js";
+import { checkWidth, emitFillNaN, finiteColumn, mean, singleInput, stateNumber, type NumericValue } from "./shared/numeric-input.js";
+import { ONNX_BOOL } from "./shared/categorical-input.js";
 
 const NAME = "impute";
 const STRATEGIES = ["mean", "median", "mode", "constant"] as const;

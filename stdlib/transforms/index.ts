@@ -7,7 +7,7 @@ import type { TransformModule } from "./transform-module.js";
 import * as bucketize from "./bucketize.js";
 import * as clip from "./clip.js";
 import * as cross from "./cross.js";
-import * as embed_index from "./embed_index.js";
+import * as embed_index from "./embed-index.js";
 import * as hash from "./hash.js";
 import * as impute from "./impute.js";
 import * as log1p from "./log1p.js";

@@ -6,8 +6,8 @@
  */
 import type { TransformSig } from "../signature.js";
 import type { OnnxEmitContext, OnnxValue, StageValue, TransformArgs, ValueShape } from "./transform-module.js";
-import { rejectUnknownArgs } from "./transform-args.js";
-import { checkWidth, emitFillNaN, f32, fitFill, mapCells, numericInput, numericShape } from "./numeric-input.js";
+import { rejectUnknownArgs } from "./shared/transform-args.js";
+import { checkWidth, emitFillNaN, f32, fitFill, mapCells, numericInput, numericShape } from "./shared/numeric-input.js";
 
 const NAME = "log1p";
 

@@ -6,8 +6,8 @@
  */
 import type { TransformSig } from "../signature.js";
 import type { OnnxEmitContext, OnnxValue, StageValue, TransformArgs, ValueShape } from "./transform-module.js";
-import { singleInput } from "./numeric-input.js";
-import { categoricalKeys, categoricalShape } from "./categorical-input.js";
+import { singleInput } from "./shared/numeric-input.js";
+import { categoricalKeys, categoricalShape } from "./shared/categorical-input.js";
 import {
   emitVocabularyLookup,
   fitVocabulary,
@@ -15,8 +15,8 @@ import {
   vocabularyLabels,
   vocabularyOptions,
   type Vocabulary,
-} from "./vocabulary.js";
-import { emitOneHot, oneHotRows } from "./one-hot-encoding.js";
+} from "./shared/vocabulary.js";
+import { emitOneHot, oneHotRows } from "./shared/one-hot-encoding.js";
 
 const NAME = "onehot";
 

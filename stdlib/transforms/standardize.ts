@@ -5,7 +5,7 @@
  */
 import type { TransformSig } from "../signature.js";
 import type { OnnxEmitContext, OnnxValue, StageValue, TransformArgs, ValueShape } from "./transform-module.js";
-import { rejectUnknownArgs } from "./transform-args.js";
+import { rejectUnknownArgs } from "./shared/transform-args.js";
 import {
   checkWidth,
   emitFillNaN,
@@ -19,7 +19,7 @@ import {
   rowConstant,
   stateNumber,
   usableScale,
-} from "./numeric-input.js";
+} from "./shared/numeric-input.js";
 
 const NAME = "standardize";
 

@@ -7,7 +7,7 @@
  *
  * This file holds types only: loading it (or a transform) never loads
  * onnx-proto or onnxruntime. The ONNX graph is built through `OnnxEmitContext`,
- * implemented by runtime/export.
+ * implemented by runtime/export (types in core/onnx-emit.ts).
  */
 import type { TransformSig } from "../signature.js";
 
@@ -40,34 +40,8 @@ export interface OnnxValue {
   shape: ValueShape;
 }
 
-export type OnnxAttribute =
-  | { int: number }
-  | { float: number }
-  | { string: string }
-  | { ints: number[] }
-  | { floats: number[] }
-  | { strings: string[] };
-
-export type OnnxDomain = "" | "ai.onnx.ml" | "com.microsoft";
-
-export type OnnxElementType = "float" | "int64" | "int32" | "uint32" | "string" | "bool";
-
-/** What a transform may do to the graph under construction. */
-export interface OnnxEmitContext {
-  /** Adds one node and returns the name of its (single) output. */
-  node(
-    opType: string,
-    inputs: string[],
-    attributes?: Record<string, OnnxAttribute>,
-    domain?: OnnxDomain,
-  ): string;
-  /** An initializer of float32 values. */
-  floats(values: ArrayLike<number>, dims: number[]): string;
-  /** An initializer of int64 values. */
-  int64s(values: ArrayLike<number>, dims: number[]): string;
-  /** An initializer of strings. */
-  strings(values: string[], dims: number[]): string;
-}
+export type { OnnxAttribute, OnnxDomain, OnnxElementType, OnnxEmitContext } from "../../core/onnx-emit.js";
+import type { OnnxEmitContext } from "../../core/onnx-emit.js";
 
 /**
  * One built-in transform. State is whatever fit learned; it must survive

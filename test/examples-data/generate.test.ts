@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { CsvCellError, formatCsv, generateExampleData, writeExampleData } from "../../examples/generate-data.js";
 import { poisson } from "../../examples/churn/generate.js";
 import { roundToHalf, weightedSampleWithoutReplacement } from "../../examples/movies/generate.js";
-import { Rng } from "../../runtime/rng.js";
+import { Rng } from "../../core/rng.js";
 import { EXAMPLES_DIR, parseCsv, readExampleCsv } from "./csv-file.js";
 
 const GENERATED = [

@@ -2,7 +2,7 @@
  * Small, exact reference learners used to confirm that the example data sets carry the signal
  * their docs promise (a good model clears the bar, a bad one does not). Test support only.
  */
-import { Rng } from "../../runtime/rng.js";
+import { Rng } from "../../core/rng.js";
 
 /** Solves A·x = b by Gaussian elimination with partial pivoting (A is small and well conditioned here). */
 export function solveLinearSystem(a: number[][], b: number[]): number[] {

@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import onnxProto from "onnx-proto";
-import { Rng } from "../../runtime/rng.js";
+import { Rng } from "../../core/rng.js";
 import { applyPipeline, fitPipeline, type FeatureDef } from "../../runtime/features/pipeline.js";
 import { outputUnits, predictNetwork } from "../../runtime/model/forward.js";
-import type { Network } from "../../runtime/model/network.js";
+import type { BuiltinNetwork as Network } from "../../stdlib/arch/index.js";
 import { exportOnnx, OUTPUT_NAMES, type ExportOnnxOptions } from "../../runtime/export/onnx.js";
 import { expectClose, runOnnx, toOrtFeeds } from "../transforms/onnx-agreement.js";
 import { COLUMNS, makeNetwork, makeRows, pickFeatures, pickTask, type TaskChoice } from "./scenarios.js";

@@ -3,9 +3,9 @@
  * and nulls, a random subset of feature pipelines, and a network with random
  * weights of the chosen kind.
  */
-import { Rng } from "../../runtime/rng.js";
+import { Rng } from "../../core/rng.js";
 import type { FeatureDef, RawColumn, RawData } from "../../runtime/features/pipeline.js";
-import type { Activation, DenseLayer, Network, OutputHead } from "../../runtime/model/network.js";
+import type { Activation, DenseLayer, Network, OutputHead } from "../../core/network.js";
 import type { TaskKind } from "../../stdlib/signature.js";
 
 export const COLUMNS: RawColumn[] = [

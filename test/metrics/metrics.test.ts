@@ -10,7 +10,7 @@ import * as ndcg from "../../stdlib/metrics/ndcg.js";
 import * as precision from "../../stdlib/metrics/precision.js";
 import * as r2 from "../../stdlib/metrics/r2.js";
 import * as recall from "../../stdlib/metrics/recall.js";
-import * as recallAtK from "../../stdlib/metrics/recall_at_k.js";
+import * as recallAtK from "../../stdlib/metrics/recall-at-k.js";
 import * as rmse from "../../stdlib/metrics/rmse.js";
 
 const RUNS = { numRuns: 200 };

@@ -2,7 +2,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { estimateMetric, expectedAuc, ESTIMABLE_METRICS } from "../../runtime/monitor/cbpe.js";
-import { Rng } from "../../runtime/rng.js";
+import { Rng } from "../../core/rng.js";
 import { metrics } from "../../stdlib/metrics/index.js";
 
 const prob = fc.double({ min: 0, max: 1, noNaN: true });

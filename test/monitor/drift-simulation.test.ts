@@ -5,7 +5,7 @@
  * figure documented in the spec.
  */
 import { describe, expect, it } from "vitest";
-import { Rng } from "../../runtime/rng.js";
+import { Rng } from "../../core/rng.js";
 import { evaluateDriftRule, type ColumnSamples, type Correction } from "../../runtime/monitor/drift-rule.js";
 import type { DriftColumn } from "../../stdlib/drift/drift-column.js";
 

@@ -7,10 +7,10 @@ import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { chiSquare, chiSquareHomogeneity } from "../../stdlib/drift/chi2.js";
-import { quantileSorted } from "../../stdlib/drift/histogram.js";
+import { quantileSorted } from "../../stdlib/drift/shared/histogram.js";
 import { jensenShannon } from "../../stdlib/drift/js.js";
 import { ks2samp } from "../../stdlib/drift/ks.js";
-import { KS_EXACT_MAX_N } from "../../stdlib/drift/kolmogorov.js";
+import { KS_EXACT_MAX_N } from "../../stdlib/drift/shared/kolmogorov.js";
 import { populationStd, test as wassersteinTest, wassersteinDistance } from "../../stdlib/drift/wasserstein.js";
 
 interface Vectors {

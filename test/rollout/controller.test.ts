@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { MAX_INCONCLUSIVE, RolloutController } from "../../runtime/rollout/controller.js";
-import type { RolloutDoc } from "../../runtime/rollout/types.js";
+import type { RolloutDoc } from "../../stdlib/rollout/shared/rollout-types.js";
 import { arm, FakeEnvironment, GUARDS, labelled, memoryStore, planWith } from "./fake-environment.js";
 
 const MIN = 60_000;

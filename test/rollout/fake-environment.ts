@@ -3,7 +3,7 @@ import { openDatabase } from "../../runtime/workspace/db.js";
 import { RolloutStore } from "../../runtime/workspace/rollouts.js";
 import { REGISTRY_MIGRATIONS } from "../../runtime/workspace/schema.js";
 import type { Plan } from "../../compiler/plan/schema.js";
-import type { ArmMeasurements, ModelVersionRef, RolloutEnvironment, WindowMeasurements } from "../../runtime/rollout/types.js";
+import type { ArmMeasurements, ModelVersionRef, RolloutEnvironment, WindowMeasurements } from "../../stdlib/rollout/shared/rollout-types.js";
 
 export class FakeEnvironment implements RolloutEnvironment {
   now = Date.parse("2026-12-01T10:00:00Z");

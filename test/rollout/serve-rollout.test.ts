@@ -7,9 +7,9 @@
  * waits for an interval (the log rows a test makes are moved onto that clock).
  */
 import { afterEach, describe, expect, it } from "vitest";
-import { Rng } from "../../runtime/rng.js";
+import { Rng } from "../../core/rng.js";
 import { RolloutServer } from "../../runtime/rollout/rollout-server.js";
-import type { RolloutDoc } from "../../runtime/rollout/types.js";
+import type { RolloutDoc } from "../../stdlib/rollout/shared/rollout-types.js";
 import { listenServing, type ListeningServer } from "../../runtime/serve/http-server.js";
 import { loadServing, type Serving } from "../../runtime/serve/load-serving.js";
 import { churnModel, churnRows, churnSpecText, makeProject, type TestProject } from "../serve/models.js";

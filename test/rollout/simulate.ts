@@ -1,6 +1,6 @@
 /** Seeded simulations of A/B tests and bandits, shared by the tests and bench/rollout.ts. */
-import { Rng } from "../../runtime/rng.js";
-import { addReward, addValue, alwaysValidP, banditWeights, EMPTY_POSTERIOR, EMPTY_SUMMARY, msprt, type ArmPosterior, type ArmSummary, type BanditPolicy, type OutcomeKind } from "../../runtime/rollout/statistics/index.js";
+import { Rng } from "../../core/rng.js";
+import { addReward, addValue, alwaysValidP, banditWeights, EMPTY_POSTERIOR, EMPTY_SUMMARY, msprt, type ArmPosterior, type ArmSummary, type BanditPolicy, type OutcomeKind } from "../../stdlib/rollout/shared/statistics/index.js";
 
 export interface AbSimulation {
   kind: OutcomeKind;

@@ -15,7 +15,7 @@ import {
   summarize,
   variance,
   type ArmPosterior,
-} from "../../runtime/rollout/statistics/index.js";
+} from "../../stdlib/rollout/shared/statistics/index.js";
 import { banditRegret, rejectionRate } from "./simulate.js";
 
 // no subnormals: outcomes are rates, latencies, money

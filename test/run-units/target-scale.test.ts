@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { predictNetwork } from "../../runtime/model/forward.js";
-import type { DenseLayer, Network } from "../../runtime/model/network.js";
+import type { DenseLayer, Network } from "../../core/network.js";
 import { fitTargetScale, scaleTargets, unscaleNetwork } from "../../runtime/run/target-scale.js";
 
 function layer(inputs: number, units: number, values: number[], activation: DenseLayer["activation"]): DenseLayer {

@@ -8,7 +8,7 @@ import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
 import type { TaskSpec } from "../../compiler/plan/schema.js";
 import { baselineMetrics, baselinePredictions, beatsBaseline } from "../../runtime/run/baseline.js";
-import { Rng } from "../../runtime/rng.js";
+import { Rng } from "../../core/rng.js";
 import { openWorkspace } from "../../runtime/workspace/workspace.js";
 import { binaryProject, csvOf, regressionProject, removeTempDirs, run, writeProject } from "./fixtures.js";
 

@@ -7,7 +7,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { Rng } from "../../runtime/rng.js";
+import { Rng } from "../../core/rng.js";
 import { openWorkspace, verifyWorkspace } from "../../runtime/workspace/workspace.js";
 import { binaryProject, buildCli, cli, finished, removeTempDirs, run, spawnCli, tempDir, writeProject, type CliResult, type Project } from "./fixtures.js";
 

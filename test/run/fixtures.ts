@@ -8,7 +8,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
-import { Rng } from "../../runtime/rng.js";
+import { Rng } from "../../core/rng.js";
 import { runSpec, type RunSpecOptions } from "../../runtime/run/run-spec.js";
 import type { RunSummary } from "../../runtime/run/run-summary.js";
 

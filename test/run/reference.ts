@@ -15,7 +15,7 @@ import { compileFile } from "../../compiler/compile.js";
 import { planOf } from "../../compiler/plan/index.js";
 import type { Plan, StepOf } from "../../compiler/plan/schema.js";
 import { parseFittedPipeline, type FittedPipeline } from "../../runtime/features/pipeline.js";
-import type { Network } from "../../runtime/model/network.js";
+import type { Network } from "../../core/network.js";
 import { decodeNetwork } from "../../runtime/run/network-codec.js";
 import type { Workspace } from "../../runtime/workspace/workspace.js";
 

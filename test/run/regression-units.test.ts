@@ -5,7 +5,7 @@
  */
 import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { Rng } from "../../runtime/rng.js";
+import { Rng } from "../../core/rng.js";
 import { runSpec } from "../../runtime/run/run-spec.js";
 import { openWorkspace } from "../../runtime/workspace/workspace.js";
 import { csvOf, removeTempDirs, writeProject } from "./fixtures.js";

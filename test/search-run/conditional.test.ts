@@ -9,7 +9,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { Writable } from "node:stream";
 import { afterAll, describe, expect, it } from "vitest";
-import { Rng } from "../../runtime/rng.js";
+import { Rng } from "../../core/rng.js";
 import { runSpec } from "../../runtime/run/run-spec.js";
 import { openWorkspace, type Workspace } from "../../runtime/workspace/workspace.js";
 

@@ -2,7 +2,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { Rng } from "../../runtime/rng.js";
+import { Rng } from "../../core/rng.js";
 
 export function writeSearchProject(opts: {
   trials: number;

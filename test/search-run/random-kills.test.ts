@@ -10,7 +10,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { Rng } from "../../runtime/rng.js";
+import { Rng } from "../../core/rng.js";
 import { runSpec } from "../../runtime/run/run-spec.js";
 import { openWorkspace } from "../../runtime/workspace/workspace.js";
 import { writeSearchProject } from "./fixture.js";

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { Rng } from "../../runtime/rng.js";
+import { Rng } from "../../core/rng.js";
 import { GridSampler } from "../../runtime/search/samplers/grid.js";
 import { CategoricalParzenEstimator, defaultWeights, NumericParzenEstimator } from "../../runtime/search/samplers/parzen.js";
 import { RandomSampler, sampleFromPrior } from "../../runtime/search/samplers/random.js";

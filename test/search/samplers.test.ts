@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { Rng } from "../../runtime/rng.js";
+import { Rng } from "../../core/rng.js";
 import { SearchError } from "../../runtime/search/errors.js";
 import type { Sampler } from "../../runtime/search/samplers/base.js";
 import { createSampler } from "../../runtime/search/samplers/create.js";

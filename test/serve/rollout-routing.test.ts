@@ -4,7 +4,7 @@
  * feedback (one, many, unknown ids, bad bodies, rows still in the log buffer).
  */
 import { afterEach, describe, expect, it } from "vitest";
-import { Rng } from "../../runtime/rng.js";
+import { Rng } from "../../core/rng.js";
 import { listenServing, type ListeningServer } from "../../runtime/serve/http-server.js";
 import { loadServing, type Serving } from "../../runtime/serve/load-serving.js";
 import { readFeedback } from "../../runtime/workspace/feedback.js";

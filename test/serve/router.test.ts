@@ -5,7 +5,7 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { Rng } from "../../runtime/rng.js";
+import { Rng } from "../../core/rng.js";
 import { fmix32, fnv1a32, keyValue, stickyPoint, WeightedRouter } from "../../runtime/serve/router.js";
 
 const noHeaders = {};

@@ -2,10 +2,13 @@ import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
 import { BackendUnavailableError, DivergedError, TrainConfigError, TrainDataError } from "../../runtime/train/errors.js";
 import { parseBackendName, selectBackend } from "../../runtime/train/backend.js";
-import { observeEpoch, initialEarlyStop, type EarlyStopRule } from "../../runtime/train/early_stop.js";
+import { observeEpoch, initialEarlyStop, type EarlyStopRule } from "../../runtime/train/early-stop.js";
 import { trainNetwork, type TrainCheckpoint, type TrainConfig } from "../../runtime/train/fit.js";
-import { archSignatures } from "../../stdlib/arch/index.js";
-import { optimizerSignatures } from "../../stdlib/optim/index.js";
+import { architectures } from "../../stdlib/arch/index.js";
+import { optimizers } from "../../stdlib/optim/index.js";
+
+const archSignatures = Object.fromEntries(Object.entries(architectures).map(([name, m]) => [name, m.signature]));
+const optimizerSignatures = Object.fromEntries(Object.entries(optimizers).map(([name, m]) => [name, m.signature]));
 import type { TaskKind } from "../../stdlib/signature.js";
 import { binaryProblem, multiclassProblem, networkArrays, ratingsProblem, regressionProblem } from "./synthetic.js";
 

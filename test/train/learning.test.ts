@@ -6,6 +6,8 @@ import * as rmse from "../../stdlib/metrics/rmse.js";
 import { selectBackend } from "../../runtime/train/backend.js";
 import { trainNetwork, type TrainConfig } from "../../runtime/train/fit.js";
 import { binaryProblem, multiclassProblem, predictNetwork, ratingsProblem, regressionProblem } from "./synthetic.js";
+import type { MatrixFactorizationNetwork } from "../../stdlib/arch/matrix-factorization/index.js";
+import type { SequentialNetwork } from "../../stdlib/arch/shared/sequential-network.js";
 
 beforeAll(async () => {
   await selectBackend("cpu");
@@ -75,7 +77,7 @@ describe("matrix_factorization", () => {
     expect(last["recall_at_k@5"]).toBeGreaterThan(0);
     expect(network.kind).toBe("matrix_factorization");
     if (network.kind !== "matrix_factorization") return;
-    expect(network.user.count).toBe(31); // 30 users + the unknown row
+    expect((network as MatrixFactorizationNetwork).user.count).toBe(31); // 30 users + the unknown row
     const p = Float32Array.from(predictNetwork(network, v.x, v.y.length, v.indices).map((r) => r[0]!));
     expect(rmse.compute(v.y, p)).toBeCloseTo(last.rmse!, 3);
   });
@@ -103,7 +105,7 @@ describe("other settings", () => {
       );
       expect(history.epochs.at(-1)!.val.auc!).toBeGreaterThan(0.75);
       if (network.kind !== "sequential") throw new Error("mlp exports a sequential network");
-      expect(network.layers.map((l) => [l.inputs, l.units, l.activation])).toEqual([
+      expect((network as SequentialNetwork).layers.map((l) => [l.inputs, l.units, l.activation])).toEqual([
         [4, 12, activation],
         [12, 6, activation],
         [6, 1, "linear"],

@@ -1,7 +1,8 @@
 /** Small seeded problems for the training tests. */
-import { Rng } from "../../runtime/rng.js";
+import { Rng } from "../../core/rng.js";
 import type { TrainData, TrainSplit } from "../../runtime/train/fit.js";
-import type { Network, DenseLayer } from "../../runtime/model/network.js";
+import type { Network, DenseLayer } from "../../core/network.js";
+import type { BuiltinNetwork } from "../../stdlib/arch/index.js";
 
 function features(rng: Rng, n: number, d: number): Float32Array {
   const x = new Float32Array(n * d);
@@ -59,7 +60,8 @@ export function ratingsProblem(users = 30, items = 40, seed = 4): TrainData {
 }
 
 /** Plain-JS forward pass of a Network: a reference for the layout the exporter relies on. */
-export function predictNetwork(net: Network, x: Float32Array, rows: number, indices?: { user: Int32Array; item: Int32Array }): Float32Array[] {
+export function predictNetwork(network: Network, x: Float32Array, rows: number, indices?: { user: Int32Array; item: Int32Array }): Float32Array[] {
+  const net = network as BuiltinNetwork;
   const out: Float32Array[] = [];
   const dense = (layer: DenseLayer, input: Float32Array) => {
     const y = new Float32Array(layer.units);
@@ -132,7 +134,8 @@ function head(h: Network["head"], raw: Float32Array): Float32Array {
 }
 
 /** Every weight array of a network, for byte comparisons. */
-export function networkArrays(net: Network): Float32Array[] {
+export function networkArrays(network: Network): Float32Array[] {
+  const net = network as BuiltinNetwork;
   switch (net.kind) {
     case "sequential":
       return net.layers.flatMap((l) => [l.weights, l.bias]);

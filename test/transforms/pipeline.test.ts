@@ -8,7 +8,7 @@ import {
   type RawColumn,
   type RawData,
 } from "../../runtime/features/pipeline.js";
-import { murmur3String, murmur3x86_32 } from "../../stdlib/transforms/murmur3.js";
+import { murmur3String, murmur3x86_32 } from "../../stdlib/transforms/shared/murmur3.js";
 import type { TransformSig } from "../../stdlib/signature.js";
 import { transforms, transformSignatures } from "../../stdlib/transforms/index.js";
 import { checkAgreement } from "./onnx-agreement.js";

@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Rng } from "../../runtime/rng.js";
+import { Rng } from "../../core/rng.js";
 import { TEMP_PREFIX } from "../../runtime/workspace/artifacts.js";
 import { openWorkspace, verifyWorkspace } from "../../runtime/workspace/workspace.js";
 

@@ -1,4 +1,3 @@
-import { builtins } from "../../../stdlib/index.js";
 import type { Rule } from "../context.js";
 import { calleeName } from "../semantic.js";
 
@@ -20,9 +19,9 @@ export const archTask: Rule = {
   check(ctx) {
     for (const m of ctx.sem.models.values()) {
       if (!m.arch || !m.task) continue;
-      const sig = builtins.archs.get(calleeName(m.arch));
+      const sig = ctx.sem.builtins.archs.get(calleeName(m.arch));
       if (!sig || sig.tasks.includes(m.task)) continue;
-      const fitting = [...builtins.archs.values()].filter((a) => a.tasks.includes(m.task!)).map((a) => `\`${a.name}\``);
+      const fitting = [...ctx.sem.builtins.archs.values()].filter((a) => a.tasks.includes(m.task!)).map((a) => `\`${a.name}\``);
       ctx.report("E0325", m.decl, m.arch.callee.span, `architecture \`${sig.name}\` cannot learn ${TASK_WORDS[m.task]}`, {
         label: `it learns ${sig.tasks.map((t) => TASK_WORDS[t]).join(", ")}`,
         help: `architectures for ${TASK_WORDS[m.task]}: ${fitting.join(", ")}`,

@@ -1,6 +1,5 @@
 import type { Rule } from "../context.js";
 import { bindCall, calleeName } from "../semantic.js";
-import { builtins } from "../../../stdlib/index.js";
 import { literalKind, numericValue } from "../values.js";
 
 /**
@@ -12,7 +11,7 @@ export const canarySteps: Rule = {
   codes: ["E0601", "E0602"],
   section: "spec/language.md#rollout",
   check(ctx) {
-    const sig = builtins.rolloutStrategies.get("canary")!;
+    const sig = ctx.sem.builtins.rolloutStrategies.get("canary")!;
     for (const r of ctx.sem.rollouts.values()) {
       for (const c of r.settings.calls) {
         if (calleeName(c.call) !== "canary") continue;

@@ -1,5 +1,5 @@
 import type { ColumnKind, FeatureValue, TransformSig } from "../../../stdlib/signature.js";
-import { builtins } from "../../../stdlib/index.js";
+import type { Builtins } from "../../../stdlib/index.js";
 import type { Rule } from "../context.js";
 import { aColumn, describeColumnType } from "../context.js";
 import type { FeaturesInfo } from "../semantic.js";
@@ -38,7 +38,7 @@ function flowWords(f: Flow): string {
 }
 
 /** The flow a feature produces, for features built on earlier features. */
-function outputs(fs: FeaturesInfo): Map<string, Flow> {
+function outputs(fs: FeaturesInfo, builtins: Builtins): Map<string, Flow> {
   const out = new Map<string, Flow>();
   for (const f of fs.features) {
     let flow: Flow = { kind: "unknown" };
@@ -66,7 +66,7 @@ export const features: Rule = {
   check(ctx) {
     for (const fs of ctx.sem.features.values()) {
       const names = new Map<string, number>();
-      const flows = outputs(fs);
+      const flows = outputs(fs, ctx.sem.builtins);
       const byName = new Map(fs.features.map((f) => [f.name.name, f]));
       for (const f of fs.features) {
         if (names.has(f.name.name)) {
@@ -80,7 +80,7 @@ export const features: Rule = {
           });
           continue;
         }
-        const sig0 = f.stages[0] && builtins.transforms.get(f.stages[0].fn.name);
+        const sig0 = f.stages[0] && ctx.sem.builtins.transforms.get(f.stages[0].fn.name);
         if (f.stages[0] && sig0 && f.inputs.length === 0 && !(f.stages[0].node.kind === "call" && f.stages[0].node.args.length > 0 && f.stages[0].inputCount > 0)) {
           ctx.report("E0311", fs.decl, f.stages[0].fn.span, `\`${f.stages[0].fn.name}\` in feature \`${f.name.name}\` has no input column`, {
             help: `name the column first: ${f.stages[0].fn.name}(COLUMN${sig0.params.length > 0 ? ", ..." : ""})`,
@@ -112,7 +112,7 @@ export const features: Rule = {
           });
         }
         for (const st of f.stages) {
-          const sig = builtins.transforms.get(st.fn.name);
+          const sig = ctx.sem.builtins.transforms.get(st.fn.name);
           if (!sig) {
             flow = { kind: "unknown" };
             continue;

@@ -4,7 +4,6 @@ import type { Decl } from "../program.js";
 import { fits } from "../arg-types.js";
 import { servingMetrics } from "../settings-signatures.js";
 import { didYouMean } from "../../../text/did-you-mean.js";
-import { builtins } from "../../../stdlib/index.js";
 import { checkBound, checkMetricRefs } from "./gates.js";
 import { producedMetrics } from "./model-metrics.js";
 
@@ -28,7 +27,7 @@ export const guards: Rule = {
         return;
       }
       const metric = cond.left.parts[cond.left.parts.length - 1]!.name;
-      const isMetric = metric === "loss" || builtins.metrics.has(metric);
+      const isMetric = metric === "loss" || ctx.sem.builtins.metrics.has(metric);
       // the served model unresolved (reported): its metrics cannot be checked
       if (allowModel && !model && isMetric) return;
       if (allowModel && model && isMetric) {

@@ -28,6 +28,7 @@ export const knownStatements: Rule = {
     for (const decl of ctx.sem.program.decls.values()) {
       const kind = decl.block.kind;
       const shape = blockShape[kind]!;
+      const calls = shape.callsFrom ? [...shape.calls, ...ctx.sem.builtins[shape.callsFrom].keys()] : shape.calls;
       const checkBody = (body: Stmt[], where: string, settings: Record<string, unknown> | undefined, allow: (s: Stmt) => boolean) => {
         for (const s of body) {
           if (s.kind === "assign") {
@@ -57,10 +58,10 @@ export const knownStatements: Rule = {
             return shape.nested.includes(pathName(s.name));
           case "call": {
             const name = s.call.callee.path.map((p) => p.name).join(".");
-            if (shape.calls.includes(name)) return true;
-            if (shape.calls.length > 0) {
+            if (calls.includes(name)) return true;
+            if (calls.length > 0) {
               ctx.report("E0105", decl, s.call.callee.span, `unknown call \`${name}\` in ${kind}`, {
-                help: didYouMean(name, shape.calls, `a ${kind} block calls {list}`),
+                help: didYouMean(name, calls, `a ${kind} block calls {list}`),
               });
               return true;
             }

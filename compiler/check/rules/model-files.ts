@@ -1,7 +1,7 @@
 import * as path from "node:path";
 import type * as A from "../../language/ast.js";
 import type { ColumnType } from "../../../stdlib/signature.js";
-import { builtins } from "../../../stdlib/index.js";
+import type { Builtins } from "../../../stdlib/index.js";
 import { ImportError } from "../../../stdlib/imports/import-error.js";
 import { onnxSignature, readOnnxModel, type OnnxSignature } from "../../../stdlib/imports/onnx-signature.js";
 import { OBJECTIVES, readXgboostModel } from "../../../stdlib/imports/xgboost-model.js";
@@ -25,7 +25,7 @@ const modelFile = (at: StringLit) => `model file \`${at.value}\``;
 const list = (names: string[]) => names.map((n) => `\`${n}\``).join(", ");
 const plural = (n: number, one: string, many = `${one}s`) => (n === 1 ? one : many);
 
-function modelInputs(m: ModelInfo): ModelInputs | undefined {
+function modelInputs(m: ModelInfo, builtins: Builtins): ModelInputs | undefined {
   const ds = m.dataset;
   if (!ds || ds.decl.block.recovered) return undefined;
   if (m.features) {
@@ -90,7 +90,7 @@ function checkXgboost(ctx: CheckContext, m: ModelInfo, at: StringLit, bytes: Uin
     });
     return;
   }
-  const inputs = modelInputs(m);
+  const inputs = modelInputs(m, ctx.sem.builtins);
   if (!inputs?.features) return;
   const given = inputs.features;
   if (model.featureNames) {
@@ -122,7 +122,7 @@ function readsFeatures(m: ModelInfo): boolean {
  * transform of width "fit", such as onehot, is undefined); null for a feature
  * that is not numeric (an index, a string).
  */
-function featureWidths(m: ModelInfo): Map<string, number | null | undefined> {
+function featureWidths(m: ModelInfo, builtins: Builtins): Map<string, number | null | undefined> {
   const widths = new Map<string, number | null | undefined>();
   const columns = m.dataset?.columns;
   const inputWidth = (name: string): number | null | undefined => {
@@ -153,7 +153,7 @@ function checkOnnxFeatureInputs(ctx: CheckContext, m: ModelInfo, at: StringLit, 
     });
     return;
   }
-  const widths = featureWidths(m);
+  const widths = featureWidths(m, ctx.sem.builtins);
   const numeric = [...widths].filter(([, w]) => w !== null);
   const byName = new Map(numeric);
   const perFeature = signature.inputs.length > 0 && signature.inputs.every((i) => byName.has(i.name));
@@ -210,7 +210,7 @@ function checkOnnx(ctx: CheckContext, m: ModelInfo, at: StringLit, bytes: Uint8A
   if (readsFeatures(m)) {
     if (!m.features!.decl.block.recovered) checkOnnxFeatureInputs(ctx, m, at, signature);
   } else {
-    const inputs = modelInputs(m);
+    const inputs = modelInputs(m, ctx.sem.builtins);
     if (inputs) checkOnnxInputs(ctx, m, at, signature, inputs.columns);
   }
   checkOnnxOutput(ctx, m, at, signature);
@@ -292,7 +292,7 @@ export const modelFiles: Rule = {
       const call = m.importCall;
       if (!call || m.decl.block.recovered) continue;
       const format = calleeName(call);
-      const sig = builtins.importFormats.get(format);
+      const sig = ctx.sem.builtins.importFormats.get(format);
       if (!sig) continue;
       const at = bindCall(call, sig.params).args.get("path")?.value;
       if (at?.kind !== "string") continue;

@@ -1,6 +1,5 @@
 import type { RefExpr } from "../../language/ast.js";
 import type { TaskKind } from "../../../stdlib/signature.js";
-import { builtins } from "../../../stdlib/index.js";
 import type { CheckContext, Rule } from "../context.js";
 import type { Decl } from "../program.js";
 import type { ModelInfo } from "../semantic.js";
@@ -25,10 +24,10 @@ export function producedMetrics(m: ModelInfo): string[] {
 export function checkMetricForTask(ctx: CheckContext, decl: Decl, r: RefExpr, task: TaskKind | undefined, where: string): boolean {
   const { name, k } = metricParts(r);
   if (name === "loss") return true;
-  const sig = builtins.metrics.get(name);
+  const sig = ctx.sem.builtins.metrics.get(name);
   if (!sig) {
     ctx.report("E0204", decl, r.span, `unknown metric \`${name}\``, {
-      help: didYouMean(name, [...builtins.metrics.keys(), "loss"], "metrics are {list}"),
+      help: didYouMean(name, [...ctx.sem.builtins.metrics.keys(), "loss"], "metrics are {list}"),
     });
     return false;
   }
@@ -37,7 +36,7 @@ export function checkMetricForTask(ctx: CheckContext, decl: Decl, r: RefExpr, ta
     return false;
   }
   if (task && !sig.tasks.includes(task)) {
-    const fitting = [...builtins.metrics.values()].filter((s) => s.tasks.includes(task)).map((s) => s.name);
+    const fitting = [...ctx.sem.builtins.metrics.values()].filter((s) => s.tasks.includes(task)).map((s) => s.name);
     ctx.report("E0322", decl, r.span, `metric \`${name}\` does not fit ${TASK_WORDS[task]}`, {
       label: `${where}`,
       help: `${TASK_WORDS[task]} metrics are ${fitting.map((f) => `\`${f}\``).join(", ")}`,

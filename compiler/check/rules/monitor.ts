@@ -1,5 +1,4 @@
 import type { Expr } from "../../language/ast.js";
-import { builtins } from "../../../stdlib/index.js";
 import type { Rule } from "../context.js";
 import { fits, nonPositiveDuration } from "../arg-types.js";
 import { calleeName } from "../semantic.js";
@@ -79,8 +78,8 @@ export const monitor: Rule = {
               ctx.report("E0205", mon.decl, a.name!.span, `drift has no parameter \`${key}\``, { help: didYouMean(key, DRIFT_ARGS, "its parameters are {list}") });
             } else if (key === "test" && a.value.kind === "ref") {
               testName = a.value.path[0]!.name;
-              if (!builtins.driftTests.has(testName)) {
-                ctx.report("E0204", mon.decl, a.value.span, `unknown drift test \`${testName}\``, { help: didYouMean(testName, builtins.driftTests.keys(), "drift tests are {list}") });
+              if (!ctx.sem.builtins.driftTests.has(testName)) {
+                ctx.report("E0204", mon.decl, a.value.span, `unknown drift test \`${testName}\``, { help: didYouMean(testName, ctx.sem.builtins.driftTests.keys(), "drift tests are {list}") });
               }
             } else if (key === "features") {
               if (a.value.kind === "list") cols.push(...a.value.items);
@@ -88,7 +87,7 @@ export const monitor: Rule = {
                 ctx.report("E0605", mon.decl, a.value.span, "`features` is `all` or a list of columns", { help: "write features = all or features = [tenure, monthly]" });
               }
             } else if (key === "test") {
-              ctx.report("E0301", mon.decl, a.value.span, "`test` is the name of a drift test", { help: `write test = psi; drift tests are ${[...builtins.driftTests.keys()].join(", ")}` });
+              ctx.report("E0301", mon.decl, a.value.span, "`test` is the name of a drift test", { help: `write test = psi; drift tests are ${[...ctx.sem.builtins.driftTests.keys()].join(", ")}` });
             } else if (key === "window") {
               checkPeriod(a.value, "window");
             } else if (key === "threshold" || key === "p_value") {
@@ -120,7 +119,7 @@ export const monitor: Rule = {
               ctx.report("E0605", mon.decl, a.value.span, "`p_value` takes an upper bound", { help: "write p_value < 0.01: drift is flagged when the p-value falls below it" });
             } else checkConstant(a.value.right, "p_value", "float");
           }
-          const test = builtins.driftTests.get(testName);
+          const test = ctx.sem.builtins.driftTests.get(testName);
           const correctionArg = c.call.args.find((a) => a.name?.name === "correction");
           if (test && test.yields === "distance" && correctionArg) {
             ctx.report("E1103", mon.decl, correctionArg.span, `${testName} yields a distance, and only p-values are corrected across columns`, {

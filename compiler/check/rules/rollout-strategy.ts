@@ -1,9 +1,11 @@
 import type { Rule } from "../context.js";
 
 /**
- * A rollout block uses exactly one strategy: shadow, canary, ab or bandit
- * (spec/language.md#rollout).
+ * A rollout block uses exactly one strategy, one of the registry's
+ * (stdlib/rollout: shadow, canary, ab, bandit) (spec/language.md#rollout).
  */
+const orList = (items: string[]) => (items.length < 2 ? items.join("") : `${items.slice(0, -1).join(", ")} or ${items.at(-1)}`);
+
 export const rolloutStrategy: Rule = {
   name: "rollout-strategy",
   codes: ["E0603"],
@@ -15,7 +17,7 @@ export const rolloutStrategy: Rule = {
       const strategies = r.settings.calls;
       if (strategies.length === 0) {
         ctx.report("E0603", r.decl, r.decl.block.name.span, `rollout \`${r.decl.name}\` has no strategy`, {
-          help: "add one of shadow(...), canary(...), ab(...) or bandit(...)",
+          help: `add one of ${orList([...ctx.sem.builtins.rolloutStrategies.keys()].map((n) => `${n}(...)`))}`,
         });
       }
       for (const extra of strategies.slice(1)) {

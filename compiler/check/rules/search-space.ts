@@ -1,7 +1,6 @@
 import type { Expr, RefExpr } from "../../language/ast.js";
 import { printExpr } from "../../language/printer.js";
 import type { ParamType } from "../../../stdlib/signature.js";
-import { builtins } from "../../../stdlib/index.js";
 import type { Rule } from "../context.js";
 import { describeType, fits } from "../arg-types.js";
 import { hyperparameters } from "../hyperparameters.js";
@@ -46,7 +45,7 @@ export const searchSpace: Rule = {
         });
         continue;
       }
-      const space = hyperparameters(m);
+      const space = hyperparameters(m, ctx.sem.builtins);
       const sampled = new Map<string, Expr>();
       for (const smp of s.settings.samples) {
         const path = pathName(smp.target);
@@ -70,7 +69,7 @@ export const searchSpace: Rule = {
           continue;
         }
         const dist = calleeName(smp.dist);
-        const sig = builtins.distributions.get(dist);
+        const sig = ctx.sem.builtins.distributions.get(dist);
         if (!sig) continue; // unknown-builtin reports it
         const want = numericKind(param.type);
         if (dist === "choice") {
@@ -137,7 +136,7 @@ export const searchSpace: Rule = {
         const before = ctx.diagnostics.items.length;
         checkMetricRefs(ctx, s.decl, m, objective, "the objective", { allowQualifiers: ["val"] });
         const metric = objective.target.path[objective.target.path.length - 1]!.name;
-        const better = metric === "loss" ? "minimize" : builtins.metrics.get(metric)?.direction;
+        const better = metric === "loss" ? "minimize" : ctx.sem.builtins.metrics.get(metric)?.direction;
         if (ctx.diagnostics.items.length === before && better && better !== objective.direction) {
           ctx.report("E0504", s.decl, objective.span, `\`${objective.direction} ${printExpr(objective.target)}\` would pick the worst trial: ${metric} is better when ${better === "minimize" ? "lower" : "higher"}`, {
             help: `write \`objective = ${better} ${printExpr(objective.target)}\``,

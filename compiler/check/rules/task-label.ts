@@ -1,4 +1,3 @@
-import { builtins } from "../../../stdlib/index.js";
 import type { Rule } from "../context.js";
 import { aColumn, describeColumnType } from "../context.js";
 import { refName } from "../values.js";
@@ -22,7 +21,7 @@ export const taskLabel: Rule = {
   check(ctx) {
     for (const m of ctx.sem.models.values()) {
       if (!m.taskCall || !m.task || !m.dataset || m.dataset.decl.block.recovered) continue;
-      const sig = builtins.tasks.get(m.taskCall.callee.path.map((p) => p.name).join("."))!;
+      const sig = ctx.sem.builtins.tasks.get(m.taskCall.callee.path.map((p) => p.name).join("."))!;
       const targetArg = m.taskColumns.get("target");
       const target = targetArg && refName(targetArg.value);
       if (!target || !targetArg) continue;

@@ -2,7 +2,6 @@ import type { Arg, Expr } from "../../language/ast.js";
 import type { Rule } from "../context.js";
 import { aColumn } from "../context.js";
 import { bindCall } from "../semantic.js";
-import { builtins } from "../../../stdlib/index.js";
 import { fits } from "../arg-types.js";
 import { numericValue } from "../values.js";
 import { printExpr } from "../../language/printer.js";
@@ -23,7 +22,7 @@ export const transformArguments: Rule = {
     for (const fs of ctx.sem.features.values()) {
       for (const f of fs.features) {
         f.stages.forEach((st, i) => {
-          const sig = builtins.transforms.get(st.fn.name);
+          const sig = ctx.sem.builtins.transforms.get(st.fn.name);
           if (!sig || st.node.kind !== "call") return;
           const args = bindCall(st.node, sig.params, { skipPositional: st.inputCount }).args;
           const arg = (name: string): Arg | undefined => args.get(name);

@@ -21,7 +21,7 @@
 import { writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
-import { Rng } from "../../../runtime/rng.js";
+import { Rng } from "../../../core/rng.js";
 import { drawCustomers, TRAINING_POPULATION, type Customer } from "../generate.js";
 
 const SEED = 20261201;

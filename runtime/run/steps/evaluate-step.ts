@@ -4,7 +4,7 @@
  * `auc`, validation values as `val.auc`.
  */
 import type { TaskSpec } from "../../../compiler/plan/schema.js";
-import type { Network } from "../../model/network.js";
+import type { Network } from "../../../core/network.js";
 import { metricRequest, scoreMetric } from "../../train/evaluate.js";
 import { type FeaturesView, indexInputs } from "../features-view.js";
 import { predictPart } from "../predict-part.js";

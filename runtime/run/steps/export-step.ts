@@ -6,7 +6,7 @@
  */
 import type { ColumnType } from "../../../stdlib/signature.js";
 import type { TaskSpec } from "../../../compiler/plan/schema.js";
-import type { Network } from "../../model/network.js";
+import type { Network } from "../../../core/network.js";
 import type { Workspace } from "../../workspace/workspace.js";
 import { RunError, EXIT } from "../errors.js";
 import { type FeaturesView, indexInputs } from "../features-view.js";

@@ -4,7 +4,7 @@
  * the alias moved (`champion` for a first version); a --resume finds the
  * version the interrupted invocation made.
  */
-import type { Network } from "../../model/network.js";
+import type { Network } from "../../../core/network.js";
 import { predictPart } from "../predict-part.js";
 import type { ModelState, StepContext, StepRunner } from "../step-context.js";
 

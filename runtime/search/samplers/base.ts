@@ -2,7 +2,7 @@
  * The sampler interface. The study loop only ever calls these methods, so a new
  * strategy is one new module implementing them.
  */
-import type { Rng } from "../../rng.js";
+import type { Rng } from "../../../core/rng.js";
 import type { Assignment, SearchSpace } from "../space.js";
 import type { StudyHistory } from "../trial.js";
 

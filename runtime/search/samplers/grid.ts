@@ -8,7 +8,7 @@
  * Unvisited points are taken in random order, as Optuna does; a point counts as
  * visited once any trial (running, failed or finished) has it.
  */
-import type { Rng } from "../../rng.js";
+import type { Rng } from "../../../core/rng.js";
 import { SearchError } from "../errors.js";
 import {
   cloneJson,

@@ -4,7 +4,7 @@
  * kernel. Numeric parameters use truncated normals (discretised for stepped
  * ints); categorical ones mix a point mass at each observation with the uniform.
  */
-import type { Rng } from "../../rng.js";
+import type { Rng } from "../../../core/rng.js";
 import { logGaussMass, sampleTruncatedNormal } from "./truncnorm.js";
 
 const LOG_SQRT_2PI = 0.5 * Math.log(2 * Math.PI);

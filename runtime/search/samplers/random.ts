@@ -1,5 +1,5 @@
 /** Independent uniform sampling: the baseline, and TPE's start-up strategy. */
-import type { Rng } from "../../rng.js";
+import type { Rng } from "../../../core/rng.js";
 import { buildAssignment, cloneJson, intStep, type Assignment, type Distribution, type JsonValue, type SearchSpace } from "../space.js";
 import type { StudyHistory } from "../trial.js";
 import type { Sampler } from "./base.js";

@@ -11,7 +11,7 @@
  * Pruned trials count as worse than every complete trial, ranked among
  * themselves by how far they got. Running and failed trials are ignored.
  */
-import type { Rng } from "../../rng.js";
+import type { Rng } from "../../../core/rng.js";
 import { SearchError } from "../errors.js";
 import { buildAssignment, cloneJson, containsValue, intStep, jsonKey, type Assignment, type JsonValue, type SearchParam, type SearchSpace } from "../space.js";
 import type { Direction, FrozenTrial, StudyHistory } from "../trial.js";

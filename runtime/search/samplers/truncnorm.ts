@@ -3,7 +3,7 @@
  * where tails would underflow. Accuracy is about 1e-7 relative, ample for ranking
  * candidates.
  */
-import type { Rng } from "../../rng.js";
+import type { Rng } from "../../../core/rng.js";
 
 const LOG_SQRT_2PI = 0.5 * Math.log(2 * Math.PI);
 const LN2 = Math.LN2;
