@@ -3,13 +3,11 @@
  * controller, the monitor. Each is started after the server listens and
  * stopped on SIGTERM before in-flight requests drain, so that none moves
  * traffic while the server shuts down. A controller registers by being listed
- * once in `BESIDE_SERVERS` below.
+ * once in `BESIDE_SERVERS` (beside-servers.ts).
  */
 import type { Plan } from "../../compiler/plan/schema.js";
 import type { SqliteDatabase } from "../workspace/db.js";
 import type { ServeEndpoint } from "./serve-endpoint.js";
-import { MonitorController } from "../monitor/monitor-controller.js";
-import { RolloutServer } from "../rollout/rollout-server.js";
 
 export interface BesideServerContext {
   /** The workspace's registry database (state, leases, the prediction log, feedback). */
@@ -33,9 +31,6 @@ export interface BesideServer {
 
 /** One controller of each registered kind, made fresh per `mlspec serve`. */
 export type BesideServerFactory = () => BesideServer;
-
-/** The controllers `mlspec serve` runs (rollouts, monitors): one line each. */
-export const BESIDE_SERVERS: readonly BesideServerFactory[] = [() => new RolloutServer(), () => new MonitorController()];
 
 /** Start each; one that fails to start is logged and left out. Returns the started ones. */
 export async function startBesideServers(servers: readonly BesideServer[], ctx: BesideServerContext): Promise<BesideServer[]> {

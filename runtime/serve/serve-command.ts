@@ -6,7 +6,8 @@
  * accepting connections, in-flight requests finish, the prediction log is
  * flushed, and the process exits 0.
  */
-import { BESIDE_SERVERS, startBesideServers, stopBesideServers, type BesideServer } from "./beside-server.js";
+import { startBesideServers, stopBesideServers, type BesideServer } from "./beside-server.js";
+import { BESIDE_SERVERS } from "./beside-servers.js";
 import { ServeError } from "./errors.js";
 import { closeServers, listenServing, type ListeningServer } from "./http-server.js";
 import { loadServing } from "./load-serving.js";
