@@ -15,6 +15,9 @@ const external = [
   "protobufjs",
   "zod",
   "ajv",
+  // the report's charting libraries: dependencies, loaded only by `mlspec report` and GET /report
+  "vega",
+  "vega-lite",
 ];
 
 rmSync("dist", { recursive: true, force: true });

@@ -14,6 +14,7 @@ import { registerServe } from "./commands/serve.js";
 import { registerPredict } from "./commands/predict.js";
 import { registerInit } from "./commands/init.js";
 import { registerRollout } from "./commands/rollout.js";
+import { registerReport } from "./commands/report.js";
 import { allowedDirs, allowReadOption } from "./commands/read-access.js";
 
 const require = createRequire(import.meta.url);
@@ -73,6 +74,7 @@ registerServe(program, (code) => (exitCode = code));
 registerPredict(program, (code) => (exitCode = code));
 registerMonitor(program, (code) => (exitCode = code));
 registerRollout(program, (code) => (exitCode = code));
+registerReport(program, (code) => (exitCode = code));
 
 async function main(): Promise<void> {
   try {

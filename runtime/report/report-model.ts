@@ -79,7 +79,8 @@ export interface SearchReport {
   direction: "maximize" | "minimize";
   runId: number | null;
   trials: TrialPoint[];
-  parameters: string[];
+  /** The searched parameters, by dotted path; `log` for a log-uniform one. */
+  parameters: Array<{ path: string; log: boolean }>;
 }
 
 export interface VersionRow {
@@ -149,7 +150,7 @@ function stepsOf<K extends Plan["steps"][number]["kind"]>(plan: Plan, kind: K): 
 /** The newest artifact of this kind naming this dataset/model, by creation time. */
 function latestArtifact(ws: Workspace, kind: string, key: string, value: string): string | undefined {
   const row = ws.registry.db
-    .prepare(`SELECT sha256 FROM artifacts WHERE json_extract(meta, '$.kind') = ? AND json_extract(meta, '$.' || ?) = ? ORDER BY created_at DESC, rowid DESC LIMIT 1`)
+    .prepare(`SELECT sha256 FROM artifacts WHERE json_extract(meta, '$.kind') = ? AND json_extract(meta, '$.' || ?) = ? ORDER BY created_at DESC, sha256 LIMIT 1`)
     .get(kind, key, value) as { sha256: string } | undefined;
   return row?.sha256;
 }
@@ -310,7 +311,7 @@ function searchReports(plan: Plan, ws: Workspace): SearchReport[] {
       direction: p.objective.direction,
       runId: run?.id ?? null,
       trials: records.map((t, i) => ({ number: t.number, state: t.state, value: t.value, bestSoFar: best[i]!, params: t.params })),
-      parameters: p.space.map((s) => s.path),
+      parameters: p.space.map((s) => ({ path: s.path, log: s.dist.kind === "loguniform" })),
     };
   });
 }

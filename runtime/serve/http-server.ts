@@ -15,6 +15,7 @@ import { healthRoutes } from "./routes/health.js";
 import { metadataRoutes } from "./routes/metadata.js";
 import { metricsRoutes } from "./routes/metrics.js";
 import { predictRoutes } from "./routes/predict.js";
+import { reportRoutes } from "./routes/report.js";
 import type { ServeEndpoint } from "./serve-endpoint.js";
 
 export interface ServeAppOptions {
@@ -142,6 +143,7 @@ export async function createServeApp(serving: Serving, options: ServeAppOptions 
     await scope.register(healthRoutes, { endpoints, closing });
     await scope.register(metricsRoutes, { metrics: serving.metrics });
     await scope.register(endpointListRoutes, { endpoints });
+    await scope.register(reportRoutes, { plan: serving.plan, workspace: serving.workspace });
   });
   await app.ready();
   return app;

@@ -19,6 +19,7 @@ export async function endpointListRoutes(app: FastifyInstance, options: { endpoi
       { method: "GET", path: "/healthz", description: "the server is alive" },
       { method: "GET", path: "/readyz", description: "models loaded and warm (\"degraded\" while a fallback stands in for a primary that did not load); 503 while starting or shutting down" },
       { method: "GET", path: "/metrics", description: "Prometheus metrics" },
+      { method: "GET", path: "/report", description: "the spec's report as one HTML page (as mlspec report writes it)" },
     ],
   }));
 }
