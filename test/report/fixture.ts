@@ -12,6 +12,7 @@ import type { Plan } from "../../compiler/plan/schema.js";
 import { openWorkspace, type Workspace } from "../../runtime/workspace/workspace.js";
 import { recordFiring, storeMonitoringReference } from "../../runtime/monitor/monitor-store.js";
 import type { DatasetProfile } from "../../runtime/data/profile.js";
+import { churnModel } from "../serve/models.js";
 
 export const T0 = Date.UTC(2026, 11, 3, 10, 0, 0);
 
@@ -83,14 +84,15 @@ export function churnFixture(): Fixture {
   });
   r.finishRun(search, { state: "complete", metrics: { "best.auc": 0.82, trials: 5 } });
 
-  const onnx = ws.artifacts.put(Buffer.from("onnx-1"), { kind: "onnx", model: "churn_mlp" });
+  // real ONNX graphs over the churn columns, so that \`mlspec serve\` can load the versions
+  const onnx = ws.artifacts.put(churnModel({ seed: 1 }).bytes, { kind: "onnx", model: "churn_mlp" });
   const v1 = r.registerVersion({ name: "churn_mlp", runId: trialRuns[2]!, status: "registered", metrics: { "val.auc": 0.82, auc: 0.83, accuracy: 0.75 }, reasons: ["auc >= 0.78: 0.8300 >= 0.7800"], artifactSha256: onnx, specHash: plan.specHash, dataHash: common.dataHash, beatsBaseline: true });
   r.setAlias("churn_mlp", v1, "champion", "run 3");
   tick(60_000);
-  const onnx2 = ws.artifacts.put(Buffer.from("onnx-2"), { kind: "onnx", model: "churn_mlp" });
+  const onnx2 = ws.artifacts.put(churnModel({ seed: 2 }).bytes, { kind: "onnx", model: "churn_mlp" });
   r.registerVersion({ name: "churn_mlp", runId: trialRuns[4]!, status: "rejected", metrics: { auc: 0.7 }, reasons: ["auc >= 0.78: 0.7000 < 0.7800"], artifactSha256: onnx2, specHash: plan.specHash, dataHash: common.dataHash, beatsBaseline: false });
   tick(60_000);
-  const onnx3 = ws.artifacts.put(Buffer.from("onnx-3"), { kind: "onnx", model: "churn_mlp" });
+  const onnx3 = ws.artifacts.put(churnModel({ seed: 3 }).bytes, { kind: "onnx", model: "churn_mlp" });
   const v3 = r.registerVersion({ name: "churn_mlp", runId: trialRuns[0]!, status: "registered", metrics: { auc: 0.84 }, reasons: [], artifactSha256: onnx3, specHash: plan.specHash, dataHash: common.dataHash });
   r.setAlias("churn_mlp", v3, "challenger", "run 1");
 
@@ -98,7 +100,7 @@ export function churnFixture(): Fixture {
   const train = r.createRun({ ...common, kind: "train", modelName: "churn_logreg", params: {} });
   for (const [epoch, vauc] of [[1, 0.7], [2, 0.79], [3, 0.75]] as const) r.logEpoch(train, epoch, { loss: 1 / epoch, "val.loss": 1.1 / epoch, "val.auc": vauc });
   r.finishRun(train, { state: "complete", metrics: { "val.auc": 0.79 } });
-  const onnxLr = ws.artifacts.put(Buffer.from("onnx-lr"), { kind: "onnx", model: "churn_logreg" });
+  const onnxLr = ws.artifacts.put(churnModel({ seed: 4, hidden: [], name: "churn_logreg" }).bytes, { kind: "onnx", model: "churn_logreg" });
   const lr = r.registerVersion({ name: "churn_logreg", runId: train, status: "registered", metrics: { "val.auc": 0.79, auc: 0.8 }, reasons: [], artifactSha256: onnxLr, specHash: plan.specHash, dataHash: common.dataHash });
   r.setAlias("churn_logreg", lr, "champion", "run 7");
   tick();
