@@ -121,7 +121,7 @@ export function parameterChart(title: string, points: Array<{ value: number | st
     mark: { type: "point", filled: true, size: 50 },
     encoding: {
       x: numeric
-        ? { field: "value", type: "quantitative", title: parameter, scale: { type: log ? "log" : "linear", zero: false } }
+        ? { field: "value", type: "quantitative", title: parameter, scale: log ? { type: "log" } : { zero: false } }
         : { field: "value", type: "nominal", title: parameter },
       y: { field: "objective", type: "quantitative", title: objective, scale: { zero: false } },
       shape: { field: "state", type: "nominal", title: "trial state" },

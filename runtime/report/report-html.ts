@@ -37,7 +37,7 @@ async function figure(id: string, chart: Chart, header: string[], rows: Array<Ar
   return (
     `<figure class="chart" id="${esc(id)}" data-chart="${esc(id)}"><figcaption>${esc(chart.title)}</figcaption>` +
     `<div class="svg" role="img" aria-label="${esc(chart.title)}">${svg}</div>` +
-    `${table(`Numbers of: ${chart.title}`, header, rows, "numbers")}</figure>`
+    `<div class="scroll">${table("The numbers of the chart above", header, rows, "numbers")}</div></figure>`
   );
 }
 
@@ -293,7 +293,7 @@ caption { text-align: left; font-style: italic; color: #333; padding-bottom: 2px
 th, td { border: 1px solid #999; padding: 2px 6px; vertical-align: top; }
 th { background: #eee; }
 td.n { text-align: right; font-variant-numeric: tabular-nums; }
-table.numbers { max-width: 460px; display: block; max-height: 220px; overflow: auto; }
+.scroll { max-width: 460px; max-height: 220px; overflow: auto; }
 .empty { color: #444; font-style: italic; border-left: 4px solid #999; padding-left: 8px; }
 .note { color: #444; font-size: 12px; }
 `;
