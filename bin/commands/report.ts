@@ -3,9 +3,27 @@
  * of what the workspace recorded for the spec (runtime/report). The charting libraries load
  * only when the command runs.
  */
+import * as fs from "node:fs";
+import * as path from "node:path";
 import type { Command } from "commander";
 import { CliError } from "../cli-error.js";
 import { allowedDirs, allowReadOption } from "./read-access.js";
+
+/** Why `out` cannot be written, or undefined; checked before the report is rendered. */
+function unwritable(out: string): string | undefined {
+  const dir = path.dirname(path.resolve(out));
+  if (fs.existsSync(out) && fs.statSync(out).isDirectory()) return "it is a directory";
+  if (!fs.existsSync(dir)) return `its folder ${dir} does not exist`;
+  if (!fs.statSync(dir).isDirectory()) return `${dir} is not a directory`;
+  try {
+    fs.accessSync(dir, fs.constants.W_OK);
+  } catch {
+    return `${dir} is not writable`;
+  }
+  return undefined;
+}
+
+const WRITE_ERRORS: Record<string, string> = { ENOENT: "its folder does not exist", EISDIR: "it is a directory", EACCES: "permission denied", EPERM: "permission denied", ENOTDIR: "a parent is not a directory", ENOSPC: "no space left on the device" };
 
 interface ReportFlags {
   workspace?: string;
@@ -22,6 +40,9 @@ export function registerReport(program: Command, setExit: (code: number) => void
     .option("-o, --out <path>", "the HTML file to write", "report.html")
     .addOption(allowReadOption())
     .action(async (file: string, flags: ReportFlags) => {
+      const out = flags.out ?? "report.html";
+      const why = unwritable(out);
+      if (why !== undefined) throw new CliError(`cannot write ${out}: ${why}`, 2);
       const { loadPlan } = await import("../../compiler/plan/load-plan.js");
       const { plan } = loadPlan(file, { allowRead: allowedDirs(flags.allowRead) });
       const { runReportCommand, ReportError } = await import("../../runtime/report/report-command.js");
@@ -36,9 +57,7 @@ export function registerReport(program: Command, setExit: (code: number) => void
       } catch (error) {
         if (error instanceof ReportError) throw new CliError(error.message, 1);
         const code = (error as NodeJS.ErrnoException).code;
-        if (code === "ENOENT" || code === "EACCES" || code === "EISDIR" || code === "ENOTDIR") {
-          throw new CliError(`cannot write ${flags.out}: ${(error as Error).message}`, 2);
-        }
+        if (code !== undefined && code in WRITE_ERRORS) throw new CliError(`cannot write ${out}: ${WRITE_ERRORS[code]}`, 2);
         throw error;
       }
     });
