@@ -43,7 +43,8 @@ async function open(file: string): Promise<number> {
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   await page.route("**/*", (route) => (route.request().url().startsWith("file://") ? route.continue() : route.abort()));
   await page.goto(`file://${file}`, { waitUntil: "load" });
-  const t = await page.evaluate(() => (performance.getEntriesByType("navigation")[0] as PerformanceNavigationTiming).loadEventEnd);
+  // evaluated in the page (a string: Node's types have no DOM)
+  const t = (await page.evaluate(`performance.getEntriesByType("navigation")[0].loadEventEnd`)) as number;
   await page.close();
   return t;
 }
