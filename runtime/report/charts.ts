@@ -184,6 +184,20 @@ export function rolloutTimelineChart(title: string, events: Array<{ at: string; 
   return { title, spec };
 }
 
+/** The candidate's weight over time, as a step line. */
+export function candidateWeightChart(title: string, points: Array<{ at: string; state: string; weight: number }>): Chart {
+  const spec: TopLevelSpec = {
+    ...base(title, points),
+    height: 120,
+    mark: { type: "line", interpolate: "step-after", point: { size: 60, filled: true }, color: PALETTE[0] },
+    encoding: {
+      x: { field: "at", type: "temporal", title: "time (UTC)", timeUnit: "utcyearmonthdatehoursminutesseconds" },
+      y: { field: "weight", type: "quantitative", title: "candidate weight", axis: { format: "%" }, scale: { domain: [0, 1] } },
+    },
+  };
+  return { title, spec };
+}
+
 /** Traffic per arm now. */
 export function weightsChart(title: string, weights: Record<string, number>): Chart {
   const spec: TopLevelSpec = {

@@ -4,7 +4,7 @@
  * served asks the network for nothing. Under each chart a table holds its numbers (the
  * chart's text alternative).
  */
-import { type Chart, aliasTimelineChart, curveChart, driftChart, histogramChart, parameterChart, renderSvg, rolloutTimelineChart, trialsChart, weightsChart } from "./charts.js";
+import { type Chart, aliasTimelineChart, candidateWeightChart, curveChart, driftChart, histogramChart, parameterChart, renderSvg, rolloutTimelineChart, trialsChart, weightsChart } from "./charts.js";
 import type { ColumnProfile } from "../data/profile.js";
 import type { DatasetReport, MonitoringReport, RegistryReport, ReportModel, RolloutReport, SearchReport, TrainingReport } from "./report-model.js";
 
@@ -259,6 +259,16 @@ async function rolloutSection(rollouts: RolloutReport[]): Promise<string> {
           rolloutTimelineChart(`${r.rollout}: timeline of transitions`, r.events),
           ["time (UTC)", "from", "to", "reason"],
           r.events.map((e) => [e.at, e.from ?? "start", e.to, e.reason]),
+        ),
+      );
+    }
+    if (r.candidateWeights.length) {
+      parts.push(
+        await figure(
+          slug("steps", r.rollout),
+          candidateWeightChart(`${r.rollout}: the candidate's share of traffic after each transition`, r.candidateWeights),
+          ["time (UTC)", "state", "candidate weight"],
+          r.candidateWeights.map((w) => [w.at, w.state, pct(w.weight)]),
         ),
       );
     }

@@ -130,6 +130,23 @@ export interface RolloutReport {
   weights: Record<string, number>;
   guards: Array<{ guard: string; arm: string; value: number | null; baseline: number | null; samples: number; verdict: string }>;
   events: Array<{ at: string; from: string | null; to: string; reason: string }>;
+  /** Canary: the candidate's share of traffic after each transition (its step's weight). */
+  candidateWeights: Array<{ at: string; state: string; weight: number }>;
+}
+
+/**
+ * The candidate's weight after each transition of a canary: `progressing(step k/n)` is the
+ * k-th step's weight, promoted all of it, rolled back none; a pause keeps the weight it had.
+ */
+export function canaryWeights(steps: readonly number[], events: ReadonlyArray<{ at: string; to: string }>): Array<{ at: string; state: string; weight: number }> {
+  let weight = 0;
+  return events.map((e) => {
+    const step = /^progressing\(step (\d+)\/\d+\)$/.exec(e.to);
+    if (step) weight = steps[Number(step[1]) - 1] ?? weight;
+    else if (e.to === "promoted") weight = 1;
+    else if (e.to === "rolled_back" || e.to === "aborted") weight = 0;
+    return { at: e.at, state: e.to, weight };
+  });
 }
 
 export interface ReportOptions {
@@ -447,6 +464,8 @@ function rolloutReports(plan: Plan, ws: Workspace): RolloutReport[] {
   return plan.rollouts.map((r) => {
     const stored = ws.registry.getRolloutState<RolloutDoc>(r.name);
     const doc = stored?.state;
+    const events = ws.registry.listRolloutEvents(r.name).map((e) => ({ at: iso(e.at), from: e.fromState, to: e.toState, reason: e.reason }));
+    const steps = r.strategy.kind === "canary" ? r.strategy.params.steps : undefined;
     return {
       rollout: r.name,
       serve: r.serve,
@@ -455,7 +474,8 @@ function rolloutReports(plan: Plan, ws: Workspace): RolloutReport[] {
       reason: doc?.reason ?? null,
       weights: { ...(doc?.weights ?? {}) },
       guards: (doc?.guards ?? []).map((g) => ({ guard: g.guard, arm: g.arm, value: g.value, baseline: g.baseline, samples: g.samples, verdict: g.verdict })),
-      events: ws.registry.listRolloutEvents(r.name).map((e) => ({ at: iso(e.at), from: e.fromState, to: e.toState, reason: e.reason })),
+      events,
+      candidateWeights: Array.isArray(steps) && steps.every((x) => typeof x === "number") ? canaryWeights(steps as number[], events) : [],
     };
   });
 }

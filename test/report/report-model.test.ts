@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { join } from "node:path";
 import { openWorkspace } from "../../runtime/workspace/workspace.js";
-import { bestEpoch, bestSoFar, buildReportModel, quarantineSummary, sharedBins, type ReportModel } from "../../runtime/report/report-model.js";
+import { bestEpoch, bestSoFar, buildReportModel, canaryWeights, quarantineSummary, sharedBins, type ReportModel } from "../../runtime/report/report-model.js";
 import { renderReportHtml, SECTIONS } from "../../runtime/report/report-html.js";
 import { churnFixture, PROFILE, type Fixture } from "./fixture.js";
 
@@ -97,6 +97,11 @@ describe("the report's data model from a fixture workspace", () => {
     expect(r).toMatchObject({ strategy: "canary", phase: "progressing", weights: { current: 0.75, candidate: 0.25 } });
     expect(r.guards).toEqual([{ guard: "error_rate < 1%", arm: "candidate", value: 0, baseline: 0, samples: 113, verdict: "pass" }]);
     expect(r.events.map((e) => [e.from, e.to])).toEqual(fx.ws.registry.listRolloutEvents("churn_rollout").map((e) => [e.fromState, e.toState]));
+    // the churn canary's steps are 5%, 25%, 50%, 100%
+    expect(r.candidateWeights.map((w) => [w.state, w.weight])).toEqual([
+      ["progressing(step 1/4)", 0.05],
+      ["progressing(step 2/4)", 0.25],
+    ]);
   });
 
   it("renders every section and a figure with a table for each chart, with no script and no external reference", async () => {
@@ -161,6 +166,12 @@ describe("the model's statistics", () => {
         expect(out.reduce((a, b) => a + b.live, 0)).toBeCloseTo(1, 9);
       }),
     );
+  });
+
+  it("canaryWeights: each step's weight, all on promotion, none on rollback, unchanged on a pause", () => {
+    const at = "2026-12-03T00:00:00.000Z";
+    const states = ["progressing(step 1/3)", "paused", "progressing(step 3/3)", "promoted", "rolled_back", "progressing(step 9/3)"];
+    expect(canaryWeights([0.1, 0.5, 1], states.map((to) => ({ at, to }))).map((w) => w.weight)).toEqual([0.1, 0.1, 1, 1, 0, 0]);
   });
 
   it("quarantineSummary counts rows, and a row once per distinct reason", () => {
