@@ -8,6 +8,8 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loopRecording } from "../../examples/churn/loop/generate.js";
+import { readFeedback, readTraffic } from "../../runtime/rollout/recorded-traffic.js";
 import { runReplayCommand } from "../../runtime/rollout/replay-command.js";
 import type { ReplayResult } from "../../runtime/rollout/replay.js";
 import { timelineText } from "../../runtime/rollout/report.js";
@@ -55,6 +57,18 @@ beforeAll(async () => {
   cli = await buildCli();
 }, 180_000);
 afterAll(removeTempDirs);
+
+describe("examples/churn/loop", () => {
+  it("is what its generator writes, byte for byte, and reads as a recording", () => {
+    const dir = path.join(path.dirname(new URL(import.meta.url).pathname), "../../examples/churn/loop");
+    const fresh = loopRecording();
+    expect(fresh.traffic === fs.readFileSync(path.join(dir, "traffic.jsonl"), "utf8"), "traffic.jsonl differs from a fresh run of generate.ts").toBe(true);
+    expect(fresh.feedback === fs.readFileSync(path.join(dir, "feedback.jsonl"), "utf8"), "feedback.jsonl differs from a fresh run of generate.ts").toBe(true);
+    const traffic = readTraffic(path.join(dir, "traffic.jsonl"));
+    expect(readFeedback(path.join(dir, "feedback.jsonl"))).toHaveLength(traffic.length);
+    expect(new Set(traffic.map((t) => t.input.customer_id)).size).toBe(traffic.length); // new rows for the source's unique id
+  });
+});
 
 describe("replaying the monitor with the rollout", () => {
   it("traffic shifts → drift fires → retrain → challenger → canary → promoted, on a throwaway copy", async () => {

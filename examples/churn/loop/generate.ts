@@ -22,7 +22,7 @@
  */
 import { writeFileSync } from "node:fs";
 import * as path from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { Rng } from "../../../core/rng.js";
 import { drawCustomers, SHIFTED_POPULATION, TRAINING_POPULATION, type Customer } from "../generate.js";
 
@@ -56,7 +56,8 @@ function times(from: number, ms: number, count: number): number[] {
   return Array.from({ length: count }, (_, k) => from + Math.floor((k * ms) / count / 1000) * 1000);
 }
 
-function generate(): void {
+/** The two files' text; `generate.ts` run as a script writes them beside itself. */
+export function loopRecording(): { traffic: string; feedback: string } {
   const rng = new Rng(SEED);
   const calmTimes = times(START, SHIFT_AT, (SHIFT_AT / MIN) * PER_MINUTE);
   const shiftedTimes = [
@@ -77,8 +78,11 @@ function generate(): void {
   };
   calm.forEach((c, i) => add(c, calmTimes[i]!, c.churned));
   shifted.forEach((c, i) => add(c, shiftedTimes[i]!, outcomes.next() < sigmoid(logit(c, outcomes) + (c.region === "south" ? SOUTH_EFFECT : 0))));
-  writeFileSync(path.join(DIR, "traffic.jsonl"), traffic.join("\n") + "\n");
-  writeFileSync(path.join(DIR, "feedback.jsonl"), feedback.join("\n") + "\n");
+  return { traffic: traffic.join("\n") + "\n", feedback: feedback.join("\n") + "\n" };
 }
 
-generate();
+if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
+  const { traffic, feedback } = loopRecording();
+  writeFileSync(path.join(DIR, "traffic.jsonl"), traffic);
+  writeFileSync(path.join(DIR, "feedback.jsonl"), feedback);
+}
