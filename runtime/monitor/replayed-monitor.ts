@@ -61,7 +61,7 @@ export class ReplayedMonitor implements ReplayCompanion {
   private readonly keyed: RecordedFeedback[];
   private readonly fedBack = new Set<string>();
   /** Each csv source's original text, by its path in the copy. */
-  private readonly sources = new Map<string, { text: string; header: string[]; label: string | undefined }>();
+  private readonly sources = new Map<string, { text: string; header: string[]; label: string }>();
   private now = 0;
   private readonly verdicts = new Map<string, string>();
   private readonly skipsSaid = new Set<string>();
@@ -87,13 +87,11 @@ export class ReplayedMonitor implements ReplayCompanion {
       const file = path.join(o.copy.projectDir, v.params.source.path);
       if (!fs.existsSync(file)) continue;
       const text = fs.readFileSync(file, "utf8");
-      this.sources.set(file, { text: text.endsWith("\n") || text === "" ? text : `${text}\n`, header: text.slice(0, text.indexOf("\n")).replace(/\r$/, "").split(","), label: v.params.label });
+      if (v.params.label === undefined || text === "") continue;
+      const header = text.split("\n", 1)[0]!.replace(/\r$/, "").split(",");
+      if (!header.includes(v.params.label)) continue;
+      this.sources.set(file, { text: text.endsWith("\n") ? text : `${text}\n`, header, label: v.params.label });
     }
-  }
-
-  /** Whether the rollout's serve has a monitor to replay. */
-  get active(): boolean {
-    return this.monitors.length > 0;
   }
 
   async tick(now: number, served: readonly ServedRequest[]): Promise<TimelineEntry[]> {
@@ -126,9 +124,9 @@ export class ReplayedMonitor implements ReplayCompanion {
     return entries;
   }
 
-  promoted(_rollout: string, model: ModelVersionRef): void {
+  promoted(rollout: string, model: ModelVersionRef): void {
     // the copy's champion moves too, so the monitor and the next retraining see it
-    this.o.copy.workspace.registry.setAlias(model.model, model.version, "champion", `rollout ${_rollout} (replay)`);
+    this.o.copy.workspace.registry.setAlias(model.model, model.version, "champion", `rollout ${rollout} (replay)`);
   }
 
   async close(): Promise<void> {
@@ -233,13 +231,18 @@ export class ReplayedMonitor implements ReplayCompanion {
     if (items.length > 0) insertFeedback(this.o.copy.workspace.registry.db, items);
   }
 
-  /** Each csv source in the copy: its original rows and the answered requests with an arrived outcome. */
+  /**
+   * Each labelled csv source in the copy: its original rows, then the answered requests with an
+   * arrived outcome whose input has every other column of the source (a request of another
+   * dataset's shape is not a row of this one).
+   */
   private writeSources(): void {
     for (const [file, src] of this.sources) {
       const rows: string[] = [];
       for (const s of this.answered) {
         const f = this.outcomeOf(s);
         if (!f || (f.at ?? s.at) > this.now) continue;
+        if (!src.header.every((h) => h === src.label || h in s.input)) continue;
         rows.push(src.header.map((h) => csvCell(h === src.label ? f.outcome : s.input[h])).join(","));
       }
       fs.writeFileSync(file, src.text + rows.map((r) => `${r}\n`).join(""));
