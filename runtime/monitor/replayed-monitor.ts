@@ -68,6 +68,9 @@ export class ReplayedMonitor implements ReplayCompanion {
 
   constructor(private readonly o: ReplayedMonitorOptions) {
     this.monitors = o.plan.monitors.filter((m) => m.serve === o.serve);
+    // the recording is the copy's only traffic, and its monitor history starts empty: real rows and
+    // real retrainings (at real times, after the recording's) would join windows and cooldowns
+    o.copy.workspace.registry.db.exec("DELETE FROM feedback; DELETE FROM predictions; DELETE FROM monitor_firings; DELETE FROM retrain_triggers;");
     for (const f of o.feedback) if (f.requestId !== undefined) this.byRequest.set(f.requestId, f);
     this.keyed = o.feedback.filter((f) => f.requestId === undefined);
     this.retrainer = new Retrainer({

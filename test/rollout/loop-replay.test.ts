@@ -54,6 +54,17 @@ beforeAll(async () => {
   binaryRows(1000, 6).forEach((r, i) => add([r[0], r[1], Number((r[2] + 1.5).toFixed(3)), r[3], r[4]], START + 30 * MIN + i * 3000));
   fs.writeFileSync(path.join(p.dir, "traffic.jsonl"), traffic.join("\n") + "\n");
   fs.writeFileSync(path.join(p.dir, "feedback.jsonl"), feedback.join("\n") + "\n");
+  // what the real workspace already holds must not leak into the rehearsal: a logged row inside the
+  // recording's shifted window, and a retraining today that would spend the cooldown
+  const ws = openWorkspace(path.join(p.dir, ".mlspec"));
+  try {
+    const log = ws.registry.predictionLog();
+    log.log({ requestId: "real-1", time: START + 31 * MIN, serve: "api", model: "m", version: 1, inputs: { id: "real-1", x1: 5, x2: 0, color: "red" }, output: null, latencyMs: 1 });
+    log.close();
+    ws.registry.db.prepare("INSERT INTO retrain_triggers (monitor, model, signals, firing_ids, at, state, attempts, started_at) VALUES ('watch', 'm', '[]', '[]', ?, 'registered', 1, ?)").run(Date.now(), Date.now());
+  } finally {
+    ws.close();
+  }
   cli = await buildCli();
 }, 180_000);
 afterAll(removeTempDirs);
@@ -107,9 +118,10 @@ describe("replaying the monitor with the rollout", () => {
     try {
       expect(ws.registry.listVersions("m").map((v) => v.version)).toEqual([1]);
       expect(ws.registry.resolve("m", "champion").version).toBe(1);
-      for (const table of ["predictions", "feedback", "monitor_firings", "retrain_triggers", "rollouts"]) {
-        expect((ws.registry.db.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n, table).toBe(0);
-      }
+      const count = (table: string) => (ws.registry.db.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n;
+      for (const table of ["feedback", "monitor_firings", "rollouts"]) expect(count(table), table).toBe(0);
+      expect(count("predictions")).toBe(1);
+      expect(count("retrain_triggers")).toBe(1);
     } finally {
       ws.close();
     }
