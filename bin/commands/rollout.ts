@@ -124,8 +124,9 @@ export function registerRollout(program: Command, setExit: (code: number) => voi
     .option("--seed <n>", "seed of the random arm assignment", "0")
     .option("--speed <n>", "replay at N times real time")
     .option("--instant", "replay as fast as possible (the default)")
+    .option("--no-monitor", "replay the rollout alone, without the serve's monitor and its retraining")
     .addOption(new Option("--format <format>", "output format").choices(["text", "json"]).default("text"))
-    .action(async (file: string, opts: { traffic: string; feedback: string; rollout?: string; workspace?: string; seed: string; speed?: string; instant?: boolean; format: "text" | "json" }) => {
+    .action(async (file: string, opts: { traffic: string; feedback: string; rollout?: string; workspace?: string; seed: string; speed?: string; instant?: boolean; monitor: boolean; format: "text" | "json" }) => {
       const seed = Number(opts.seed);
       if (!Number.isInteger(seed) || seed < 0) throw new CliError(`--seed must be a whole number ≥ 0, got ${opts.seed}`);
       const speed = opts.speed === undefined ? undefined : Number(opts.speed);
@@ -137,7 +138,7 @@ export function registerRollout(program: Command, setExit: (code: number) => voi
       const { RecordingError } = await import("../../runtime/rollout/recorded-traffic.js");
       try {
         const plan = planForServing(file);
-        const result = await runReplayCommand(file, { plan, traffic: opts.traffic, feedback: opts.feedback, seed, format: opts.format, ...(opts.rollout ? { rollout: opts.rollout } : {}), ...(opts.workspace ? { workspace: opts.workspace } : {}), ...(speed ? { speed } : {}) }, (t) => process.stdout.write(t));
+        const result = await runReplayCommand(file, { plan, traffic: opts.traffic, feedback: opts.feedback, seed, format: opts.format, monitor: opts.monitor, log: (line) => process.stderr.write(`${line}\n`), ...(opts.rollout ? { rollout: opts.rollout } : {}), ...(opts.workspace ? { workspace: opts.workspace } : {}), ...(speed ? { speed } : {}) }, (t) => process.stdout.write(t));
         setExit(result.verdict === "promoted" ? 0 : result.verdict === "rolled_back" || result.verdict === "aborted" ? 1 : 3);
       } catch (error) {
         if (error instanceof ServeError) throw new CliError(error.message, 2);

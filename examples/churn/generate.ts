@@ -40,7 +40,7 @@ export interface Population {
 
 export const TRAINING_POPULATION: Population = { planWeights: [0.5, 0.35, 0.15], tenureScale: 1, supportRateMedian: 1.6 };
 /** A later month: more basic-plan sign-ups, newer customers, more support calls — drift a monitor should flag. */
-const SHIFTED_POPULATION: Population = { planWeights: [0.7, 0.25, 0.05], tenureScale: 0.5, supportRateMedian: 3.2 };
+export const SHIFTED_POPULATION: Population = { planWeights: [0.7, 0.25, 0.05], tenureScale: 0.5, supportRateMedian: 3.2 };
 
 export interface Customer {
   id: string;

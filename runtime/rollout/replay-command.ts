@@ -2,15 +2,20 @@
  * `mlspec rollout replay SPEC --traffic FILE --feedback FILE`: loads the
  * recording, resolves models in the spec's workspace when it has one (slots
  * the recording has no answers for are scored there, in-process through
- * onnxruntime), replays, and prints the timeline.
+ * onnxruntime), replays, and prints the timeline. When the rollout's serve has
+ * a monitor and the workspace exists, the monitor is replayed too — drift,
+ * retraining, the challenger it registers — on a throwaway copy of the project
+ * and workspace (runtime/monitor/replayed-monitor.ts); the user's are only read.
  */
 import { existsSync } from "node:fs";
 import * as path from "node:path";
 import type { Plan } from "../../compiler/plan/schema.js";
 import { loadModel, type LoadedModel } from "../serve/loaded-model.js";
 import { DATABASE_FILENAME, defaultWorkspaceDir, openWorkspace, type Workspace } from "../workspace/workspace.js";
+import { ReplayedMonitor, type ReplayedMonitorOptions } from "../monitor/replayed-monitor.js";
 import { readFeedback, readTraffic, RecordingError } from "./recorded-traffic.js";
 import { replayRollout, type ModelScorer, type ReplayResult } from "./replay.js";
+import { throwawayCopy, type ThrowawayCopy } from "./throwaway-workspace.js";
 import { timelineText } from "./report.js";
 import type { ModelVersionRef } from "../../stdlib/rollout/shared/rollout-types.js";
 
@@ -24,6 +29,12 @@ export interface ReplayCommandOptions {
   /** Replay at this many times real time (default: instantly) */
   speed?: number;
   format: "text" | "json";
+  /** false: the rollout alone, even when its serve has a monitor (`--no-monitor`). */
+  monitor?: boolean;
+  /** How the replayed monitor's retraining runs `mlspec run` (default: this process's CLI). */
+  retrain?: ReplayedMonitorOptions["retrain"];
+  /** Progress of a retraining (stderr). */
+  log?: (line: string) => void;
 }
 
 /** Without a workspace, aliases stand for fixed versions (champion 1, challenger 2) so a fully recorded replay runs anywhere. */
@@ -71,28 +82,43 @@ export async function runReplayCommand(specPath: string, options: ReplayCommandO
   if (rollouts.length === 0) throw new RecordingError(`${specPath} has no rollout block to replay`);
   const name = options.rollout ?? (rollouts.length === 1 ? rollouts[0]!.name : undefined);
   if (!name) throw new RecordingError(`${specPath} has ${rollouts.length} rollouts (${rollouts.map((r) => r.name).join(", ")}); pick one with --rollout NAME`);
+  if (!rollouts.some((r) => r.name === name)) throw new RecordingError(`the spec has no rollout ${name}; it has ${rollouts.map((r) => r.name).join(", ")}`);
   const traffic = readTraffic(options.traffic);
   const feedback = readFeedback(options.feedback);
   const dir = options.workspace ?? defaultWorkspaceDir(specPath);
-  const ws = existsSync(path.join(dir, DATABASE_FILENAME)) ? openWorkspace(dir) : undefined;
-  const scoring = ws ? workspaceScorer(ws) : undefined;
+  const hasWorkspace = existsSync(path.join(dir, DATABASE_FILENAME));
+  const serve = rollouts.find((r) => r.name === name)!.serve;
+  const monitors = options.monitor === false ? [] : options.plan.monitors.filter((m) => m.serve === serve).map((m) => m.name);
+  // with a monitor, everything the rehearsal writes goes to a copy
+  const copy: ThrowawayCopy | undefined = monitors.length > 0 && hasWorkspace ? throwawayCopy(specPath, dir) : undefined;
+  let ws: Workspace | undefined;
+  let scoring: ReturnType<typeof workspaceScorer> | undefined;
+  let monitor: ReplayedMonitor | undefined;
   try {
-    const resolve = ws
+    ws = copy ? openWorkspace(copy.workspaceDir) : hasWorkspace ? openWorkspace(dir) : undefined;
+    scoring = ws ? workspaceScorer(ws) : undefined;
+    monitor = copy && ws ? new ReplayedMonitor({ plan: options.plan, serve, copy: { ...copy, workspace: ws }, feedback, ...(options.retrain ? { retrain: options.retrain } : {}), ...(options.log ? { log: options.log } : {}) }) : undefined;
+    const workspace = ws;
+    const resolve = workspace
       ? (ref: string) => {
           const [model, version] = ref.split("@") as [string, string];
           try {
-            const v = ws.registry.resolve(model, version);
+            const v = workspace.registry.resolve(model, version);
             return { model: v.name, version: v.version };
           } catch {
             return null;
           }
         }
       : standIn;
-    const result = await replayRollout({ plan: options.plan, rollout: name, traffic, feedback, resolve, ...(scoring ? { scorer: scoring.scorer } : {}), seed: options.seed ?? 0, ...(options.speed ? { pace: (ms: number) => new Promise<void>((r) => setTimeout(r, ms / options.speed!)) } : {}) });
+    const replayed = await replayRollout({ plan: options.plan, rollout: name, traffic, feedback, resolve, ...(scoring ? { scorer: scoring.scorer } : {}), seed: options.seed ?? 0, ...(options.speed ? { pace: (ms: number) => new Promise<void>((r) => setTimeout(r, ms / options.speed!)) } : {}), ...(monitor ? { companion: monitor } : {}) });
+    const result: ReplayResult =
+      monitors.length === 0 ? replayed : { ...replayed, monitor: copy ? { monitors, replayed: true } : { monitors, replayed: false, note: `no workspace at ${dir}: run \`mlspec run ${specPath}\` first` } };
     out(options.format === "json" ? JSON.stringify(result, null, 2) + "\n" : timelineText(result, traffic[0]!.at));
     return result;
   } finally {
+    await monitor?.close();
     await scoring?.close();
     ws?.close();
+    copy?.remove();
   }
 }

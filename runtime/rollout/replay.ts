@@ -35,10 +35,39 @@ export interface ReplayOptions {
   tickMs?: number;
   /** Called after each tick with the virtual time it covered (`--speed N` sleeps ms / N; default: none, as fast as it goes) */
   pace?: (virtualMs: number) => Promise<void>;
+  /** What else runs on the virtual clock (the monitor, runtime/monitor/replayed-monitor.ts). */
+  companion?: ReplayCompanion;
+}
+
+/** A request as the replay answered it: the arm, and the model version in that arm's slot. */
+export interface ServedRequest {
+  at: number;
+  requestId: string;
+  arm: string;
+  model: ModelVersionRef | null;
+  input: Record<string, unknown>;
+  score: number | null;
+  error: boolean;
+  latencyMs: number;
+  /** A shadow copy: answered beside the request, never to the caller. */
+  shadow: boolean;
+}
+
+/**
+ * Something that runs beside the rollout on the replay's virtual clock. At each tick, before
+ * the controller's pass, it gets the requests answered since the last tick; the clock waits
+ * for the promise (a retraining in it freezes virtual time). Its entries join the timeline.
+ */
+export interface ReplayCompanion {
+  tick(now: number, served: readonly ServedRequest[]): Promise<TimelineEntry[]>;
+  /** The rollout promoted a version to champion. */
+  promoted(rollout: string, model: ModelVersionRef, reason: string): void;
 }
 
 export interface TimelineEntry {
   at: number;
+  /** Absent for the rollout's own transitions; `monitor` for what the replayed monitor did. */
+  source?: "monitor";
   from: string | null;
   to: string;
   reason: string;
@@ -56,16 +85,8 @@ export interface ReplayResult {
   final: RolloutDoc | null;
   /** promoted | rolled_back | aborted | paused | progressing (the traffic ran out) | not started */
   verdict: string;
-}
-
-interface Served {
-  at: number;
-  requestId: string;
-  arm: string;
-  input: Record<string, unknown>;
-  score: number | null;
-  error: boolean;
-  latencyMs: number;
+  /** The serve's monitors: replayed beside the rollout (on a throwaway copy), or why not. */
+  monitor?: { monitors: string[]; replayed: boolean; note?: string };
 }
 
 class ReplayEnvironment implements RolloutEnvironment {
@@ -74,7 +95,7 @@ class ReplayEnvironment implements RolloutEnvironment {
   stickyBy: string | undefined;
   shadow: { slot: string; sample: number } | undefined;
   readonly slots = new Map<string, ModelVersionRef>();
-  readonly served: Served[] = [];
+  readonly served: ServedRequest[] = [];
   private champion: ModelVersionRef | null = null;
   private readonly byRequest = new Map<string, RecordedFeedback>();
   private readonly byKey: RecordedFeedback[] = [];
@@ -113,11 +134,12 @@ class ReplayEnvironment implements RolloutEnvironment {
     else this.slots.delete(slot);
   }
 
-  promote(_rollout: string, model: ModelVersionRef): void {
+  promote(rollout: string, model: ModelVersionRef, reason: string): void {
     this.champion = model;
+    this.options.companion?.promoted(rollout, model, reason);
   }
 
-  private feedbackFor(s: Served): RecordedFeedback | undefined {
+  private feedbackFor(s: ServedRequest): RecordedFeedback | undefined {
     const direct = this.byRequest.get(s.requestId);
     if (direct) return direct;
     return this.byKey.find((f) => Object.entries(f.key!).every(([k, v]) => s.input[k] === v));
@@ -168,6 +190,14 @@ export async function replayRollout(options: ReplayOptions): Promise<ReplayResul
       return doc;
     };
     env.now = traffic[0]!.at;
+    let told = 0; // requests handed to the companion so far
+    const companionTick = async () => {
+      if (!options.companion) return;
+      const entries = await options.companion.tick(env.now, env.served.slice(told));
+      told = env.served.length;
+      timeline.push(...entries);
+    };
+    await companionTick();
     await controller.tick(env.now);
     let doc = record();
     let next = 0;
@@ -179,6 +209,7 @@ export async function replayRollout(options: ReplayOptions): Promise<ReplayResul
       while (next < traffic.length && traffic[next]!.at < until) batch.push(traffic[next++]!);
       await serveBatch(env, plan.name, batch, rng, options.scorer);
       env.now = until;
+      await companionTick();
       await controller.tick(env.now);
       doc = record();
       await options.pace?.(tickMs);
@@ -191,13 +222,13 @@ export async function replayRollout(options: ReplayOptions): Promise<ReplayResul
 }
 
 async function serveBatch(env: ReplayEnvironment, rollout: string, batch: RecordedRequest[], rng: Rng, scorer: ModelScorer | undefined): Promise<void> {
-  const jobs: { request: RecordedRequest; arm: string }[] = [];
+  const jobs: { request: RecordedRequest; arm: string; shadow: boolean }[] = [];
   for (const request of batch) {
     const key = env.stickyBy !== undefined ? request.input[env.stickyBy] : undefined;
     const u = key !== undefined && key !== null ? stickyPoint(rollout, String(key)) : rng.next();
     const arm = pickArm(env.weights, u);
-    jobs.push({ request, arm });
-    if (env.shadow && arm !== env.shadow.slot && rng.next() < env.shadow.sample) jobs.push({ request, arm: env.shadow.slot });
+    jobs.push({ request, arm, shadow: false });
+    if (env.shadow && arm !== env.shadow.slot && rng.next() < env.shadow.sample) jobs.push({ request, arm: env.shadow.slot, shadow: true });
   }
   // slots without recorded answers are scored in one batch per slot
   const pending = new Map<string, number[]>();
@@ -215,6 +246,7 @@ async function serveBatch(env: ReplayEnvironment, rollout: string, batch: Record
   }
   jobs.forEach((j, i) => {
     const s = scores[i];
-    env.served.push({ at: j.request.at, requestId: j.request.requestId, arm: j.arm, input: j.request.input, score: typeof s === "number" ? s : null, error: !(typeof s === "number"), latencyMs: j.request.latencyMs });
+    const model = j.arm === "current" ? env.current() : (env.slots.get(j.arm) ?? null);
+    env.served.push({ at: j.request.at, requestId: j.request.requestId, arm: j.arm, model, input: j.request.input, score: typeof s === "number" ? s : null, error: !(typeof s === "number"), latencyMs: j.request.latencyMs, shadow: j.shadow });
   });
 }

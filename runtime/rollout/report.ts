@@ -51,7 +51,13 @@ function offset(ms: number): string {
 
 export function timelineText(result: ReplayResult, start: number): string {
   const lines = [`replay of rollout ${result.rollout} (${result.strategy}) on ${result.requests} recorded requests, seed ${result.seed}`];
+  const m = result.monitor;
+  if (m) lines.push(m.replayed ? `with monitor ${m.monitors.join(", ")}, on a throwaway copy of the workspace` : `monitor ${m.monitors.join(", ")} not replayed: ${m.note}`);
   for (const e of result.timeline as TimelineEntry[]) {
+    if (e.source === "monitor") {
+      lines.push(`${offset(e.at - start)}  ${e.reason}`);
+      continue;
+    }
     lines.push(`${offset(e.at - start)}  ${e.from ?? "start"} → ${e.to}: ${e.reason}`);
     lines.push(`           weights ${weightsText(e.weights)}`);
     for (const g of e.guards) lines.push(`           guard ${guardText(g)}`);

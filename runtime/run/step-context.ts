@@ -32,8 +32,8 @@ export interface ImportedModel {
   format: "xgboost" | "onnx";
   /** Where it came from: shown by `mlspec models show` and kept in the ONNX metadata. */
   lineage: Record<string, string>;
-  /** What onnxruntime computes on each split, row-major [rows, outputs]. */
-  predictions: Record<"validation" | "test", Float32Array>;
+  /** What onnxruntime computes on each split, row-major [rows, outputs] (train: for the monitoring reference). */
+  predictions: Record<"train" | "validation" | "test", Float32Array>;
   /** The graph to store; like a trained model's, it holds no version number (the registry assigns it). */
   artifact: Uint8Array;
   /** One line on how the graph was checked, for the export step's report. */

@@ -3,7 +3,7 @@
  * controller, the monitor. Each is started after the server listens and
  * stopped on SIGTERM before in-flight requests drain, so that none moves
  * traffic while the server shuts down. A controller registers by being listed
- * once in `BESIDE_SERVERS` (beside-servers.ts).
+ * once in `besideServers()` (beside-servers.ts).
  */
 import type { Plan } from "../../compiler/plan/schema.js";
 import type { SqliteDatabase } from "../workspace/db.js";
@@ -28,9 +28,6 @@ export interface BesideServer {
   /** Stop and resolve once it no longer acts. */
   stop(): Promise<void>;
 }
-
-/** One controller of each registered kind, made fresh per `mlspec serve`. */
-export type BesideServerFactory = () => BesideServer;
 
 /** Start each; one that fails to start is logged and left out. Returns the started ones. */
 export async function startBesideServers(servers: readonly BesideServer[], ctx: BesideServerContext): Promise<BesideServer[]> {

@@ -7,7 +7,7 @@
  * flushed, and the process exits 0.
  */
 import { startBesideServers, stopBesideServers, type BesideServer } from "./beside-server.js";
-import { BESIDE_SERVERS } from "./beside-servers.js";
+import { besideServers } from "./beside-servers.js";
 import { ServeError } from "./errors.js";
 import { closeServers, listenServing, type ListeningServer } from "./http-server.js";
 import { loadServing } from "./load-serving.js";
@@ -31,7 +31,7 @@ export interface ServeCommandOptions {
   predictionLog?: PredictionSinkOptions;
   /** Longest shutdown waits for in-flight requests before closing their connections (default 10,000 ms). */
   graceMs?: number;
-  /** The controllers run beside the server (default: one of each in BESIDE_SERVERS). */
+  /** The controllers run beside the server (default: besideServers(), the rollout controller and the monitor). */
   besideServers?: BesideServer[];
   /** ms since the epoch, for the controllers and feedback (default Date.now). */
   clock?: () => number;
@@ -124,7 +124,7 @@ export async function runServeCommand(file: string, options: ServeCommandOptions
   }
   const log = serving.predictionLog;
   err(log === "off" ? "prediction log: off" : `prediction log: ${serving.workspace.databasePath} (${log === "thread" ? "writer thread" : "main thread"})`);
-  const beside = await startBesideServers(options.besideServers ?? BESIDE_SERVERS.map((make) => make()), {
+  const beside = await startBesideServers(options.besideServers ?? besideServers(), {
     db: serving.workspace.registry.db,
     plan: serving.plan,
     endpoints: new Map(serving.endpoints.map((e) => [e.name, e])),

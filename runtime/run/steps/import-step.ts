@@ -16,6 +16,7 @@ import type { FeaturesView } from "../features-view.js";
 import type { ImportedModel, ModelState, StepContext, StepRunner } from "../step-context.js";
 
 type EvalPart = "validation" | "test";
+type Part = EvalPart | "train";
 
 export const importStep: StepRunner<"import_model"> = {
   async run(step, ctx) {
@@ -62,7 +63,7 @@ function importMetadata(ctx: StepContext, model: string, lineage: Record<string,
 }
 
 /** onnxruntime on the graph's raw-column inputs for one split. */
-async function runGraph(bytes: Uint8Array, columns: RawColumn[], f: FeaturesView, part: EvalPart, output: string): Promise<Float32Array> {
+async function runGraph(bytes: Uint8Array, columns: RawColumn[], f: FeaturesView, part: Part, output: string): Promise<Float32Array> {
   const ort = await import("onnxruntime-node");
   const { encodeOnnxInputs } = await import("../../export/onnx-inputs.js");
   const session = await openSession(bytes);
@@ -143,7 +144,7 @@ async function importXgboostStep(
       ...(classes ? { classes } : {}),
       metadata: importMetadata(ctx, p.model, lineage),
     });
-  const predictions = {} as Record<EvalPart, Float32Array>;
+  const predictions = {} as Record<Part, Float32Array>;
   let maxDiff = 0;
   for (const part of ["validation", "test"] as const) {
     predictions[part] = await runGraph(graph.bytes, f.columns, f, part, graph.output);
@@ -169,6 +170,8 @@ async function importXgboostStep(
       "this is a bug in mlspec's XGBoost import; please report it with the model file",
     ]);
   }
+  // the training rows' answers feed the monitoring reference (checked parts above)
+  predictions.train = await runGraph(graph.bytes, f.columns, f, "train", graph.output);
   const names = model.featureNames ? "by name" : "by position";
   ctx.reporter.step(`import_model:${p.model}`, `xgboost ${model.version} ${model.objective}: ${model.trees.length} trees, ${model.numFeature} features ${names} (sha256 ${sha256.slice(0, 12)})`);
   return {
@@ -230,7 +233,7 @@ async function importOnnxStep(
     ? (await import("../../import/onnx-compose.js")).composeWithFeatures({ model, pipeline: f.pipeline, columns: f.columns, task, ...(classes ? { classes } : {}), metadata })
     : undefined;
   const graph = composed ?? wrapOnnxModel({ model, task, columns: onnxInputColumns(f), ...(classes ? { classes } : {}), metadata });
-  const predictions = {} as Record<EvalPart, Float32Array>;
+  const predictions = {} as Record<Part, Float32Array>;
   let maxDiff = 0;
   for (const part of ["validation", "test"] as const) {
     predictions[part] = await runGraph(graph.bytes, f.columns, f, part, graph.output);
@@ -249,6 +252,7 @@ async function importOnnxStep(
       "the model may depend on an opset-specific operator; re-export it with opset 17",
     ]);
   }
+  predictions.train = await runGraph(graph.bytes, f.columns, f, "train", graph.output);
   const over = composed ? ` over features \`${p.features}\`` : "";
   ctx.reporter.step(`import_model:${p.model}`, `onnx from ${producer}, opset ${signature.opset}: inputs ${signature.inputs.map((i) => i.name).join(", ")}${over} → ${graph.output} (sha256 ${sha256.slice(0, 12)})`);
   return {

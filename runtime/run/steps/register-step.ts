@@ -4,7 +4,6 @@
  * the alias moved (`champion` for a first version); a --resume finds the
  * version the interrupted invocation made.
  */
-import type { Network } from "../../../core/network.js";
 import { predictPart } from "../predict-part.js";
 import type { ModelState, StepContext, StepRunner } from "../step-context.js";
 
@@ -16,8 +15,9 @@ export const registerStep: StepRunner<"register"> = {
     const dataHash = ctx.dataHash(f.dataset);
     const status: "registered" | "rejected" = m.gate.passed ? "registered" : "rejected";
     const columns = f.columns;
-    // an imported model has no network here: its versions carry no monitoring reference yet
-    const reference = m.network ? await monitoringReference(m as ModelState & { network: Network }, columns.filter((c) => c.name !== m.task.target).map((c) => c.name), ctx) : undefined;
+    // a trained network's answers on the training rows, or an imported graph's (from the import step)
+    const trainOutputs = m.network ? predictPart(m.network, m.task, f, "train") : m.imported?.predictions.train;
+    const reference = trainOutputs ? await monitoringReference(m, trainOutputs, columns.filter((c) => c.name !== m.task.target).map((c) => c.name), ctx) : undefined;
     let gate = m.gate;
     // the version, its monitoring reference and its alias in one transaction: a crash leaves all or none
     const registered = reg.db.transaction(() => {
@@ -60,7 +60,7 @@ export const registerStep: StepRunner<"register"> = {
 };
 
 /** A seeded sample of the training rows and the model's predictions on them (spec/language.md#drift-tests). */
-async function monitoringReference(m: ModelState & { network: Network }, inputColumns: string[], ctx: StepContext): Promise<{ store(version: number): void }> {
+async function monitoringReference(m: ModelState, outputs: Float32Array, inputColumns: string[], ctx: StepContext): Promise<{ store(version: number): void }> {
   const { buildMonitoringReference } = await import("../../monitor/reference.js");
   const { storeMonitoringReference } = await import("../../monitor/monitor-store.js");
   const f = ctx.features(m.features);
@@ -74,7 +74,7 @@ async function monitoringReference(m: ModelState & { network: Network }, inputCo
     profileSha256: d.profileSha ?? null,
     train: f.raw.train,
     inputColumns,
-    outputs: predictPart(m.network, m.task, f, "train"),
+    outputs,
   });
   return { store: (version) => void storeMonitoringReference(ctx.ws.registry.db, ctx.ws.artifacts, { ...reference, version }) };
 }
