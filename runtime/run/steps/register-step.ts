@@ -74,7 +74,7 @@ async function monitoringReference(m: ModelState & { network: Network }, inputCo
     profileSha256: d.profileSha ?? null,
     train: f.raw.train,
     inputColumns,
-    outputs: predictPart(m.network, m.task, f, "train"),
+    outputs: await predictPart(m.network, m.task, f, "train"),
   });
   return { store: (version) => void storeMonitoringReference(ctx.ws.registry.db, ctx.ws.artifacts, { ...reference, version }) };
 }
