@@ -54,7 +54,7 @@ async function dataset(rows: number): Promise<string> {
     }
     chunk += cells.join(",") + (s + rng.normal() > 0 ? ",true\n" : ",false\n");
     if (chunk.length > 1 << 20) {
-      if (!out.write(chunk)) await new Promise((r) => out.once("drain", r));
+      if (!out.write(chunk)) await new Promise<void>((r) => out.once("drain", () => r()));
       chunk = "";
     }
   }
