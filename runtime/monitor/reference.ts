@@ -4,7 +4,7 @@
  * on them, so that drift tests compare samples (ks needs samples, not histograms).
  */
 import type { TaskSpec } from "../../compiler/plan/schema.js";
-import type { ColumnArrays, ColumnValue } from "../data/load.js";
+import type { TypedColumnArrays, ColumnValue } from "../data/load.js";
 import { Rng } from "../../core/rng.js";
 
 export const REFERENCE_FORMAT = 1;
@@ -77,7 +77,7 @@ export function buildMonitoringReference(input: {
   seed: number;
   profileSha256: string | null;
   /** The training split's raw columns. */
-  train: ColumnArrays;
+  train: TypedColumnArrays;
   /** Input columns (the target is not one). */
   inputColumns: string[];
   /** The network's outputs on every training row. */

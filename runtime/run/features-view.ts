@@ -1,6 +1,6 @@
 /** A fitted features block as the steps after fit_features read it. */
 import type { FeatureDef, StepOf, TaskSpec } from "../../compiler/plan/schema.js";
-import type { ColumnArrays } from "../data/load.js";
+import type { TypedColumnArrays } from "../data/load.js";
 import type { FittedPipeline, PipelineOutput } from "../features/pipeline.js";
 import { RunError, EXIT } from "./errors.js";
 
@@ -19,7 +19,7 @@ export interface FeaturesView {
   pipeline: FittedPipeline;
   pipelineSha: string;
   outputs: Record<Part, PipelineOutput>;
-  raw: Record<Part, ColumnArrays>;
+  raw: Record<Part, TypedColumnArrays>;
 }
 
 /** Which index features carry the user and item ids of a recommendation task. */

@@ -13,19 +13,26 @@ export interface Labels {
   classes?: string[];
 }
 
-export function classLabels(task: TaskSpec, train: ColumnValue[]): string[] | undefined {
+/** A label column as the split step loads it: numbers may come in a Float64Array, NaN for null. */
+export type LabelValues = ArrayLike<ColumnValue>;
+
+const missing = (v: ColumnValue | undefined): v is null | undefined => v === null || v === undefined || Number.isNaN(v);
+
+export function classLabels(task: TaskSpec, train: LabelValues): string[] | undefined {
   if (task.kind === "binary") return (task.classes ?? [false, true]).map(String);
   if (task.kind !== "multiclass") return undefined;
   if (task.classes) return task.classes.map(String);
   // string/int labels: the classes seen in training, sorted, fix the output order
-  return [...new Set(train.filter((v) => v !== null).map(String))].sort();
+  const seen = new Set<string>();
+  for (let i = 0; i < train.length; i++) if (!missing(train[i])) seen.add(String(train[i]));
+  return [...seen].sort();
 }
 
-export function encodeLabels(task: TaskSpec, values: ColumnValue[], classes: string[] | undefined, split: string): Labels {
+export function encodeLabels(task: TaskSpec, values: LabelValues, classes: string[] | undefined, split: string): Labels {
   const y = new Float32Array(values.length);
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
-    if (v === null || v === undefined) {
+    if (missing(v)) {
       throw new RunError(`the ${split} split has a row without a label \`${task.target}\``, EXIT.dataRejected, [
         "declare the label column without `nulls` so that such rows are quarantined",
       ]);

@@ -6,7 +6,7 @@
  */
 import type { Plan, SplitSpec, StepKind, StepOf, TaskSpec } from "../../compiler/plan/schema.js";
 import type { ValidationResult } from "../data/contract.js";
-import type { ColumnArrays } from "../data/load.js";
+import type { TypedColumnArrays } from "../data/load.js";
 import type { DataSplit } from "../data/split.js";
 import type { Network } from "../../core/network.js";
 import type { Workspace } from "../workspace/workspace.js";
@@ -24,7 +24,7 @@ export interface DatasetState {
   split?: DataSplit;
   /** The plan's split settings (the monitoring reference samples with their seed). */
   splitSpec?: SplitSpec;
-  parts?: Record<Part, ColumnArrays>;
+  parts?: Record<Part, TypedColumnArrays>;
 }
 
 /** A model trained elsewhere, as the import_model step converted and checked it. */

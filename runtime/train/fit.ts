@@ -198,21 +198,23 @@ function runEpoch(cfg: ResolvedTrainConfig, model: TrainableModel, optimizer: Tr
   let lossSum: tf.Scalar = tf.scalar(0);
   for (let start = 0; start < train.rows; start += cfg.batchSize) {
     const end = Math.min(train.rows, start + cfg.batchSize);
-    const rows = tf.tensor1d(order.slice(start, end), "int32");
     const dropoutSeed = rng.int(0, 0x7fffffff);
+    // gathered before the gradient tape: under it tfjs saves the gather's inputs for the
+    // backward pass, a clone of the whole training tensor on every batch (epoch cost ~rows²)
+    const batch = gatherBatch(train, order.slice(start, end));
     const cost = optimizer.optimizer.minimize(
       () => {
-        const inputs = gatherInputs(train, rows);
-        const output = model.forward(inputs, { training: true, seed: dropoutSeed });
-        const loss = tf.mean(perExampleLoss(cfg.loss, output, tf.gather(train.y, rows)));
-        const penalty = model.penalty(inputs);
+        const output = model.forward(batch.inputs, { training: true, seed: dropoutSeed });
+        const loss = tf.mean(perExampleLoss(cfg.loss, output, batch.y));
+        const penalty = model.penalty(batch.inputs);
         return (penalty === null ? loss : tf.add(loss, penalty)) as tf.Scalar;
       },
       true,
       model.variables,
     )!;
     const next = tf.tidy(() => tf.add(lossSum, tf.mul(cost, end - start)) as tf.Scalar);
-    tf.dispose([rows, cost, lossSum]);
+    tf.dispose([batch.inputs.x, batch.y, cost, lossSum]);
+    if (batch.inputs.user) tf.dispose([batch.inputs.user, batch.inputs.item!]);
     lossSum = next;
   }
   const total = lossSum.dataSync()[0]!;
@@ -220,12 +222,21 @@ function runEpoch(cfg: ResolvedTrainConfig, model: TrainableModel, optimizer: Tr
   return total / train.rows;
 }
 
-function gatherInputs(split: SplitTensors, rows: tf.Tensor1D): ModelInputs {
-  return {
-    x: tf.gather(split.x, rows),
-    user: split.user ? tf.gather(split.user, rows) : undefined,
-    item: split.item ? tf.gather(split.item, rows) : undefined,
-  };
+/** One batch's rows of every training tensor, outside any gradient tape. */
+function gatherBatch(split: SplitTensors, order: Int32Array): { inputs: ModelInputs; y: tf.Tensor } {
+  const rows = tf.tensor1d(order, "int32");
+  try {
+    return {
+      inputs: {
+        x: tf.gather(split.x, rows),
+        user: split.user ? tf.gather(split.user, rows) : undefined,
+        item: split.item ? tf.gather(split.item, rows) : undefined,
+      },
+      y: tf.gather(split.y, rows),
+    };
+  } finally {
+    rows.dispose();
+  }
 }
 
 type TargetScale = NonNullable<TrainData["targetScale"]>;

@@ -44,6 +44,25 @@ describe("loadColumns", () => {
     }
   });
 
+  it("typed: numbers in Float64Arrays with NaN for null, everything else as without", async () => {
+    const result = await validatedCsv(dir, "typed", csv, contract);
+    try {
+      const plain = await loadColumns(result, { rowNumbersAs: "row" });
+      const typed = await loadColumns(result, { rowNumbersAs: "row", typed: true });
+      for (const name of ["n", "x", "at", "row"]) {
+        expect(typed[name]).toBeInstanceOf(Float64Array);
+        expect([...typed[name]!]).toEqual((plain[name] as Array<number | null>).map((v) => v ?? NaN));
+      }
+      for (const name of ["ok", "plan", "name", "tier"]) expect(typed[name]).toEqual(plain[name]);
+      await splitDataset(result, { method: "random", test: 0.34, validation: 0, seed: 5 });
+      const part = await loadColumns(result, { part: "train", columns: ["x"], rowNumbersAs: "row", typed: true });
+      const rows = [...part["row"]!] as number[];
+      expect([...part["x"]!]).toEqual(rows.map((r) => plain["x"]![(plain["row"] as number[]).indexOf(r)]));
+    } finally {
+      result.session.close();
+    }
+  });
+
   it("selects columns, rows and split parts", async () => {
     const result = await validatedCsv(dir, "select", csv, contract);
     try {

@@ -25,6 +25,9 @@ describe("labels", () => {
       expect(e).toBeInstanceOf(RunError);
       expect((e as RunError).exitCode).toBe(4);
     }
+    // a numeric label column loaded typed carries a null as NaN
+    expect(() => encodeLabels(regression, Float64Array.of(1, NaN), undefined, "validation")).toThrow(/the validation split has a row without a label/);
+    expect(classLabels(multiclass, Float64Array.of(2, NaN, 1))).toEqual(["1", "2"]);
   });
 
   it("rejects training labels of one class only", () => {

@@ -1,6 +1,6 @@
 /**
  * The evaluate step: the model's metrics on the validation and test splits, from
- * the same forward pass the exported graph computes. Test values are stored as
+ * the exported graph's network run by onnxruntime (predict-part.ts). Test values are stored as
  * `auc`, validation values as `val.auc`.
  */
 import type { TaskSpec } from "../../../compiler/plan/schema.js";
@@ -17,7 +17,7 @@ export const evaluateStep: StepRunner<"evaluate"> = {
     const f = ctx.features(m.features);
     const labels = ctx.labels(m.task, f);
     const imported = m.imported;
-    const metrics = imported ? scorePredictions(m.task, f, labels, step.params.metrics, (part) => imported.predictions[part]) : evaluateModel(m.network!, m.task, f, labels, step.params.metrics);
+    const metrics = imported ? await scorePredictions(m.task, f, labels, step.params.metrics, (part) => imported.predictions[part]) : await evaluateModel(m.network!, m.task, f, labels, step.params.metrics);
     // a search's best trial finished as a trial run already
     if (ctx.ws.registry.getRun(m.runId).state === "running") ctx.ws.registry.finishRun(m.runId, { state: "complete", metrics });
     const shown = step.params.metrics.map((k) => `${k} ${fmt(metrics[k] ?? NaN)}`).join("  ");
@@ -29,30 +29,30 @@ export const evaluateStep: StepRunner<"evaluate"> = {
   },
 };
 
-export function evaluateModel(
+export async function evaluateModel(
   network: Network,
   task: TaskSpec,
   f: FeaturesView,
   labels: { classes?: string[]; validation: Float32Array; test: Float32Array },
   metrics: string[],
-): Record<string, number> {
+): Promise<Record<string, number>> {
   return scorePredictions(task, f, labels, metrics, (part) => predictPart(network, task, f, part));
 }
 
 /** The metrics of any model's predictions per split (a trained network's, or an imported graph's). */
-export function scorePredictions(
+export async function scorePredictions(
   task: TaskSpec,
   f: FeaturesView,
   labels: { classes?: string[]; validation: Float32Array; test: Float32Array },
   metrics: string[],
-  predict: (part: "validation" | "test") => Float32Array,
-): Record<string, number> {
+  predict: (part: "validation" | "test") => Float32Array | Promise<Float32Array>,
+): Promise<Record<string, number>> {
   const result: Record<string, number> = {};
   const ix = indexInputs(task, f);
   for (const part of ["validation", "test"] as const) {
     const y = labels[part];
     if (y.length === 0) continue;
-    const predictions = predict(part);
+    const predictions = await predict(part);
     const split = {
       y,
       predictions,

@@ -11,9 +11,10 @@ import type { StepRunner } from "../step-context.js";
 export const fitFeaturesStep: StepRunner<"fit_features"> = {
   async run(step, ctx) {
     const { fitPipeline, applyPipeline, parseFittedPipeline } = await import("../../features/pipeline.js");
+    const { splitDigest } = await import("../../data/split.js");
     const p = step.params;
     const d = ctx.dataset(p.dataset);
-    const key = contentKey("fit_features/1", p.definitions, p.columns, d.validation.dataHash, d.split);
+    const key = contentKey("fit_features/2", p.definitions, p.columns, d.validation.dataHash, d.split && splitDigest(d.split));
     let pipeline: FittedPipeline;
     let sha = ctx.useCache ? ctx.ws.registry.cachedStep(key) : undefined;
     let cached = false;

@@ -16,7 +16,7 @@ export const registerStep: StepRunner<"register"> = {
     const status: "registered" | "rejected" = m.gate.passed ? "registered" : "rejected";
     const columns = f.columns;
     // a trained network's answers on the training rows, or an imported graph's (from the import step)
-    const trainOutputs = m.network ? predictPart(m.network, m.task, f, "train") : m.imported?.predictions.train;
+    const trainOutputs = m.network ? await predictPart(m.network, m.task, f, "train") : m.imported?.predictions.train;
     const reference = trainOutputs ? await monitoringReference(m, trainOutputs, columns.filter((c) => c.name !== m.task.target).map((c) => c.name), ctx) : undefined;
     let gate = m.gate;
     // the version, its monitoring reference and its alias in one transaction: a crash leaves all or none
