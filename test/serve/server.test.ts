@@ -80,7 +80,8 @@ describe("the server over HTTP", () => {
   });
 
   it("swaps in a new model version under load without dropping a request", async () => {
-    const p = project(churnSpecText());
+    // a generous timeout: this is about the swap, and on a busy machine loading v2 can hold a request past 250 ms
+    const p = project(churnSpecText({ timeout: "10s" }));
     const v1 = churnModel({ seed: 21 });
     const v2 = churnModel({ seed: 22, hidden: [8] });
     p.register("churn_mlp", v1.bytes);
