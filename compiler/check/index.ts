@@ -4,7 +4,8 @@
 import { DiagnosticBag, sortDiagnostics, type Diagnostic } from "../diagnostics/diagnostic.js";
 import { makeContext, type Rule } from "./context.js";
 import type { Program } from "./program.js";
-import type { Builtins } from "../../stdlib/index.js";
+import { builtins as defaultBuiltins, type Builtins } from "../../stdlib/index.js";
+import { expandGroups } from "./expand-groups.js";
 import { analyze, type Semantic } from "./semantic.js";
 import { archTask } from "./rules/arch-task.js";
 import { argumentCombinations } from "./rules/argument-combinations.js";
@@ -126,7 +127,8 @@ function onePerLine(sorted: Diagnostic[]): Diagnostic[] {
 export function checkProgram(program: Program, rules: readonly Rule[] = specifiedRules, builtins?: Builtins): CheckResult {
   const bag = new DiagnosticBag();
   bag.items.push(...program.diagnostics.items);
-  const sem = analyze(program, builtins);
+  // column groups become the statements they stand for before any rule reads the program
+  const sem = analyze(expandGroups(program, builtins ?? defaultBuiltins, bag), builtins);
   const ctx = makeContext(sem, bag);
   for (const rule of rules) rule.check(ctx);
   // one mistake, one message: several rules can reach the same span

@@ -70,13 +70,53 @@ export type Stmt =
   | { kind: "assign"; target: Path; value: Expr; span: Span }
   /** `arch.dropout ~ uniform(0, 0.5)`, optionally `when train.optimizer == sgd` */
   | { kind: "sample"; target: Path; dist: Expr; when?: Expr; span: Span }
-  | { kind: "column"; name: Path; type: { name: Ident; args: Arg[]; span: Span }; constraints: Constraint[]; span: Span }
+  | { kind: "column"; name: Path; type: ColumnType; constraints: Constraint[]; span: Span }
   | { kind: "call"; call: CallExpr; span: Span }
   | { kind: "nested"; name: Path; body: Stmt[]; span: Span }
   /** `p99_latency < 50ms`, `rows >= 500` */
   | { kind: "condition"; left: Path; op: CompareOp; right: Expr; span: Span }
   | { kind: "require"; expr: Expr; span: Span }
-  | { kind: "retrain"; when: Expr; clauses: RetrainClause[]; span: Span };
+  | { kind: "retrain"; when: Expr; clauses: RetrainClause[]; span: Span }
+  | GroupStmt;
+
+/**
+ * A column group (spec/language.md#column-groups): `each SELECTOR [except NAMES]`
+ * then one rule for every column it matches: `: [type] constraints` in a contract,
+ * `as NAME_TEMPLATE = pipeline` in a features block. The checker expands it.
+ */
+export interface GroupStmt {
+  kind: "group";
+  /** The word `each`. */
+  each: Ident;
+  selector: GroupSelector;
+  /** The names after `except` (one, or a list); empty without `except`. */
+  except: Ident[];
+  rule: GroupRule;
+  span: Span;
+}
+
+/** `numeric`, `float`, `column`, …: the columns of a kind; `[a, b]`: those columns. */
+export type GroupSelector = { kind: "kind"; name: Ident } | { kind: "list"; columns: Ident[]; span: Span };
+
+export type GroupRule =
+  /** Contract: `: float range 0..1` (a list declares its columns) or `: nulls <= 1%` (adds to declared ones). */
+  | { kind: "constraints"; type?: ColumnType; constraints: Constraint[] }
+  /** Features: `as *_z = standardize`, each feature named by the template with `*` the column's name. */
+  | { kind: "feature"; template: NameTemplate; value: Expr };
+
+export interface ColumnType {
+  name: Ident;
+  args: Arg[];
+  span: Span;
+}
+
+/** `*_z`, `log_*`: a name with `*` for the column's name. */
+export interface NameTemplate {
+  prefix?: Ident;
+  star: Span;
+  suffix?: Ident;
+  span: Span;
+}
 
 export type RetrainClause =
   | { kind: "at_most"; count: Expr; per: Expr; span: Span }

@@ -211,6 +211,8 @@ export class AstBuilder {
     }
     const rt = this.node(n, "retrainStmt");
     if (rt) return this.retrain(rt);
+    const gs = this.node(n, "groupStmt");
+    if (gs) return this.groupStmt(gs);
     const ps = this.node(n, "pathStmt");
     if (ps) return this.pathStmt(ps);
     const stray = this.node(n, "stray");
@@ -302,6 +304,40 @@ export class AstBuilder {
     const op = this.node(n, "compareOp");
     if (op) return { kind: "condition", left: target, op: this.compareOp(op), right: expr("compare"), span };
     return undefined;
+  }
+
+  private groupStmt(n: CstNode): A.Stmt | undefined {
+    const each = this.token(n, "each");
+    const selectorNode = this.node(n, "selector");
+    if (!each || !selectorNode) return undefined;
+    const selectorNames = this.tokens(selectorNode, "name").map((t) => this.ident(t));
+    const selector: A.GroupSelector =
+      this.token(selectorNode, "LBracket") || selectorNames.length !== 1
+        ? { kind: "list", columns: selectorNames, span: this.span(selectorNode) }
+        : { kind: "kind", name: selectorNames[0]! };
+    const exceptNode = this.node(n, "exceptList");
+    const except = exceptNode ? this.tokens(exceptNode, "name").map((t) => this.ident(t)) : [];
+    const span = this.span(n);
+    if (this.token(n, "Colon")) {
+      const t = this.node(n, "typeExpr");
+      const typeName = t && this.token(t, "Identifier");
+      const args = t && this.node(t, "args");
+      const type = t && typeName ? { name: this.ident(typeName), args: args ? this.args(args) : [], span: this.span(t) } : undefined;
+      return { kind: "group", each: this.ident(each), selector, except, rule: { kind: "constraints", type, constraints: this.nodes(n, "constraint").map((c) => this.constraint(c)) }, span };
+    }
+    const star = this.token(n, "Star");
+    if (!star) return undefined;
+    const prefix = this.token(n, "prefix");
+    const suffix = this.token(n, "suffix");
+    const starSpan = tokenSpan(star);
+    const template: A.NameTemplate = {
+      prefix: prefix ? this.ident(prefix) : undefined,
+      star: starSpan,
+      suffix: suffix ? this.ident(suffix) : undefined,
+      span: { start: prefix ? prefix.startOffset : starSpan.start, end: suffix ? suffix.startOffset + suffix.image.length : starSpan.end },
+    };
+    const value = this.node(n, "value");
+    return { kind: "group", each: this.ident(each), selector, except, rule: { kind: "feature", template, value: value ? this.expression(value) : { kind: "error", span } }, span };
   }
 
   private constraint(n: CstNode): A.Constraint {

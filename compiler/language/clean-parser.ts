@@ -16,7 +16,7 @@ import type { TokenType } from "chevrotain";
 import type * as A from "./ast.js";
 import { K, KIND_TYPES, kindOf, lexClean, type CleanTokens, type Kind } from "./clean-lexer.js";
 import { findNestingProblem, type NestingRole } from "./nesting.js";
-import { CONSTRAINT_WORDS } from "./parser.js";
+import { CONSTRAINT_WORDS, GROUP_WORD } from "./parser.js";
 import type { Source, Span } from "./source.js";
 import * as T from "./tokens.js";
 
@@ -165,7 +165,8 @@ class CleanParser {
       const kind = this.next();
       if (kind === K.RCurly) break;
       if (this.startsBlock()) throw NOT_CLEAN;
-      if (NAMES[kind] === 1) out.push(this.pathStmt());
+      if (NAMES[kind] === 1 && this.startsGroup()) out.push(this.groupStmt());
+      else if (NAMES[kind] === 1) out.push(this.pathStmt());
       else if (kind === K.RequireKw) out.push(this.requireStmt());
       else if (kind === K.RetrainKw) out.push(this.retrainStmt());
       else if (kind === K.Semicolon) this.pos++;
@@ -275,6 +276,61 @@ class CleanParser {
       return { kind: "condition", left: target, op, right, span: this.spanFrom(first) };
     }
     throw NOT_CLEAN;
+  }
+
+  private startsGroup(): boolean {
+    return this.image(this.pos) === GROUP_WORD && (NAMES[this.ahead(1)] === 1 || this.ahead(1) === K.LBracket);
+  }
+
+  /** `each SELECTOR [except NAMES] ( : [type] constraints | as TEMPLATE = pipeline )`, as parser.ts's groupStmt. */
+  private groupStmt(): A.Stmt {
+    const first = this.pos;
+    const each = this.ident(this.pos++);
+    const selectorFirst = this.pos;
+    const bracketed = this.next() === K.LBracket;
+    const names = this.nameList();
+    const selector: A.GroupSelector = bracketed ? { kind: "list", columns: names, span: this.spanFrom(selectorFirst) } : { kind: "kind", name: names[0]! };
+    let except: A.Ident[] = [];
+    if (this.next() === K.Identifier && this.image(this.pos) === "except") {
+      this.pos++;
+      except = this.nameList();
+    }
+    if (this.next() === K.Colon) {
+      this.pos++;
+      let type: A.ColumnType | undefined;
+      if (NAMES[this.next()] === 1 && !CONSTRAINT_WORDS.has(this.image(this.pos)) && this.ahead(1) !== K.Colon) {
+        const typeFirst = this.pos;
+        const name = this.ident(this.pos++);
+        const args = this.next() === K.LParen ? this.parenArgs() : [];
+        type = { name, args, span: this.spanFrom(typeFirst) };
+      }
+      const constraints: A.Constraint[] = [];
+      while (NAMES[this.next()] === 1 && this.ahead(1) !== K.Colon && CONSTRAINT_WORDS.has(this.image(this.pos))) constraints.push(this.constraint());
+      return { kind: "group", each, selector, except, rule: { kind: "constraints", type, constraints }, span: this.spanFrom(first) };
+    }
+    if (NAMES[this.next()] !== 1 || this.image(this.pos) !== "as") throw NOT_CLEAN;
+    this.pos++;
+    const prefix = NAMES[this.next()] === 1 ? this.ident(this.pos++) : undefined;
+    const star = this.tokenSpan(this.expect(K.Star));
+    const suffix = NAMES[this.next()] === 1 && this.ahead(1) === K.Equals ? this.ident(this.pos++) : undefined;
+    const template: A.NameTemplate = { prefix, star, suffix, span: { start: prefix ? prefix.span.start : star.start, end: suffix ? suffix.span.end : star.end } };
+    this.expect(K.Equals);
+    const value = this.expression();
+    return { kind: "group", each, selector, except, rule: { kind: "feature", template, value }, span: this.spanFrom(first) };
+  }
+
+  /** `name` or `[name, name, …]` */
+  private nameList(): A.Ident[] {
+    if (this.next() !== K.LBracket) return [this.ident(this.expectName())];
+    this.pos++;
+    const names = [this.ident(this.expectName())];
+    while (this.next() === K.Comma) {
+      this.pos++;
+      if (this.next() === K.RBracket) break; // trailing comma
+      names.push(this.ident(this.expectName()));
+    }
+    this.expect(K.RBracket);
+    return names;
   }
 
   private constraint(): A.Constraint {

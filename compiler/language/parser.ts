@@ -15,6 +15,9 @@ import * as T from "./tokens.js";
 /** Words that may follow a column type in a contract (spec/language.md#contract). */
 export const CONSTRAINT_WORDS = new Set(["unique", "range", "nulls", "mean", "std", "in"]);
 
+/** `each` starts a column group when a selector follows it (spec/language.md#column-groups); `each = 1` is a setting. */
+export const GROUP_WORD = "each";
+
 /** chevrotain's recovery hooks, which it declares only internally. */
 interface RecoveryInternals {
   LA(k: number): IToken;
@@ -173,6 +176,10 @@ class MlspecParser extends CstParser {
     this.OR(this.alts(4, () => [
       { ALT: () => this.SUBRULE(this.requireStmt) },
       { ALT: () => this.SUBRULE(this.retrainStmt) },
+      {
+        GATE: () => this.LA(1).image === GROUP_WORD && (tokenMatcher(this.LA(2), T.Identifier) || this.LA(2).tokenType === T.LBracket),
+        ALT: () => this.SUBRULE(this.groupStmt),
+      },
       { ALT: () => this.SUBRULE(this.pathStmt) },
       { ALT: () => this.CONSUME(T.Semicolon) },
       { ALT: () => this.SUBRULE(this.stray) },
@@ -266,6 +273,71 @@ class MlspecParser extends CstParser {
       { ALT: () => { this.CONSUME(T.LParen); this.SUBRULE(this.args); this.CONSUME(T.RParen); } },
       { ALT: () => this.SUBRULE(this.body) },
       { ALT: () => { this.SUBRULE(this.compareOp); this.SUBRULE3(this.expression, { LABEL: "compare" }); } },
+    ]));
+  });
+
+  /** `each numeric except [id] : nulls <= 1%`, `each [a, b] : float`, `each numeric as *_z = standardize` */
+  groupStmt = this.RULE("groupStmt", () => {
+    this.CONSUME(T.Identifier, { LABEL: "each" });
+    this.SUBRULE(this.nameList, { LABEL: "selector" });
+    this.OPTION({
+      GATE: () => this.LA(1).image === "except" && tokenMatcher(this.LA(1), T.Identifier),
+      DEF: () => {
+        this.CONSUME2(T.Identifier, { LABEL: "except" });
+        this.SUBRULE2(this.nameList, { LABEL: "exceptList" });
+      },
+    });
+    this.OR(this.alts(17, () => [
+      {
+        ALT: () => {
+          this.CONSUME(T.Colon);
+          this.OPTION2({
+            // a type, unless a constraint word starts the constraints or a name followed by `:` the next column
+            GATE: () => !CONSTRAINT_WORDS.has(this.LA(1).image) && this.LA(2).tokenType !== T.Colon,
+            DEF: () => this.SUBRULE(this.typeExpr),
+          });
+          this.MANY({
+            GATE: () => CONSTRAINT_WORDS.has(this.LA(1).image) && this.LA(2).tokenType !== T.Colon,
+            DEF: () => this.SUBRULE(this.constraint),
+          });
+        },
+      },
+      {
+        GATE: () => this.LA(1).image === "as",
+        ALT: () => {
+          this.CONSUME3(T.Identifier, { LABEL: "as" });
+          this.OPTION3(() => this.CONSUME4(T.Identifier, { LABEL: "prefix" }));
+          this.CONSUME(T.Star);
+          this.OPTION4({
+            GATE: () => this.LA(2).tokenType === T.Equals,
+            DEF: () => this.CONSUME5(T.Identifier, { LABEL: "suffix" }),
+          });
+          this.CONSUME(T.Equals);
+          this.SUBRULE(this.expression, { LABEL: "value" });
+        },
+      },
+    ]));
+  });
+
+  /** `name` or `[name, name, …]` */
+  nameList = this.RULE("nameList", () => {
+    this.OR(this.alts(18, () => [
+      { ALT: () => this.CONSUME(T.Identifier, { LABEL: "name" }) },
+      {
+        ALT: () => {
+          this.CONSUME(T.LBracket);
+          this.CONSUME2(T.Identifier, { LABEL: "name" });
+          this.MANY({
+            GATE: () => this.LA(2).tokenType !== T.RBracket,
+            DEF: () => {
+              this.CONSUME(T.Comma);
+              this.CONSUME3(T.Identifier, { LABEL: "name" });
+            },
+          });
+          this.OPTION(() => this.CONSUME2(T.Comma));
+          this.CONSUME(T.RBracket);
+        },
+      },
     ]));
   });
 

@@ -84,6 +84,49 @@ function printPath(p: A.Path): string {
   return p.parts.map((x) => x.name).join(".");
 }
 
+function printColumnType(t: A.ColumnType): string {
+  return t.args.length > 0 ? `${t.name.name}(${t.args.map(printArg).join(", ")})` : t.name.name;
+}
+
+function printConstraint(c: A.Constraint): string {
+  return [c.word.name, c.op, c.value && printExpr(c.value)].filter(Boolean).join(" ");
+}
+
+/** Lines longer than this wrap a group's column list, a few names a line. */
+const GROUP_WIDTH = 100;
+
+function printNames(names: A.Ident[], bracketed: boolean): string {
+  return bracketed || names.length !== 1 ? `[${names.map((n) => n.name).join(", ")}]` : names[0]!.name;
+}
+
+/**
+ * A column group (spec/language.md#column-groups) on one line, or, when its
+ * column list makes that line long, with the list wrapped inside its brackets
+ * (newlines are not tokens, so the wrap changes nothing).
+ */
+function groupLines(s: A.GroupStmt, indent: string): string[] {
+  const except = s.except.length > 0 ? ` except ${printNames(s.except, s.except.length > 1)}` : "";
+  const rule =
+    s.rule.kind === "constraints"
+      ? [" :", ...(s.rule.type ? [printColumnType(s.rule.type)] : []), ...s.rule.constraints.map(printConstraint)].join(" ")
+      : ` as ${s.rule.template.prefix?.name ?? ""}*${s.rule.template.suffix?.name ?? ""} = ${printExpr(s.rule.value)}`;
+  const selector = s.selector.kind === "kind" ? s.selector.name.name : printNames(s.selector.columns, true);
+  const one = `each ${selector}${except}${rule}`;
+  if (s.selector.kind === "kind" || indent.length + one.length <= GROUP_WIDTH) return [one];
+  const lines = ["each ["];
+  let current = "";
+  for (const c of s.selector.columns) {
+    const piece = `${c.name},`;
+    if (current && indent.length + 4 + current.length + 1 + piece.length > GROUP_WIDTH) {
+      lines.push(`    ${current}`);
+      current = piece;
+    } else current = current ? `${current} ${piece}` : piece;
+  }
+  lines.push(`    ${current}`);
+  lines.push(`]${except}${rule}`);
+  return lines;
+}
+
 class Printer {
   private out: string[] = [];
   /** Lines that end in a trailing comment: the length of their code part. */
@@ -225,12 +268,9 @@ class Printer {
       case "sample":
         line = `${printPath(s.target).padEnd(pad)} ~ ${printExpr(s.dist)}${s.when ? ` when ${printExpr(s.when)}` : ""}`;
         break;
-      case "column": {
-        const type = s.type.args.length > 0 ? `${s.type.name.name}(${s.type.args.map(printArg).join(", ")})` : s.type.name.name;
-        const cons = s.constraints.map((c) => [c.word.name, c.op, c.value && printExpr(c.value)].filter(Boolean).join(" "));
-        line = [`${printPath(s.name).padEnd(pad)} : ${type}`, ...cons].join(" ");
+      case "column":
+        line = [`${printPath(s.name).padEnd(pad)} : ${printColumnType(s.type)}`, ...s.constraints.map(printConstraint)].join(" ");
         break;
-      }
       case "call":
         line = printExpr(s.call);
         break;
@@ -249,6 +289,12 @@ class Printer {
               : c.words.map((w) => w.name).join(" "),
         );
         line = [`retrain when ${printExpr(s.when)}`, ...clauses].join(", ");
+        break;
+      }
+      case "group": {
+        const lines = groupLines(s, indent);
+        this.out.push(...lines.slice(0, -1).map((l) => indent + l));
+        line = lines[lines.length - 1]!;
         break;
       }
       case "nested": {

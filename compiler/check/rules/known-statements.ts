@@ -14,6 +14,7 @@ const STMT_WORDS: Record<Stmt["kind"], string> = {
   condition: "a condition",
   require: "a `require` gate",
   retrain: "a `retrain` rule",
+  group: "a column group",
 };
 
 /**
