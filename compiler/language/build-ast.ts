@@ -211,8 +211,6 @@ export class AstBuilder {
     }
     const rt = this.node(n, "retrainStmt");
     if (rt) return this.retrain(rt);
-    const gs = this.node(n, "groupStmt");
-    if (gs) return this.groupStmt(gs);
     const ps = this.node(n, "pathStmt");
     if (ps) return this.pathStmt(ps);
     const stray = this.node(n, "stray");
@@ -262,6 +260,13 @@ export class AstBuilder {
     const target = this.path(pathNode);
     if (target.parts.length === 0) return undefined;
     const span = this.span(n);
+    const group = this.node(n, "groupRest");
+    if (group) {
+      if (target.parts.length === 1) return this.groupStmt(group, target.parts[0]!, span);
+      this.diagnostics.error("E0003", this.source, target.span, "a column group starts with `each` alone", { help: "write `each numeric …` or `each [a, b] …`" });
+      this.droppedDebris = true;
+      return undefined;
+    }
     const expr = (key: string): A.Expr => {
       const e = this.node(n, key);
       return e ? this.expression(e) : { kind: "error", span };
@@ -306,10 +311,9 @@ export class AstBuilder {
     return undefined;
   }
 
-  private groupStmt(n: CstNode): A.Stmt | undefined {
-    const each = this.token(n, "each");
+  private groupStmt(n: CstNode, each: A.Ident, span: Span): A.Stmt | undefined {
     const selectorNode = this.node(n, "selector");
-    if (!each || !selectorNode) return undefined;
+    if (!selectorNode) return undefined;
     const selectorNames = this.tokens(selectorNode, "name").map((t) => this.ident(t));
     const selector: A.GroupSelector =
       this.token(selectorNode, "LBracket") || selectorNames.length !== 1
@@ -317,13 +321,12 @@ export class AstBuilder {
         : { kind: "kind", name: selectorNames[0]! };
     const exceptNode = this.node(n, "exceptList");
     const except = exceptNode ? this.tokens(exceptNode, "name").map((t) => this.ident(t)) : [];
-    const span = this.span(n);
     if (this.token(n, "Colon")) {
       const t = this.node(n, "typeExpr");
       const typeName = t && this.token(t, "Identifier");
       const args = t && this.node(t, "args");
       const type = t && typeName ? { name: this.ident(typeName), args: args ? this.args(args) : [], span: this.span(t) } : undefined;
-      return { kind: "group", each: this.ident(each), selector, except, rule: { kind: "constraints", type, constraints: this.nodes(n, "constraint").map((c) => this.constraint(c)) }, span };
+      return { kind: "group", each, selector, except, rule: { kind: "constraints", type, constraints: this.nodes(n, "constraint").map((c) => this.constraint(c)) }, span };
     }
     const star = this.token(n, "Star");
     if (!star) return undefined;
@@ -337,7 +340,7 @@ export class AstBuilder {
       span: { start: prefix ? prefix.startOffset : starSpan.start, end: suffix ? suffix.startOffset + suffix.image.length : starSpan.end },
     };
     const value = this.node(n, "value");
-    return { kind: "group", each: this.ident(each), selector, except, rule: { kind: "feature", template, value: value ? this.expression(value) : { kind: "error", span } }, span };
+    return { kind: "group", each, selector, except, rule: { kind: "feature", template, value: value ? this.expression(value) : { kind: "error", span } }, span };
   }
 
   private constraint(n: CstNode): A.Constraint {

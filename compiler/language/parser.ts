@@ -176,10 +176,6 @@ class MlspecParser extends CstParser {
     this.OR(this.alts(4, () => [
       { ALT: () => this.SUBRULE(this.requireStmt) },
       { ALT: () => this.SUBRULE(this.retrainStmt) },
-      {
-        GATE: () => this.LA(1).image === GROUP_WORD && (tokenMatcher(this.LA(2), T.Identifier) || this.LA(2).tokenType === T.LBracket),
-        ALT: () => this.SUBRULE(this.groupStmt),
-      },
       { ALT: () => this.SUBRULE(this.pathStmt) },
       { ALT: () => this.CONSUME(T.Semicolon) },
       { ALT: () => this.SUBRULE(this.stray) },
@@ -273,12 +269,13 @@ class MlspecParser extends CstParser {
       { ALT: () => { this.CONSUME(T.LParen); this.SUBRULE(this.args); this.CONSUME(T.RParen); } },
       { ALT: () => this.SUBRULE(this.body) },
       { ALT: () => { this.SUBRULE(this.compareOp); this.SUBRULE3(this.expression, { LABEL: "compare" }); } },
+      // `each numeric …`: a column group; any other name followed by a name stays a syntax error here
+      { GATE: () => this.LA(0).image === GROUP_WORD, ALT: () => this.SUBRULE(this.groupRest) },
     ]));
   });
 
-  /** `each numeric except [id] : nulls <= 1%`, `each [a, b] : float`, `each numeric as *_z = standardize` */
-  groupStmt = this.RULE("groupStmt", () => {
-    this.CONSUME(T.Identifier, { LABEL: "each" });
+  /** After `each`: `numeric except [id] : nulls <= 1%`, `[a, b] : float`, `numeric as *_z = standardize` */
+  groupRest = this.RULE("groupRest", () => {
     this.SUBRULE(this.nameList, { LABEL: "selector" });
     this.OPTION({
       GATE: () => this.LA(1).image === "except" && tokenMatcher(this.LA(1), T.Identifier),
