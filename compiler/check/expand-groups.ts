@@ -258,7 +258,7 @@ class Expander {
       if (!known.has(id.name)) unknown(id);
       else if (!leaveOut.includes(id.name) && !before.some((c) => c.name === id.name)) {
         const type = columns.find((c) => c.name === id.name)!.type;
-        this.error(source, "E0905", id.span, `\`${id.name}\` is a ${type} column: \`${selectorText(g)}\` does not match it, so \`except\` leaves nothing out`, "remove it from `except`");
+        this.error(source, "E0905", id.span, `\`${id.name}\` is ${/^[aeiou]/.test(type) ? "an" : "a"} ${type} column: \`${selectorText(g)}\` does not match it, so \`except\` leaves nothing out`, "remove it from `except`");
         ok = false;
       }
     }
