@@ -289,7 +289,7 @@ class Expander {
       // no dataset (or an unknown one): the relation's rule reports it
       if (!dataset) return [];
       const { template, value } = s.rule;
-      if ((template.prefix && template.prefix.span.end !== template.star.start) || (template.suffix && template.suffix.span.start !== template.star.end)) {
+      if ((template.prefix && template.prefix.span.end !== template.star.span.start) || (template.suffix && template.suffix.span.start !== template.star.span.end)) {
         this.error(source, "E0906", template.span, "a name template is written without spaces", `write \`${printTemplate(template)}\`: \`*\` stands for each column's name`);
         return [];
       }

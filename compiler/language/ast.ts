@@ -113,7 +113,8 @@ export interface ColumnType {
 /** `*_z`, `log_*`: a name with `*` for the column's name. */
 export interface NameTemplate {
   prefix?: Ident;
-  star: Span;
+  /** Where the `*` is (a node of its own, so that positions stay out of the tree's meaning). */
+  star: { span: Span };
   suffix?: Ident;
   span: Span;
 }

@@ -335,7 +335,7 @@ export class AstBuilder {
     const starSpan = tokenSpan(star);
     const template: A.NameTemplate = {
       prefix: prefix ? this.ident(prefix) : undefined,
-      star: starSpan,
+      star: { span: starSpan },
       suffix: suffix ? this.ident(suffix) : undefined,
       span: { start: prefix ? prefix.startOffset : starSpan.start, end: suffix ? suffix.startOffset + suffix.image.length : starSpan.end },
     };

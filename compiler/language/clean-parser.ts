@@ -313,7 +313,7 @@ class CleanParser {
     const prefix = NAMES[this.next()] === 1 ? this.ident(this.pos++) : undefined;
     const star = this.tokenSpan(this.expect(K.Star));
     const suffix = NAMES[this.next()] === 1 && this.ahead(1) === K.Equals ? this.ident(this.pos++) : undefined;
-    const template: A.NameTemplate = { prefix, star, suffix, span: { start: prefix ? prefix.span.start : star.start, end: suffix ? suffix.span.end : star.end } };
+    const template: A.NameTemplate = { prefix, star: { span: star }, suffix, span: { start: prefix ? prefix.span.start : star.start, end: suffix ? suffix.span.end : star.end } };
     this.expect(K.Equals);
     const value = this.expression();
     return { kind: "group", each, selector, except, rule: { kind: "feature", template, value }, span: this.spanFrom(first) };
