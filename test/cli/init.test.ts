@@ -69,6 +69,52 @@ describe("mlspec init on the shipped examples' data", () => {
   }, 60_000);
 });
 
+/**
+ * A breast-cancer-like table: an id, a B/M diagnosis and 30 measurements of ten magnitudes
+ * (seeded, so every run writes the same file).
+ */
+function cellsCsv(rows = 200): string {
+  const kinds: Array<[string, number]> = [["radius", 28], ["texture", 39], ["perimeter", 188], ["area", 2501], ["smoothness", 0.16], ["compactness", 0.35], ["concavity", 0.43], ["concave_points", 0.2], ["symmetry", 0.3], ["fractal_dimension", 0.097]];
+  const columns = ["mean", "se", "worst"].flatMap((part, p) => kinds.map(([k, hi]) => ({ name: `${k}_${part}`, hi: hi * [1, 0.12, 1.4][p]! })));
+  let seed = 7;
+  const rand = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+  const lines = [["id", "diagnosis", ...columns.map((c) => c.name)].join(",")];
+  for (let i = 0; i < rows; i++) {
+    const malignant = rand() < 0.37;
+    const level = 0.1 + rand() * 0.45 + (malignant ? 0.4 : 0);
+    lines.push([842300 + i * 7, malignant ? "M" : "B", ...columns.map((c) => Number((c.hi * Math.min(1, level + (rand() - 0.5) * 0.1)).toPrecision(4)))].join(","));
+  }
+  return lines.join("\n") + "\n";
+}
+
+describe("mlspec init on a 30-column table writes column groups", () => {
+  it("a handful of group lines instead of one line per column, checked clean, formatted, and planned column by column", async () => {
+    const dir = tempDir("mlspec-init-");
+    mkdirSync(path.join(dir, "data"));
+    writeFileSync(path.join(dir, "data", "cells.csv"), cellsCsv());
+    const init = await runCli(cliPath, ["init", "data/cells.csv", "--label", "diagnosis"], dir);
+    expect(init.stderr).toBe("");
+    expect(init.stdout).toContain("wrote cells.mlspec: binary, 32 columns in the contract, 30 as features");
+    const text = readFileSync(path.join(dir, "cells.mlspec"), "utf8");
+    const contract = text.slice(text.indexOf("contract {"), text.indexOf("rows >="));
+    const statements = contract.split("\n").filter((l) => /^\s+(each \[|[a-z_]+ +:)/.test(l));
+    expect(statements.length).toBeLessThanOrEqual(10);
+    expect(text).toMatch(/each \[[^\]]*radius_mean[^\]]*\] : float range 0\.\.100\b/);
+    expect(text).toContain("each numeric except id as *_z = standardize");
+    expect(text).not.toMatch(/radius_mean_z +=/);
+    expect((await runCli(cliPath, ["check", "cells.mlspec"], dir)).status).toBe(0);
+    expect((await runCli(cliPath, ["fmt", "--check", "cells.mlspec"], dir)).status).toBe(0);
+    const plan = await runCli(cliPath, ["plan", "cells.mlspec"], dir);
+    const steps = (JSON.parse(plan.stdout) as { steps: Array<{ kind: string; params: { definitions?: Array<{ name: string }>; contract?: { columns: Array<{ name: string; range?: unknown }> } } }> }).steps;
+    const definitions = steps.find((s) => s.kind === "fit_features")!.params.definitions!;
+    expect(definitions.map((d) => d.name)).toHaveLength(30);
+    expect(definitions[0]!.name).toBe("radius_mean_z");
+    const columns = steps.find((s) => s.kind === "validate")!.params.contract!.columns;
+    expect(columns).toHaveLength(32);
+    expect(columns.find((c) => c.name === "area_mean")!.range).toEqual({ min: 0, max: 10000 });
+  }, 60_000);
+});
+
 describe("mlspec init reads JSON Lines and Parquet", () => {
   const rows = Array.from({ length: 60 }, (_, i) => ({ id: `r${i}`, x: i % 7, kind: ["a", "b", "c"][i % 3], y: i % 2 === 0 }));
 

@@ -3,6 +3,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { ColumnSummary, FileSummary } from "../../runtime/init/column-summary.js";
 import { InitError, inferSpec, nullBound, widenRange } from "../../runtime/init/infer-contract.js";
+import { decadeRange } from "../../runtime/init/write-spec.js";
 
 function column(name: string, o: Partial<ColumnSummary> & { values?: string[] } = {}): ColumnSummary {
   const values = o.values ?? [];
@@ -105,5 +106,32 @@ describe("inferSpec", () => {
     expect(() => inferSpec(file(number("x", 0, 1)), "y")).toThrow(/no column `y`; its columns are x/);
     expect(() => inferSpec(file(number("x", 0, 1), number("y", 0, 5)), "y", "binary")).toThrow(InitError);
     expect(() => inferSpec(file(number("x", 0, 1), column("y", { distinct: 95 })), "y")).toThrow(/cannot tell the task/);
+  });
+});
+
+describe("decadeRange (the range a grouped column gets)", () => {
+  it("contains the widened range, is a power of ten, and starts at 0 for a column without negative values", () => {
+    fc.assert(
+      // data of every magnitude a table has, from 1e-4 to 1e6
+      fc.property(fc.integer({ min: -1e6, max: 1e6 }), fc.integer({ min: 0, max: 1e6 }), fc.constantFrom(1e-4, 1e-2, 1, 10), fc.boolean(), (a, b, scale, isInt) => {
+        const lo = a * scale;
+        const span = b * scale;
+        const range = widenRange(lo, lo + span, isInt);
+        const d = decadeRange(range, isInt);
+        expect(d.min).toBeLessThanOrEqual(range.min);
+        expect(d.max).toBeGreaterThanOrEqual(range.max);
+        expect(d.min).toBe(range.min >= 0 ? 0 : -d.max);
+        const exponent = Math.log10(d.max);
+        expect(Math.abs(exponent - Math.round(exponent))).toBeLessThan(1e-9);
+        if (isInt) expect(Number.isInteger(d.max)).toBe(true);
+      }),
+    );
+  });
+
+  it("columns of one magnitude share a bound", () => {
+    expect(decadeRange({ min: 6, max: 31 }, false)).toEqual({ min: 0, max: 100 });
+    expect(decadeRange({ min: 0.04, max: 0.18 }, false)).toEqual({ min: 0, max: 1 });
+    expect(decadeRange({ min: 0, max: 100 }, true)).toEqual({ min: 0, max: 100 });
+    expect(decadeRange({ min: -3, max: 40 }, false)).toEqual({ min: -100, max: 100 });
   });
 });
