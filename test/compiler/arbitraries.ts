@@ -65,6 +65,8 @@ export const validSpec = fc
     taskKey: fc.constantFrom<keyof typeof TASKS>("binary", "regression", "multiclass"),
     labelName: goodName,
     useFeatures: fc.boolean(),
+    /** Column groups (spec/language.md#column-groups) in the contract and the features block. */
+    groups: fc.boolean(),
     arch: fc.constantFrom(
       "linear()",
       "mlp(hidden = [16, 8], dropout = 0.1)",
@@ -106,11 +108,17 @@ export const validSpec = fc
       if (i === 1) lines.push(...own(1, "    "));
       lines.push(`    ${col.name} : ${col.decl}${c[2]}`);
     });
-    lines.push(`    ${r.labelName} : ${label}`, "    rows >= 10", "  }", "}", "");
+    const numeric = columns.some((col) => col.kind === "int" || col.kind === "float");
+    const groupNames = ["g_a", "g_b"].filter((g) => g !== r.labelName && !columns.some((col) => col.name === g));
+    if (r.groups && groupNames.length === 2) lines.push(`    each [${groupNames.join(", ")}] : float range 0..10${c[2]}`);
+    lines.push(`    ${r.labelName} : ${label}`);
+    if (r.groups && numeric && r.taskKey !== "regression") lines.push("    each numeric : nulls <= 5%");
+    lines.push("    rows >= 10", "  }", "}", "");
     const inputs = r.useFeatures ? r.feats : `columns(${r.ds}, except = [${r.labelName}])`;
     if (r.useFeatures) {
       lines.push(`features ${r.feats} from ${r.ds} {`);
       columns.forEach((col, i) => lines.push(`  f_${i} = ${transforms[i]!.replaceAll("{c}", col.name)}${c[3]}`));
+      if (r.groups && (numeric || groupNames.length === 2)) lines.push(`  each numeric as *_g = impute(strategy = median) |> standardize${c[3]}`);
       lines.push("}", "");
     }
     const metrics = t.metrics.slice(0, 2);
