@@ -142,6 +142,13 @@ function describe(e: IRecognitionException, source: Source): { message: string; 
       span: atToken,
     };
   }
+  if (rule === "groupRest" && e.name === "NoViableAltException") {
+    return {
+      message: `expected \`:\` or \`as\` after the group's columns, found ${found(tok)}`,
+      help: "a contract's group is `each float : nulls <= 1%`, a features block's `each numeric as *_z = standardize`",
+      span: atToken,
+    };
+  }
   if (rule === "typeExpr") {
     return {
       message: `expected a column type after \`:\`, found ${found(tok)}`,

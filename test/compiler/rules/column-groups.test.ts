@@ -7,6 +7,7 @@ import { describe, expect, it } from "vitest";
 import { checkProgram } from "../../../compiler/check/index.js";
 import { GROUP_KINDS, groupColumns, kindMatches, templateName } from "../../../compiler/check/expand-groups.js";
 import { programFromText } from "../../../compiler/check/program.js";
+import { parse } from "../../../compiler/language/parse.js";
 import { buildPlan } from "../../../compiler/plan/lower.js";
 import type { Plan } from "../../../compiler/plan/schema.js";
 import { diagnose } from "./harness.js";
@@ -215,5 +216,20 @@ describe("column groups: properties", () => {
         expect(templateName(t, col)).toBe(`${p ?? ""}${col}${s ?? ""}`);
       }),
     );
+  });
+});
+
+describe("column groups: syntax errors", () => {
+  const syntax = (text: string) => parse(text).diagnostics.items.map((d) => `${d.code} ${d.source.position(d.span.start).line}:${d.source.position(d.span.start).column} ${d.message}`);
+
+  it("one message a mistake, and the next line parses", () => {
+    expect(syntax("features f from d {\n  each numeric standardize\n  x = 1\n}\n")).toEqual(["E0003 2:16 expected `:` or `as` after the group's columns, found `standardize`"]);
+    expect(syntax("features f from d {\n  each numeric as = standardize\n  x = 1\n}\n")).toEqual(["E0003 2:19 expected `*`, found `=`"]);
+    expect(syntax("dataset d {\n  contract {\n    each [a, b : float\n    c : int\n  }\n}\n")).toEqual(["E0003 3:16 expected `,` or `]`, found `:`"]);
+    expect(syntax("features f from d {\n  a.each numeric as *_z = standardize\n}\n")).toEqual(["E0003 2:3 a column group starts with `each` alone"]);
+  });
+
+  it("`label churned` is still a missing `=`, not a group", () => {
+    expect(syntax("dataset d {\n  label churned\n}\n")).toEqual(["E0003 2:9 unexpected `churned` after `label`"]);
   });
 });
