@@ -101,6 +101,8 @@ export const diagnosticTitles: Readonly<Record<string, string>> = {
   E1106: "performance key is not a request column",
   E1108: "retrain limited to zero runs",
   E1201: "beats_baseline on a model without metrics",
+  E1202: "quarantined bound not an upper percentage",
+  E1203: "quarantined share bounded twice",
   W0001: "unused dataset or features block",
   W0101: "missing version header",
 };

@@ -67,7 +67,7 @@ class Lowering {
     return src;
   }
 
-  private contract(ds: DatasetInfo): { columns: ColumnContract[]; rows?: { min?: number; max?: number } } {
+  private contract(ds: DatasetInfo): { columns: ColumnContract[]; rows?: { min?: number; max?: number }; quarantined?: { maxFraction: number; strict: boolean } } {
     const columns: ColumnContract[] = [];
     for (const col of ds.columns.values()) {
       const c: ColumnContract = { name: col.name, type: col.type!, nulls: { allowed: false } };
@@ -84,7 +84,12 @@ class Lowering {
       columns.push(c);
     }
     let rows: { min?: number; max?: number } | undefined;
+    let quarantined: { maxFraction: number; strict: boolean } | undefined;
     for (const cond of ds.contract?.conditions ?? []) {
+      if (pathName(cond.left) === "quarantined") {
+        quarantined = { maxFraction: numericValue(cond.right)!, strict: cond.op === "<" };
+        continue;
+      }
       if (pathName(cond.left) !== "rows") continue;
       const v = numericValue(cond.right)!;
       rows ??= {};
@@ -93,7 +98,7 @@ class Lowering {
       else if (cond.op === "<=") rows.max = v;
       else if (cond.op === "<") rows.max = v - 1;
     }
-    return rows ? { columns, rows } : { columns };
+    return { columns, ...(rows ? { rows } : {}), ...(quarantined ? { quarantined } : {}) };
   }
 
   private dataset(ds: DatasetInfo): void {

@@ -43,6 +43,8 @@ export const ColumnContractSchema = z.strictObject({
 export const DatasetContractSchema = z.strictObject({
   columns: z.array(ColumnContractSchema),
   rows: BoundsSchema.optional(),
+  /** `quarantined <= p%`: the largest share of the rows read that may be quarantined; `strict` for `<`. */
+  quarantined: z.strictObject({ maxFraction: z.number().min(0).max(1), strict: z.boolean() }).optional(),
 });
 
 export const SourceSchema = z.strictObject({

@@ -16,7 +16,7 @@ const NUMERIC: ColumnKind[] = ["int", "float"];
  */
 export const contractTypes: Rule = {
   name: "contract-types",
-  codes: ["E0106", "E0211", "E0303", "E0304", "E0305"],
+  codes: ["E0106", "E0211", "E0303", "E0304", "E0305", "E1202", "E1203"],
   section: "spec/language.md#contract",
   check(ctx) {
     for (const ds of ctx.sem.datasets.values()) {
@@ -73,12 +73,24 @@ export const contractTypes: Rule = {
           }
         }
       }
+      let quarantineBound: (typeof ds.contract.conditions)[number] | undefined;
       for (const cond of ds.contract.conditions) {
         if (hasError(cond.right)) continue;
         const left = pathName(cond.left);
-        if (left !== "rows") {
+        if (left === "quarantined") {
+          // the share of rows read that row rules may quarantine (spec/language.md#contract)
+          if ((cond.op !== "<=" && cond.op !== "<") || literalKind(cond.right) !== "percent") {
+            ctx.report("E1202", ds.decl, cond.span, "`quarantined` takes an upper bound as a percentage of the rows read", {
+              help: "write `quarantined <= 1%`: above it the run stops with exit 4",
+            });
+          } else if (quarantineBound) {
+            ctx.report("E1203", ds.decl, cond.span, "`quarantined` is bounded twice in this contract", {
+              help: `keep one bound (the other is at line ${ds.decl.file.source.position(quarantineBound.span.start).line})`,
+            });
+          } else quarantineBound = cond;
+        } else if (left !== "rows") {
           ctx.report("E0304", ds.decl, cond.left.span, `unknown dataset rule \`${left}\``, {
-            help: "a contract's row rule is `rows >= N` or `rows <= N`; put column constraints after the column's type",
+            help: "a contract's dataset rules are `rows >= N`, `rows <= N` and `quarantined <= p%`; put column constraints after the column's type",
           });
         } else if (literalKind(cond.right) !== "int" || (cond.op !== ">=" && cond.op !== "<=" && cond.op !== ">" && cond.op !== "<")) {
           ctx.report("E0304", ds.decl, cond.span, "`rows` is compared with a whole number", { help: "write `rows >= 500`" });

@@ -33,9 +33,11 @@ export const validateStep: StepRunner<"validate"> = {
       const { topQuarantineReasons } = await import("../../data/quarantine-reasons.js");
       const reasons = v.quarantined > 0 ? await topQuarantineReasons(quarantinePath) : [];
       for (const r of reasons) ctx.reporter.line(`  ${String(r.rows).padStart(String(v.read).length)} × ${excerpt(r.reason, 200)}`);
+      const bound = p.contract.quarantined;
+      const share = v.read > 0 ? v.quarantined / v.read : 0;
       // without a bound in the contract, a large quarantined share is worth a word
-      if (v.accepted > 0 && v.quarantined > 0.05 * v.read) {
-        ctx.reporter.line(`warning: dataset \`${p.dataset}\`: ${v.quarantined} of ${v.read} rows (${((100 * v.quarantined) / v.read).toFixed(1)}%) quarantined, more than 5%`);
+      if (!bound && v.accepted > 0 && share > QUARANTINE_WARN_SHARE) {
+        ctx.reporter.line(`warning: dataset \`${p.dataset}\`: ${v.quarantined} of ${v.read} rows (${(100 * share).toFixed(1)}%) quarantined, more than 5%; bound it in the contract with \`quarantined <= p%\``);
       }
       if (v.extraColumns.length > 0) ctx.reporter.line(`  note: columns not in the contract are ignored: ${ignoredColumns(v.extraColumns)}`);
       if (v.read === 0) {
@@ -48,6 +50,14 @@ export const validateStep: StepRunner<"validate"> = {
           ...reasons.map((r) => `${excerpt(r.reason, 200)} for ${r.rows} of ${v.read} rows`),
           `see ${shownPath(quarantinePath)} for each row's reasons`,
         ]);
+      }
+      // `quarantined <= p%`: a dataset rule of the contract (spec/language.md#contract)
+      if (bound && v.accepted > 0 && (bound.strict ? share >= bound.maxFraction : share > bound.maxFraction)) {
+        throw new RunError(
+          `dataset \`${p.dataset}\` breaks its contract: ${v.quarantined} of ${v.read} rows quarantined (${(100 * share).toFixed(1)}%), above \`quarantined ${bound.strict ? "<" : "<="} ${percent(bound.maxFraction)}\``,
+          EXIT.dataRejected,
+          [...reasons.map((r) => `${excerpt(r.reason, 200)} for ${r.rows} of ${v.read} rows`), `see ${shownPath(quarantinePath)} for each row's reasons`],
+        );
       }
       if (v.datasetViolations.length > 0) {
         throw new RunError(
@@ -64,6 +74,15 @@ export const validateStep: StepRunner<"validate"> = {
     return { dataset: { name: p.dataset, validation: v, quarantinePath } };
   },
 };
+
+/** Above this share of quarantined rows a run warns, when the contract sets no `quarantined` bound. */
+const QUARANTINE_WARN_SHARE = 0.05;
+
+/** A share as a percentage for messages: `2.5%`, `0.04%`. */
+function percent(share: number): string {
+  const p = share * 100;
+  return `${Number(p.toPrecision(p >= 1 ? 3 : 2))}%`;
+}
 
 /** A path as the user can use it: relative below the current directory, absolute elsewhere. */
 function shownPath(file: string): string {
