@@ -79,11 +79,12 @@ export function registerRunCommands(program: Command, setExit: (code: number) =>
     .option("--resume", "continue an interrupted training or search from its last checkpoint")
     .option("--no-cache", "retrain even when the same config, features and data trained before")
     .option("-q, --quiet", "print only errors")
+    .option("-v, --verbose", "print every epoch (by default a line every 10% of the epochs when not on a terminal)")
     .option("--json", "print a JSON summary on stdout (progress goes to stderr)")
     .option("--parallel <n>", "search trials at once (default: the spec's, at most the cores)")
     .option("--seed <n>", "override every seed of the spec (splits, training, searches) with this one; recorded with the run")
     .addOption(allowReadOption())
-    .action(async (file: string, opts: { workspace?: string; backend?: string; resume?: boolean; cache?: boolean; quiet?: boolean; json?: boolean; parallel?: string; seed?: string; allowRead?: string[] }) => {
+    .action(async (file: string, opts: { workspace?: string; backend?: string; resume?: boolean; cache?: boolean; quiet?: boolean; verbose?: boolean; json?: boolean; parallel?: string; seed?: string; allowRead?: string[] }) => {
       requireReadableSpec(file);
       const allowRead = allowedDirs(opts.allowRead);
       const parallel = opts.parallel === undefined ? undefined : Number(opts.parallel);

@@ -21,6 +21,8 @@ export interface RunSpecOptions {
   resume?: boolean;
   cache?: boolean;
   quiet?: boolean;
+  /** `--verbose`: an epoch line for every epoch (off a terminal, every 10% otherwise). */
+  verbose?: boolean;
   json?: boolean;
   parallel?: number;
   /** Where progress lines go (default stdout, or stderr with --json). */
@@ -37,7 +39,7 @@ export interface RunSpecOptions {
 const UNIMPORTABLE_MODEL = new Set(["E0802", "E0803"]);
 
 export async function runSpec(specPath: string, opts: RunSpecOptions = {}): Promise<{ exitCode: number; summary?: RunSummary }> {
-  const reporter = new Reporter({ quiet: opts.quiet, json: opts.json, ...(opts.out ? { out: opts.out } : {}) });
+  const reporter = new Reporter({ quiet: opts.quiet, verbose: opts.verbose, json: opts.json, ...(opts.out ? { out: opts.out } : {}) });
   const err = (text: string) => process.stderr.write(text + "\n");
   const allowRead = (opts.allowRead ?? []).map((d) => path.resolve(d));
   let plan: Plan;

@@ -162,12 +162,14 @@ export async function trainModel(step: StepOf<"train">, ctx: StepContext, trial?
     // the epochs before the checkpoint were reported before the interruption: the pruner sees them again, in order
     if (trial?.onEpoch && resumeFrom) for (const r of resumeFrom.history) trial.onEpoch(r.epoch + 1, r.val, r.loss);
     const train = trial?.trainer ?? trainNetwork;
+    // the metric a progress line shows: the one early stopping watches, else the validation loss
+    const watched = p.train.earlyStop?.split === "validation" ? `val.${p.train.earlyStop.metric}` : "val.loss";
     const result = await train(config, data, {
       resumeFrom,
       onEpoch: (epoch, report) => {
         // the trainer counts epochs from 0; everything a user reads counts them from 1
         reg.logEpoch(id, epoch + 1, { loss: report.loss, ...Object.fromEntries(Object.entries(report.val).map(([k, v]) => [`val.${k}`, v])) });
-        if (!trial?.quiet) ctx.reporter.epoch(label, epoch + 1, p.train.epochs, report.loss, report.val);
+        if (!trial?.quiet) ctx.reporter.epoch(label, epoch + 1, p.train.epochs, report.loss, report.val, watched);
         return trial?.onEpoch?.(epoch + 1, report.val, report.loss);
       },
       // trials checkpoint too: a search resumed after a crash continues its running trials

@@ -14,7 +14,8 @@ describe("epoch numbering", () => {
   it("numbers epochs from 1 in the log, the early-stop summary and the registry alike", async () => {
     const spec = binarySpec({ epochs: 40, lr: "5e-2" }).replace("seed = 1 }", "seed = 1 early_stop(val.auc, patience = 3) }");
     const p = writeProject(spec, binaryCsv(300, 4));
-    const r = await run(p.spec, { cache: false });
+    // --verbose: a line for every epoch (off a terminal the default is every 10%)
+    const r = await run(p.spec, { cache: false, verbose: true });
     expect(r.exitCode, r.stderr).toBe(0);
 
     const lines = [...r.stdout.matchAll(/^ {2}m epoch (\d+)\/40 .*val\.auc (\S+)/gm)].map((m) => ({ epoch: Number(m[1]), auc: Number(m[2]) }));
