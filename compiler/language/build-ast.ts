@@ -340,6 +340,14 @@ export class AstBuilder {
       span: { start: prefix ? prefix.startOffset : starSpan.start, end: suffix ? suffix.startOffset + suffix.image.length : starSpan.end },
     };
     const value = this.node(n, "value");
+    const equals = this.token(n, "Equals");
+    if (equals && !value && !n.recoveredNode) {
+      this.droppedDebris = true;
+      this.diagnostics.error("E0003", this.source, { start: equals.startOffset + 1, end: equals.startOffset + 1 }, "expected a value after `=`", {
+        label: "expected here",
+        help: "a value starts on the line of its `=` or `~`",
+      });
+    }
     return { kind: "group", each, selector, except, rule: { kind: "feature", template, value: value ? this.expression(value) : { kind: "error", span } }, span };
   }
 

@@ -315,6 +315,8 @@ class CleanParser {
     const suffix = NAMES[this.next()] === 1 && this.ahead(1) === K.Equals ? this.ident(this.pos++) : undefined;
     const template: A.NameTemplate = { prefix, star: { span: star }, suffix, span: { start: prefix ? prefix.span.start : star.start, end: suffix ? suffix.span.end : star.end } };
     this.expect(K.Equals);
+    // a value starts on the line of its `=`
+    if (!this.onSameLine()) throw NOT_CLEAN;
     const value = this.expression();
     return { kind: "group", each, selector, except, rule: { kind: "feature", template, value }, span: this.spanFrom(first) };
   }

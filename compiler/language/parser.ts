@@ -310,7 +310,14 @@ class MlspecParser extends CstParser {
             DEF: () => this.CONSUME5(T.Identifier, { LABEL: "suffix" }),
           });
           this.CONSUME(T.Equals);
-          this.SUBRULE(this.expression, { LABEL: "value" });
+          // a value starts on the line of its `=`, as a setting's does
+          this.OR2(this.alts(19, () => ({
+            IGNORE_AMBIGUITIES: true,
+            DEF: [
+              { GATE: () => this.onSameLine(), ALT: () => this.SUBRULE(this.expression, { LABEL: "value" }) },
+              { GATE: () => !this.onSameLine(), ALT: EMPTY_ALT() },
+            ],
+          })));
         },
       },
     ]));

@@ -227,6 +227,8 @@ describe("column groups: syntax errors", () => {
     expect(syntax("features f from d {\n  each numeric as = standardize\n  x = 1\n}\n")).toEqual(["E0003 2:19 expected `*`, found `=`"]);
     expect(syntax("dataset d {\n  contract {\n    each [a, b : float\n    c : int\n  }\n}\n")).toEqual(["E0003 3:16 expected `,` or `]`, found `:`"]);
     expect(syntax("features f from d {\n  a.each numeric as *_z = standardize\n}\n")).toEqual(["E0003 2:3 a column group starts with `each` alone"]);
+    // a value starts on the line of its `=`
+    expect(syntax("features f from d {\n  each numeric as *_z =\n  x = standardize(y)\n}\n")).toEqual(["E0003 2:24 expected a value after `=`"]);
   });
 
   it("`label churned` is still a missing `=`, not a group", () => {
