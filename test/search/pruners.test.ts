@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { SuccessiveHalvingPruner } from "../../runtime/search/pruners/asha.js";
+import { SuccessiveHalvingPruner } from "../../stdlib/pruners/asha/pruner.js";
 import { createPruner } from "../../runtime/search/pruners/create.js";
-import { median, MedianPruner } from "../../runtime/search/pruners/median.js";
-import type { Direction, FrozenTrial, StudyHistory, TrialState } from "../../runtime/search/trial.js";
+import { median, MedianPruner } from "../../stdlib/pruners/median/pruner.js";
+import type { Direction, FrozenTrial, StudyHistory, TrialState } from "../../core/search/trial.js";
 
 /** A trial that reported `values[i]` at step `steps[i]` (0, 1, 2, … unless given). */
 function trial(number: number, state: TrialState, values: number[], steps?: number[]): FrozenTrial {

@@ -1,15 +1,15 @@
 import { describe, expect, it } from "vitest";
 import { Rng } from "../../core/rng.js";
-import { SearchError } from "../../runtime/search/errors.js";
-import type { Sampler } from "../../runtime/search/samplers/base.js";
+import { SearchError } from "../../core/search/errors.js";
+import type { Sampler } from "../../stdlib/samplers/sampler-module.js";
 import { createSampler } from "../../runtime/search/samplers/create.js";
-import { assignmentKey, GridSampler } from "../../runtime/search/samplers/grid.js";
-import { defaultWeights } from "../../runtime/search/samplers/parzen.js";
-import { RandomSampler } from "../../runtime/search/samplers/random.js";
-import { splitTrials, TPESampler } from "../../runtime/search/samplers/tpe.js";
-import { activeParams, checkAssignment, validateSearchSpace, type Assignment, type SearchParam } from "../../runtime/search/space.js";
+import { assignmentKey, GridSampler } from "../../stdlib/samplers/grid/sampler.js";
+import { defaultWeights } from "../../stdlib/samplers/shared/parzen.js";
+import { RandomSampler } from "../../stdlib/samplers/random/sampler.js";
+import { splitTrials, TPESampler } from "../../stdlib/samplers/tpe/sampler.js";
+import { activeParams, checkAssignment, validateSearchSpace, type Assignment, type SearchParam } from "../../core/search/space.js";
 import { Study } from "../../runtime/search/study.js";
-import type { FrozenTrial } from "../../runtime/search/trial.js";
+import type { FrozenTrial } from "../../core/search/trial.js";
 import { branin, braninSpace, medianOf } from "./objectives.js";
 
 const mixedSpace: SearchParam[] = [

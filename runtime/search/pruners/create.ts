@@ -1,9 +1,9 @@
 /** Builds the pruner a plan names. The only place that knows every pruner. */
-import { SearchError } from "../errors.js";
-import { rejectUnknownOptions } from "../strategy-options.js";
-import { SuccessiveHalvingPruner } from "./asha.js";
-import type { Pruner } from "./base.js";
-import { MedianPruner } from "./median.js";
+import { SearchError } from "../../../core/search/errors.js";
+import { rejectUnknownOptions } from "../../../core/search/strategy-options.js";
+import { SuccessiveHalvingPruner } from "../../../stdlib/pruners/asha/pruner.js";
+import type { Pruner } from "../../../stdlib/pruners/pruner-module.js";
+import { MedianPruner } from "../../../stdlib/pruners/median/pruner.js";
 
 export type PrunerSpec =
   | { kind: "none" }

@@ -1,10 +1,10 @@
 /** Builds the sampler a plan names. The only place that knows every sampler. */
-import { SearchError } from "../errors.js";
-import { rejectUnknownOptions } from "../strategy-options.js";
-import type { Sampler } from "./base.js";
-import { GridSampler } from "./grid.js";
-import { RandomSampler } from "./random.js";
-import { TPESampler } from "./tpe.js";
+import { SearchError } from "../../../core/search/errors.js";
+import { rejectUnknownOptions } from "../../../core/search/strategy-options.js";
+import type { Sampler } from "../../../stdlib/samplers/sampler-module.js";
+import { GridSampler } from "../../../stdlib/samplers/grid/sampler.js";
+import { RandomSampler } from "../../../stdlib/samplers/random/sampler.js";
+import { TPESampler } from "../../../stdlib/samplers/tpe/sampler.js";
 
 export type SamplerSpec =
   | { kind: "random" }

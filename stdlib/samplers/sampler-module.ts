@@ -2,9 +2,9 @@
  * The sampler interface. The study loop only ever calls these methods, so a new
  * strategy is one new module implementing them.
  */
-import type { Rng } from "../../../core/rng.js";
-import type { Assignment, SearchSpace } from "../space.js";
-import type { StudyHistory } from "../trial.js";
+import type { Rng } from "../../core/rng.js";
+import type { Assignment, SearchSpace } from "../../core/search/space.js";
+import type { StudyHistory } from "../../core/search/trial.js";
 
 export interface Sampler {
   /** Short name for logs and reports ("tpe", "random", "grid"). */

@@ -1,5 +1,5 @@
 /** The `asha` pruner of a search block (spec/language.md#search). */
-import type { ParamSig } from "../signature.js";
+import type { ParamSig } from "../../signature.js";
 
 export const signature = {
   kind: "pruner" as const,

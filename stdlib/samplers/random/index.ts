@@ -1,6 +1,6 @@
 /** The `random` sampler of a search block (spec/language.md#search). */
-import type { ParamSig } from "../signature.js";
-import { studyParams } from "./shared/study-params.js";
+import type { ParamSig } from "../../signature.js";
+import { studyParams } from "../shared/study-params.js";
 
 export const signature = {
   kind: "sampler" as const,

@@ -3,7 +3,7 @@
  * trial should stop. Pruners keep no state of their own; everything they decide
  * on is in the history, so a resumed study prunes exactly as before.
  */
-import type { FrozenTrial, StudyHistory } from "../trial.js";
+import type { FrozenTrial, StudyHistory } from "../../core/search/trial.js";
 
 export interface Pruner {
   readonly name: string;
