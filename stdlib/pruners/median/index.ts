@@ -1,5 +1,6 @@
 /** The `median` pruner of a search block (spec/language.md#search). */
 import type { ParamSig } from "../../signature.js";
+import type { Pruner, PrunerSettings } from "../pruner-module.js";
 
 export const signature = {
   kind: "pruner" as const,
@@ -10,3 +11,9 @@ export const signature = {
   ] satisfies ParamSig[],
   doc: "Stops a trial whose value at a step is worse than the median of earlier trials at that step.",
 };
+
+export async function create({ params }: PrunerSettings): Promise<Pruner> {
+  const { MedianPruner } = await import("./pruner.js");
+  // steps are 1-based epochs: `warmup = w` keeps the first w epochs from pruning, so the first judged step is w + 1
+  return new MedianPruner({ warmupSteps: Number(params["warmup"] ?? 1) + 1, minTrials: Number(params["min_trials"] ?? 5) });
+}

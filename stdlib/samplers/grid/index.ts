@@ -1,5 +1,6 @@
 /** The `grid` sampler of a search block (spec/language.md#search). */
 import type { ParamSig } from "../../signature.js";
+import type { Sampler, SamplerSettings } from "../sampler-module.js";
 import { studyParams } from "../shared/study-params.js";
 
 export const signature = {
@@ -11,3 +12,9 @@ export const signature = {
   ] satisfies ParamSig[],
   doc: "Every combination of the choice/int values (floats discretised), in a fixed order.",
 };
+
+export async function create(settings: SamplerSettings): Promise<Sampler> {
+  const { GridSampler } = await import("./sampler.js");
+  const points = settings["points"] as number | undefined;
+  return new GridSampler(points ? { continuousPoints: points } : {});
+}

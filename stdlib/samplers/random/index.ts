@@ -1,5 +1,6 @@
 /** The `random` sampler of a search block (spec/language.md#search). */
 import type { ParamSig } from "../../signature.js";
+import type { Sampler } from "../sampler-module.js";
 import { studyParams } from "../shared/study-params.js";
 
 export const signature = {
@@ -8,3 +9,8 @@ export const signature = {
   params: [...studyParams] satisfies ParamSig[],
   doc: "Independent uniform sampling of every parameter.",
 };
+
+export async function create(): Promise<Sampler> {
+  const { RandomSampler } = await import("./sampler.js");
+  return new RandomSampler();
+}
