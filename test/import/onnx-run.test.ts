@@ -10,7 +10,7 @@ import { fileURLToPath } from "node:url";
 import onnxProto from "onnx-proto";
 import { afterAll, describe, expect, it } from "vitest";
 import { openWorkspace } from "../../runtime/workspace/workspace.js";
-import { showVersion } from "../../runtime/run/list-commands.js";
+import { showVersion } from "../../bin/commands/list-commands.js";
 import { createServeApp } from "../../runtime/serve/http-server.js";
 import { loadServing } from "../../runtime/serve/load-serving.js";
 import { removeTempDirs, run, tempDir } from "../run/fixtures.js";
