@@ -11,8 +11,7 @@ import { type BoundCall, bindCall, calleeName, type DatasetInfo, type FeaturesIn
 import { blockSettings, settingCalls } from "../check/settings-signatures.js";
 import { type Json, numericValue, refName, toJson } from "../check/values.js";
 import { printExpr } from "../language/printer.js";
-import { gateModels, metricKey, metricParts } from "../check/metric-refs.js";
-import { isBeatsBaseline } from "../check/rules/gates.js";
+import { gateModels, isBeatsBaseline, metricKey, metricParts } from "../check/metric-refs.js";
 import { constantValue, lowerBound } from "./bounds.js";
 import { PlanError } from "./plan-error.js";
 import { predicateOf } from "./zod-predicate.js";
