@@ -13,7 +13,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { initSpec } from "../runtime/init/init-command.js";
+import { initSpec } from "../bin/commands/init-command.js";
 import { runSpec } from "../runtime/run/run-spec.js";
 
 const EXAMPLES = [

@@ -14,7 +14,7 @@ import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium } from "playwright-core";
 import { loadPlan } from "../compiler/plan/load-plan.js";
-import { reportHtml } from "../runtime/report/report-command.js";
+import { reportHtml } from "../runtime/report/workspace-report.js";
 import { defaultWorkspaceDir } from "../runtime/workspace/workspace.js";
 
 const spec = process.argv[2];

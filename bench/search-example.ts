@@ -19,7 +19,7 @@ import { applyAssignment } from "../runtime/run/steps/search-step.js";
 import { trainConfigOf } from "../runtime/run/train-model.js";
 import { selectBackend, type BackendName } from "../runtime/train/backend.js";
 import { trainNetwork, type TrainConfig, type TrainData, type TrainOptions, type TrainResult } from "../runtime/train/fit.js";
-import type { Assignment, SearchParam } from "../runtime/search/space.js";
+import type { Assignment, SearchParam } from "../core/search/space.js";
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 

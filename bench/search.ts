@@ -23,10 +23,10 @@
 import { performance } from "node:perf_hooks";
 import { parseArgs } from "node:util";
 import { TrialPool } from "../runtime/run/trial-pool.js";
-import type { Sampler } from "../runtime/search/samplers/base.js";
-import { RandomSampler } from "../runtime/search/samplers/random.js";
-import { TPESampler } from "../runtime/search/samplers/tpe.js";
-import type { Assignment, SearchParam } from "../runtime/search/space.js";
+import type { Sampler } from "../stdlib/samplers/sampler-module.js";
+import { RandomSampler } from "../stdlib/samplers/random/sampler.js";
+import { TPESampler } from "../stdlib/samplers/tpe/sampler.js";
+import type { Assignment, SearchParam } from "../core/search/space.js";
 import { Study } from "../runtime/search/study.js";
 import { exampleProblem, type ExampleProblem, type ExampleProblemOptions } from "./search-example.js";
 import { branin, braninMinimum, braninSpace, hartmann6, hartmann6Minimum, hartmann6Space, medianOf } from "../test/search/objectives.js";

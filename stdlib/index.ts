@@ -13,12 +13,9 @@ import * as onnx from "./imports/onnx.js";
 import * as xgboost from "./imports/xgboost.js";
 import { metrics as metricEntries } from "./metrics/index.js";
 import { optimizers } from "./optim/index.js";
-import * as asha from "./pruners/asha.js";
-import * as median from "./pruners/median.js";
+import { pruners } from "./pruners/index.js";
 import { rolloutStrategies } from "./rollout/index.js";
-import * as grid from "./samplers/grid.js";
-import * as random from "./samplers/random.js";
-import * as tpe from "./samplers/tpe.js";
+import { samplers } from "./samplers/index.js";
 import * as csv from "./sources/csv.js";
 import * as jsonl from "./sources/jsonl.js";
 import * as parquet from "./sources/parquet.js";
@@ -44,8 +41,8 @@ export const builtins = {
   tasks: byName<TaskSig>([binary, multiclass, regression, recommendation].map((m) => m.signature)),
   sources: byName<CallSig>([csv, jsonl, parquet].map((m) => m.signature)),
   splits: byName<CallSig>([holdout.signature]),
-  samplers: byName<CallSig>([tpe, random, grid].map((m) => ({ ...m.signature, kind: "sampler" as const }))),
-  pruners: byName<CallSig>([median, asha].map((m) => ({ ...m.signature, kind: "pruner" as const }))),
+  samplers: byName<CallSig>(Object.values(samplers).map((m) => m.signature)),
+  pruners: byName<CallSig>(Object.values(pruners).map((m) => m.signature)),
   importFormats: byName<CallSig>([onnx, xgboost].map((m) => m.signature)),
 };
 

@@ -15,7 +15,7 @@ export function registerInit(program: Command, setExit: (code: number) => void):
     .addOption(new Option("--task <task>", "what to predict (default: from the label's type)").choices(["binary", "multiclass", "regression"]))
     .option("-o, --out <file>", "the spec to write (default: NAME.mlspec in this directory, from the data file's name); never overwritten")
     .action(async (data: string, opts: { label: string; task?: "binary" | "multiclass" | "regression"; out?: string }) => {
-      const { initSpec } = await import("../../runtime/init/init-command.js");
+      const { initSpec } = await import("./init-command.js");
       const { InitError } = await import("../../runtime/init/infer-contract.js");
       const { DataError } = await import("../../runtime/data/errors.js");
       try {

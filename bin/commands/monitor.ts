@@ -18,7 +18,7 @@ interface MonitorFlags {
 }
 
 async function usageErrors<T>(fn: () => Promise<T>): Promise<T> {
-  const { MonitorUsageError } = await import("../../runtime/monitor/monitor-command.js");
+  const { MonitorUsageError } = await import("./monitor-command.js");
   try {
     return await fn();
   } catch (error) {
@@ -43,7 +43,7 @@ export function registerMonitor(program: Command, setExit: (code: number) => voi
     .addOption(new Option("--format <format>", "output format").choices(["text", "json"]).default("text"))
     .action(async (file: string, flags: MonitorFlags) => {
       const { loadPlan } = await import("../../compiler/plan/load-plan.js");
-      const { runMonitorCommand, runMonitorSchedule, parseTime } = await import("../../runtime/monitor/monitor-command.js");
+      const { runMonitorCommand, runMonitorSchedule, parseTime } = await import("./monitor-command.js");
       if (!flags.once) {
         for (const f of ["from", "to", "retrain"] as const) if (flags[f] !== undefined) throw new CliError(`--${f} needs --once (on its schedule a monitor judges each rule's latest window)`);
         if (flags.monitor !== undefined) throw new CliError("--monitor needs --once (on the schedule every monitor runs)");
@@ -80,7 +80,7 @@ export function registerMonitor(program: Command, setExit: (code: number) => voi
     .action(async (file: string, _flags: unknown, command: Command) => {
       // `monitor` has the same options: commander gives them to whichever it saw first
       const flags = command.optsWithGlobals<Omit<MonitorFlags, "once" | "from" | "to" | "retrain">>();
-      const { runMonitorHistory } = await import("../../runtime/monitor/monitor-command.js");
+      const { runMonitorHistory } = await import("./monitor-command.js");
       await usageErrors(async () => {
         setExit(runMonitorHistory(file, { format: flags.format, ...(flags.workspace !== undefined ? { workspace: flags.workspace } : {}), ...(flags.monitor !== undefined ? { monitor: flags.monitor } : {}) }, io));
       });

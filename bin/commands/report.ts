@@ -45,7 +45,7 @@ export function registerReport(program: Command, setExit: (code: number) => void
       if (why !== undefined) throw new CliError(`cannot write ${out}: ${why}`, 2);
       const { loadPlan } = await import("../../compiler/plan/load-plan.js");
       const { plan } = loadPlan(file, { allowRead: allowedDirs(flags.allowRead) });
-      const { runReportCommand, ReportError } = await import("../../runtime/report/report-command.js");
+      const { runReportCommand, ReportError } = await import("../../runtime/report/workspace-report.js");
       try {
         const { file: written, bytes } = await runReportCommand(file, {
           plan,

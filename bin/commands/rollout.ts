@@ -134,7 +134,7 @@ export function registerRollout(program: Command, setExit: (code: number) => voi
       if (speed !== undefined && opts.instant) throw new CliError("give --speed N or --instant, not both");
       const { planForServing } = await import("../../runtime/serve/serve-plan.js");
       const { ServeError } = await import("../../runtime/serve/errors.js");
-      const { runReplayCommand } = await import("../../runtime/rollout/replay-command.js");
+      const { runReplayCommand } = await import("./replay-command.js");
       const { RecordingError } = await import("../../runtime/rollout/recorded-traffic.js");
       try {
         const plan = planForServing(file);

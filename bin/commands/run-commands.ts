@@ -106,7 +106,7 @@ export function registerRunCommands(program: Command, setExit: (code: number) =>
       const ws = await openExisting(opts);
       try {
         await withRegistryErrors(async () => {
-          const { printRuns } = await import("../../runtime/run/list-commands.js");
+          const { printRuns } = await import("./list-commands.js");
           printRuns(ws, opts);
         });
       } finally {
@@ -156,7 +156,7 @@ export function registerRunCommands(program: Command, setExit: (code: number) =>
     .action(async (opts: WorkspaceFlags & { format: string }) => {
       const ws = await openExisting(opts);
       try {
-        const { printModels } = await import("../../runtime/run/list-commands.js");
+        const { printModels } = await import("./list-commands.js");
         printModels(ws, opts.format);
       } finally {
         ws.close();
@@ -168,7 +168,7 @@ export function registerRunCommands(program: Command, setExit: (code: number) =>
       const ws = await openExisting(opts);
       try {
         await withRegistryErrors(async () => {
-          const { showVersion } = await import("../../runtime/run/list-commands.js");
+          const { showVersion } = await import("./list-commands.js");
           process.stdout.write(JSON.stringify(showVersion(ws, name, /^\d+$/.test(version) ? Number(version) : version), null, 2) + "\n");
         });
       } finally {

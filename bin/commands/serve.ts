@@ -49,7 +49,7 @@ export function registerServe(program: Command, setExit: (code: number) => void)
       const { plan } = loadPlan(file, { allowRead: allowedDirs(flags.allowRead) });
       const { ServeError } = await import("../../runtime/serve/errors.js");
       try {
-        const { runServeCommand } = await import("../../runtime/serve/serve-command.js");
+        const { runServeCommand } = await import("./serve-command.js");
         setExit(
           await runServeCommand(file, {
             plan,

@@ -28,3 +28,8 @@ export function gateModels(m: ModelInfo): Array<{ name: string; ref: RefExpr }> 
   for (const req of m.settings.requires) visit(req.expr);
   return out;
 }
+
+/** `require beats_baseline`: the model's first metric against its task's trivial baseline (spec/language.md#baselines). */
+export function isBeatsBaseline(e: Expr): boolean {
+  return e.kind === "ref" && e.path.length === 1 && e.path[0]!.name === "beats_baseline" && !e.alias && !e.member;
+}

@@ -5,17 +5,20 @@
 import { createHash } from "node:crypto";
 import * as path from "node:path";
 import type * as A from "../language/ast.js";
+import { studyParams } from "../../stdlib/samplers/shared/study-params.js";
 import type { ColumnType, ParamSig } from "../../stdlib/signature.js";
 import { type BoundCall, bindCall, calleeName, type DatasetInfo, type FeaturesInfo, type ModelInfo, pathName, type Semantic } from "../check/semantic.js";
 import { blockSettings, settingCalls } from "../check/settings-signatures.js";
 import { type Json, numericValue, refName, toJson } from "../check/values.js";
 import { printExpr } from "../language/printer.js";
-import { gateModels, metricKey, metricParts } from "../check/metric-refs.js";
-import { isBeatsBaseline } from "../check/rules/gates.js";
+import { gateModels, isBeatsBaseline, metricKey, metricParts } from "../check/metric-refs.js";
 import { constantValue, lowerBound } from "./bounds.js";
 import { PlanError } from "./plan-error.js";
 import { predicateOf } from "./zod-predicate.js";
 import { PLAN_VERSION, PlanSchema, type ColumnContract, type FeatureDef, type GateSpec, type MonitorPlan, type Plan, type RolloutPlan, type SearchParam, type ServePlan, type SourceSpec, type Step, type TaskSpec } from "./schema.js";
+
+/** Parameters every sampler takes: the plan names them itself; the rest are the sampler's own. */
+const STUDY_PARAMS = new Set(studyParams.map((p) => p.name));
 
 /** Named arguments with defaults filled in, in signature order. */
 export function argValues(bound: BoundCall, params: ParamSig[]): Record<string, Json> {
@@ -328,16 +331,18 @@ class Lowering {
       space.push(param);
     }
     const samplerCall = s.settings.assigns.get("sampler")!.value;
-    const samplerName = (samplerCall.kind === "call" ? calleeName(samplerCall) : refName(samplerCall)!) as "tpe" | "random" | "grid";
-    const sv = callValues(samplerCall.kind === "call" ? samplerCall : undefined, this.sem.builtins.samplers.get(samplerName)!.params);
+    const samplerName = samplerCall.kind === "call" ? calleeName(samplerCall) : refName(samplerCall)!;
+    const samplerParams = this.sem.builtins.samplers.get(samplerName)!.params;
+    const sv = callValues(samplerCall.kind === "call" ? samplerCall : undefined, samplerParams);
+    // the sampler's own parameters follow the study's, under their spec names
+    const own = samplerParams.filter((p) => !STUDY_PARAMS.has(p.name) && sv[p.name] !== undefined);
     const sampler = {
       kind: samplerName,
       ...(sv.trials !== undefined ? { trials: sv.trials as number } : {}),
       parallel: sv.parallel as number,
       seed: sv.seed as number,
       ...(sv.timeout !== undefined ? { timeoutMs: sv.timeout as number } : {}),
-      ...(sv.startup !== undefined ? { startup: sv.startup as number } : {}),
-      ...(sv.points !== undefined ? { points: sv.points as number } : {}),
+      ...Object.fromEntries(own.map((p) => [p.name, sv[p.name]!])),
     };
     const obj = s.settings.assigns.get("objective")!.value as Extract<A.Expr, { kind: "objective" }>;
     const pruneCall = s.settings.assigns.get("prune")?.value;

@@ -146,7 +146,10 @@ export const StepSchema = z.discriminatedUnion("kind", [
       search: z.string(),
       model: z.string(),
       space: z.array(SearchParamSchema),
-      sampler: z.strictObject({ kind: z.enum(["tpe", "random", "grid"]), trials: z.number().int().optional(), parallel: z.number().int().min(1), seed: z.number().int(), timeoutMs: z.number().positive().optional(), startup: z.number().int().optional(), points: z.number().int().optional() }),
+      // the study's budget and seed, then the sampler's own parameters (stdlib/samplers/<kind>)
+      sampler: z
+        .object({ kind: z.string(), trials: z.number().int().optional(), parallel: z.number().int().min(1), seed: z.number().int(), timeoutMs: z.number().positive().optional() })
+        .catchall(z.union([z.number(), z.string(), z.boolean()])),
       objective: z.strictObject({ direction: z.enum(["maximize", "minimize"]), metric: z.string(), split: z.literal("validation") }),
       pruner: CallSchema.optional(),
     }),

@@ -131,12 +131,18 @@ export function predicateOf(schema: z.ZodType): Predicate {
       const shape = def.shape as Record<string, z.ZodType>;
       const fields = Object.entries(shape).map(([key, s]) => ({ key, check: predicateOf(s) }));
       const catchall = def.catchall as z.ZodType | undefined;
-      if (catchall !== undefined && defOf(catchall).type !== "never") throw new Error("zod-predicate: an object's catchall must be never (strict) or absent");
-      const strict = catchall !== undefined;
+      // strict: no other keys; a catchall: every other key's value passes it
+      const strict = catchall !== undefined && defOf(catchall).type === "never";
+      const rest = catchall === undefined || strict ? undefined : predicateOf(catchall);
       return withChecks(def, (v) => {
         if (!isObject(v)) return false;
         for (const f of fields) if (!f.check(v[f.key])) return false;
-        if (strict) for (const key in v) if (!Object.prototype.hasOwnProperty.call(shape, key)) return false;
+        if (strict || rest) {
+          for (const key in v) {
+            if (Object.prototype.hasOwnProperty.call(shape, key)) continue;
+            if (strict || !rest!(v[key])) return false;
+          }
+        }
         return true;
       });
     }

@@ -7,7 +7,7 @@ import { ImportError } from "../../stdlib/imports/import-error.js";
 import { ExportError } from "../export/export-error.js";
 import { PipelineError } from "../features/raw-columns.js";
 import { NetworkError } from "../model/forward.js";
-import { SearchError } from "../search/errors.js";
+import { SearchError } from "../../core/search/errors.js";
 import { BackendUnavailableError, DivergedError, ResumeMismatchError, TrainConfigError, TrainDataError } from "../train/errors.js";
 import { WorkspaceError } from "../workspace/errors.js";
 import { TransformError } from "../../stdlib/transforms/transform-module.js";

@@ -1,5 +1,5 @@
 /** Public surface of the hyperparameter search engine. */
-export { SearchError, SearchSpaceError, StudyError } from "./errors.js";
+export { SearchError, SearchSpaceError, StudyError } from "../../core/search/errors.js";
 export {
   activeParams,
   buildAssignment,
@@ -15,18 +15,17 @@ export {
   type ParamCondition,
   type SearchParam,
   type SearchSpace,
-} from "./space.js";
-export type { Direction, FrozenTrial, IntermediateValue, StudyHistory, TrialState } from "./trial.js";
+} from "../../core/search/space.js";
+export type { Direction, FrozenTrial, IntermediateValue, StudyHistory, TrialState } from "../../core/search/trial.js";
 export { parseRecordedTrials, parseTrialRecords, toTrialRecord, type InterruptedTrial, type TrialRecord } from "./trial-record.js";
-export type { Sampler } from "./samplers/base.js";
-export { RandomSampler } from "./samplers/random.js";
-export { GridSampler, type GridOptions } from "./samplers/grid.js";
-export { TPESampler, type TpeOptions } from "./samplers/tpe.js";
-export { createSampler, type SamplerSpec } from "./samplers/create.js";
-export type { Pruner } from "./pruners/base.js";
-export { MedianPruner, type MedianPrunerOptions } from "./pruners/median.js";
-export { SuccessiveHalvingPruner, type SuccessiveHalvingOptions } from "./pruners/asha.js";
-export { createPruner, type PrunerSpec } from "./pruners/create.js";
+export type { Sampler, SamplerModule, SamplerSettings } from "../../stdlib/samplers/sampler-module.js";
+export { RandomSampler } from "../../stdlib/samplers/random/sampler.js";
+export { GridSampler, type GridOptions } from "../../stdlib/samplers/grid/sampler.js";
+export { TPESampler, type TpeOptions } from "../../stdlib/samplers/tpe/sampler.js";
+export type { Pruner, PrunerModule, PrunerSettings } from "../../stdlib/pruners/pruner-module.js";
+export { MedianPruner, type MedianPrunerOptions } from "../../stdlib/pruners/median/pruner.js";
+export { SuccessiveHalvingPruner, type SuccessiveHalvingOptions } from "../../stdlib/pruners/asha/pruner.js";
+export { createPruner, createSampler, type PrunerRegistry, type SamplerRegistry } from "./strategies.js";
 export {
   Study,
   TrialPruned,

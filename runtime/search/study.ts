@@ -9,12 +9,12 @@
  * study resumed from its recorded trials continues exactly where it stopped.
  */
 import { Rng } from "../../core/rng.js";
-import { StudyError } from "./errors.js";
-import type { Pruner } from "./pruners/base.js";
-import type { Sampler } from "./samplers/base.js";
-import { validateSearchSpace, type Assignment, type SearchSpace } from "./space.js";
+import { StudyError } from "../../core/search/errors.js";
+import type { Pruner } from "../../stdlib/pruners/pruner-module.js";
+import type { Sampler } from "../../stdlib/samplers/sampler-module.js";
+import { validateSearchSpace, type Assignment, type SearchSpace } from "../../core/search/space.js";
 import { parseRecordedTrials, toTrialRecord, type InterruptedTrial, type TrialRecord } from "./trial-record.js";
-import { isBetter, type Direction, type FrozenTrial, type IntermediateValue, type StudyHistory, type TrialState } from "./trial.js";
+import { isBetter, type Direction, type FrozenTrial, type IntermediateValue, type StudyHistory, type TrialState } from "../../core/search/trial.js";
 
 export interface StudyOptions {
   /** The search space; validated (plan JSON is accepted as is). */

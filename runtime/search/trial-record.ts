@@ -3,9 +3,9 @@
  * later. JSON has no NaN, so non-finite intermediate values are stored as null.
  */
 import { z } from "zod";
-import { StudyError } from "./errors.js";
-import { checkAssignment, type Assignment, type JsonValue, type SearchSpace } from "./space.js";
-import type { FrozenTrial, TrialState } from "./trial.js";
+import { StudyError } from "../../core/search/errors.js";
+import { checkAssignment, type Assignment, type JsonValue, type SearchSpace } from "../../core/search/space.js";
+import type { FrozenTrial, TrialState } from "../../core/search/trial.js";
 
 export interface TrialRecord {
   number: number;

@@ -2,7 +2,6 @@
 export { loadServing, type LoadServingOptions, type Serving } from "./load-serving.js";
 export { planForServing } from "./serve-plan.js";
 export { createServeApp, listenServing, closeServers, type CloseOptions, type ListenOptions, type ListeningServer, type ServeAppOptions } from "./http-server.js";
-export { runServeCommand, type ServeCommandOptions, type ServeCommandIo } from "./serve-command.js";
 export { ServeError, RequestError, PredictionUnavailableError, type RequestProblem } from "./errors.js";
 export type { PredictResult, ModelDescription, ModelRef } from "./serve-endpoint.js";
 export type { RowPrediction, ClassLabel } from "./loaded-model.js";

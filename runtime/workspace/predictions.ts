@@ -8,6 +8,7 @@
 import type { SqliteDatabase, SqliteStatement, SqliteTransaction } from "./db.js";
 import { WorkspaceError } from "./errors.js";
 import { requireInteger, requireText, toJsonColumn } from "./columns.js";
+import { whereClause } from "./sql-filter.js";
 
 export interface PredictionInput {
   requestId: string;
@@ -224,29 +225,15 @@ export interface PredictionRow {
 
 /** Logged predictions in time order (ties by log order). */
 export function readPredictions(db: SqliteDatabase, query: PredictionQuery = {}): LoggedPrediction[] {
-  const where: string[] = [];
-  const params: unknown[] = [];
-  if (query.serve !== undefined) {
-    where.push("serve = ?");
-    params.push(query.serve);
-  }
-  if (query.model !== undefined) {
-    where.push("model = ?");
-    params.push(query.model);
-  }
-  if (query.since !== undefined) {
-    where.push("at >= ?");
-    params.push(query.since);
-  }
-  if (query.until !== undefined) {
-    where.push("at < ?");
-    params.push(query.until);
-  }
-  if (query.afterId !== undefined) {
-    where.push("id > ?");
-    params.push(query.afterId);
-  }
-  let sql = `SELECT * FROM predictions ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY at, id`;
+  const where = whereClause([
+    ["serve = ?", query.serve],
+    ["model = ?", query.model],
+    ["at >= ?", query.since],
+    ["at < ?", query.until],
+    ["id > ?", query.afterId],
+  ]);
+  const params = where.params;
+  let sql = `SELECT * FROM predictions ${where.sql} ORDER BY at, id`;
   if (query.limit !== undefined) {
     sql += " LIMIT ?";
     params.push(positiveInteger(query.limit, 0, "limit"));

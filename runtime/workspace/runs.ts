@@ -20,6 +20,7 @@ import {
   rowId,
   toJsonColumn,
 } from "./columns.js";
+import { whereClause } from "./sql-filter.js";
 
 export const RUN_KINDS = ["train", "trial", "search"] as const;
 export type RunKind = (typeof RUN_KINDS)[number];
@@ -312,27 +313,15 @@ export class RunStore {
 
   /** Runs, oldest first, optionally narrowed to one search, model, kind or state. */
   list(filter: RunFilter = {}): RunSummary[] {
-    const where: string[] = [];
-    const params: unknown[] = [];
-    if (filter.search !== undefined) {
-      where.push("search_name = ?");
-      params.push(filter.search);
-    }
-    if (filter.model !== undefined) {
-      where.push("model_name = ?");
-      params.push(filter.model);
-    }
-    if (filter.kind !== undefined) {
-      where.push("kind = ?");
-      params.push(filter.kind);
-    }
-    if (filter.state !== undefined) {
+    const where = whereClause([
+      ["search_name = ?", filter.search],
+      ["model_name = ?", filter.model],
+      ["kind = ?", filter.kind],
       // running and interrupted are both stored as running; which one a run is, its liveness says
-      where.push("state = ?");
-      params.push(filter.state === "interrupted" ? "running" : filter.state);
-    }
-    const sql = `SELECT * FROM runs ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY id`;
-    const runs = (this.db.prepare(sql).all(...params) as RunRow[]).map((row) => this.summary(row));
+      ["state = ?", filter.state === "interrupted" ? "running" : filter.state],
+    ]);
+    const sql = `SELECT * FROM runs ${where.sql} ORDER BY id`;
+    const runs = (this.db.prepare(sql).all(...where.params) as RunRow[]).map((row) => this.summary(row));
     return filter.state === undefined ? runs : runs.filter((r) => r.state === filter.state);
   }
 

@@ -15,7 +15,7 @@ import { compileFile } from "../../compiler/compile.js";
 import { openWorkspace } from "../../runtime/workspace/workspace.js";
 import { createServeApp } from "../../runtime/serve/http-server.js";
 import { loadServing } from "../../runtime/serve/load-serving.js";
-import { removeTempDirs, run, tempDir } from "../run/fixtures.js";
+import { onnxBinaryCsv, removeTempDirs, run, tempDir } from "../projects.js";
 
 afterAll(removeTempDirs);
 
@@ -26,8 +26,7 @@ const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
 
 function binaryProject(features: string, modelFile: Uint8Array = fs.readFileSync(path.join(FIXTURES, "onnx-binary.onnx"))): { dir: string; spec: string } {
   const dir = tempDir("mlspec-import-features-");
-  const lines = fs.readFileSync(path.join(FIXTURES, "onnx-binary.csv"), "utf8").trim().split("\n");
-  fs.writeFileSync(path.join(dir, "data.csv"), [lines[0], ...lines.slice(1).map((l) => l.replace(/,1$/, ",true").replace(/,0$/, ",false"))].join("\n") + "\n");
+  fs.writeFileSync(path.join(dir, "data.csv"), onnxBinaryCsv());
   fs.mkdirSync(path.join(dir, "models"));
   fs.writeFileSync(path.join(dir, "models", "legacy.onnx"), modelFile);
   fs.writeFileSync(

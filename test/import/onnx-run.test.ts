@@ -10,10 +10,10 @@ import { fileURLToPath } from "node:url";
 import onnxProto from "onnx-proto";
 import { afterAll, describe, expect, it } from "vitest";
 import { openWorkspace } from "../../runtime/workspace/workspace.js";
-import { showVersion } from "../../runtime/run/list-commands.js";
+import { showVersion } from "../../bin/commands/list-commands.js";
 import { createServeApp } from "../../runtime/serve/http-server.js";
 import { loadServing } from "../../runtime/serve/load-serving.js";
-import { removeTempDirs, run, tempDir } from "../run/fixtures.js";
+import { onnxBinaryCsv, removeTempDirs, run, tempDir } from "../projects.js";
 
 afterAll(removeTempDirs);
 
@@ -27,9 +27,7 @@ const FIXTURES = path.join(path.dirname(fileURLToPath(import.meta.url)), "fixtur
 
 function onnxProject(): { dir: string; spec: string } {
   const dir = tempDir("mlspec-import-onnx-");
-  const lines = fs.readFileSync(path.join(FIXTURES, "onnx-binary.csv"), "utf8").trim().split("\n");
-  const csv = [lines[0], ...lines.slice(1).map((l) => l.replace(/,1$/, ",true").replace(/,0$/, ",false"))].join("\n") + "\n";
-  fs.writeFileSync(path.join(dir, "data.csv"), csv);
+  fs.writeFileSync(path.join(dir, "data.csv"), onnxBinaryCsv());
   fs.mkdirSync(path.join(dir, "models"));
   fs.copyFileSync(path.join(FIXTURES, "onnx-binary.onnx"), path.join(dir, "models", "legacy.onnx"));
   fs.writeFileSync(

@@ -10,7 +10,7 @@ import { fmt } from "../../runtime/run/reporter.js";
 import { afterAll, describe, expect, it } from "vitest";
 import * as ort from "onnxruntime-node";
 import { openWorkspace } from "../../runtime/workspace/workspace.js";
-import { showVersion } from "../../runtime/run/list-commands.js";
+import { showVersion } from "../../bin/commands/list-commands.js";
 import { encodeOnnxInputs } from "../../runtime/export/onnx-inputs.js";
 import { removeTempDirs, run, tempDir } from "../run/fixtures.js";
 import { createServeApp } from "../../runtime/serve/http-server.js";

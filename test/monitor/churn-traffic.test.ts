@@ -6,7 +6,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runMonitorCommand } from "../../runtime/monitor/monitor-command.js";
+import { runMonitorCommand } from "../../bin/commands/monitor-command.js";
 import { loadServing } from "../../runtime/serve/load-serving.js";
 import { planForServing } from "../../runtime/serve/serve-plan.js";
 import { cli, removeTempDirs, repoRoot, run, tempDir } from "../run/fixtures.js";

@@ -8,7 +8,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
-import { runMonitorCommand } from "../../runtime/monitor/monitor-command.js";
+import { runMonitorCommand } from "../../bin/commands/monitor-command.js";
 import { monitoringReferenceSha } from "../../runtime/monitor/monitor-store.js";
 import type { MonitoringReference } from "../../runtime/monitor/reference.js";
 import { planForServing } from "../../runtime/serve/serve-plan.js";

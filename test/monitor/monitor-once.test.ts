@@ -6,7 +6,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { listFirings } from "../../runtime/monitor/monitor-store.js";
-import { MonitorUsageError, parseTime, runMonitorCommand } from "../../runtime/monitor/monitor-command.js";
+import { MonitorUsageError, parseTime, runMonitorCommand } from "../../bin/commands/monitor-command.js";
 import { planForServing } from "../../runtime/serve/serve-plan.js";
 import { openWorkspace } from "../../runtime/workspace/workspace.js";
 import { removeTempDirs, type Project } from "../run/fixtures.js";

@@ -6,7 +6,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runMonitorCommand } from "../../runtime/monitor/monitor-command.js";
+import { runMonitorCommand } from "../../bin/commands/monitor-command.js";
 import { listFirings } from "../../runtime/monitor/monitor-store.js";
 import { applyPipeline } from "../../runtime/features/pipeline.js";
 import { predictNetwork } from "../../runtime/model/forward.js";

@@ -16,7 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Rng } from "../../core/rng.js";
 import { listTriggers } from "../../runtime/monitor/retrain-store.js";
 import { besideServers } from "../../runtime/serve/beside-servers.js";
-import { runServeCommand } from "../../runtime/serve/serve-command.js";
+import { runServeCommand } from "../../bin/commands/serve-command.js";
 import { openWorkspace, type Workspace } from "../../runtime/workspace/workspace.js";
 import type { RolloutDoc } from "../../stdlib/rollout/shared/rollout-types.js";
 import { binaryCsv, binaryRows, binarySpec, buildCli, removeTempDirs, run, writeProject, type Project } from "../run/fixtures.js";

@@ -36,6 +36,7 @@ describe("predicateOf", () => {
     ["custom", z.custom<unknown>((v) => typeof v === "number" && v > 0)],
     ["object", z.object({ a: z.number(), b: z.string().optional() })],
     ["strict object", z.strictObject({ a: z.number(), b: z.string().optional() })],
+    ["object with a catchall", z.object({ a: z.number() }).catchall(z.union([z.number(), z.boolean()]))],
     ["union", z.union([z.string(), z.number().int()])],
     ["discriminated union", z.discriminatedUnion("kind", [z.strictObject({ kind: z.literal("a") }), z.strictObject({ kind: z.literal("b"), x: z.number() })])],
   ] as const)("gives safeParse's verdict for %s", (_, schema) => {
@@ -44,12 +45,13 @@ describe("predicateOf", () => {
     expectSameVerdict(z.strictObject({ a: z.number().optional() }), { a: undefined });
     expectSameVerdict(z.strictObject({ a: z.number() }), { a: 1, extra: undefined });
     expectSameVerdict(z.strictObject({ a: z.number() }), {});
+    const rest = z.object({ a: z.number() }).catchall(z.number());
+    for (const v of [{ a: 1, b: 2 }, { a: 1, b: "2" }, { a: 1, b: undefined }, { b: 2 }]) expectSameVerdict(rest, v);
   });
 
   it("refuses a schema it cannot check exactly", () => {
     expect(() => predicateOf(z.date())).toThrow(/no predicate for zod type date/);
     expect(() => predicateOf(z.string().email())).toThrow(/no predicate for the check/);
-    expect(() => predicateOf(z.object({ a: z.string() }).catchall(z.number()))).toThrow(/catchall/);
   });
 });
 

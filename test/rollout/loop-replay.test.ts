@@ -10,7 +10,7 @@ import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loopRecording } from "../../examples/churn/loop/generate.js";
 import { readFeedback, readTraffic } from "../../runtime/rollout/recorded-traffic.js";
-import { runReplayCommand } from "../../runtime/rollout/replay-command.js";
+import { runReplayCommand } from "../../bin/commands/replay-command.js";
 import type { ReplayResult } from "../../runtime/rollout/replay.js";
 import { timelineText } from "../../runtime/rollout/report.js";
 import { planForServing } from "../../runtime/serve/serve-plan.js";

@@ -10,7 +10,7 @@ import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { readFeedback, readTraffic, RecordingError } from "../../runtime/rollout/recorded-traffic.js";
 import { replayRollout } from "../../runtime/rollout/replay.js";
-import { runReplayCommand } from "../../runtime/rollout/replay-command.js";
+import { runReplayCommand } from "../../bin/commands/replay-command.js";
 import { planForServing } from "../../runtime/serve/serve-plan.js";
 import { churnModel, churnRows, churnSpecText, makeProject, type TestProject } from "../serve/models.js";
 

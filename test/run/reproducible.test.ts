@@ -7,7 +7,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { printRuns } from "../../runtime/run/list-commands.js";
+import { printRuns } from "../../bin/commands/list-commands.js";
 import { openWorkspace } from "../../runtime/workspace/workspace.js";
 import { binaryProject, binarySpec, binaryCsv, capture, removeTempDirs, run, tempDir, writeProject } from "./fixtures.js";
 import { networkOfRun, planOfFile } from "./reference.js";

@@ -5,64 +5,23 @@
  * (read from an injected clock, so the test does not depend on the machine's speed).
  */
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { Writable } from "node:stream";
 import { afterAll, describe, expect, it } from "vitest";
-import { Rng } from "../../core/rng.js";
 import { runSpec } from "../../runtime/run/run-spec.js";
 import { openWorkspace, type Workspace } from "../../runtime/workspace/workspace.js";
+import { writeSearchProject } from "../projects.js";
 
 const dirs: string[] = [];
 afterAll(() => {
   for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
 });
 
-/** A small binary dataset and a spec whose search block is `searchBody`, in a temp dir. */
+/** A small binary dataset (x1, x2) and a spec whose search block is `searchBody` and the objective, in a temp dir. */
 function writeProject(searchBody: string): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "mlspec-search-forms-"));
+  const body = `${searchBody}\n  objective = maximize val.auc`;
+  const { dir, spec } = writeSearchProject({ rows: 240, dataSeed: 23, category: false, hidden: "[4]", epochs: 3, gate: false, searchBody: body, samplerLine: "" });
   dirs.push(dir);
-  const rng = new Rng(23);
-  const lines = ["id,x1,x2,y"];
-  for (let i = 0; i < 240; i++) {
-    const x1 = rng.normal();
-    const x2 = rng.normal();
-    const y = rng.next() < 1 / (1 + Math.exp(-(1.5 * x1 - x2)));
-    lines.push(`r${i},${x1.toFixed(4)},${x2.toFixed(4)},${y}`);
-  }
-  fs.writeFileSync(path.join(dir, "d.csv"), lines.join("\n") + "\n");
-  const spec = path.join(dir, "s.mlspec");
-  fs.writeFileSync(
-    spec,
-    `mlspec 1
-dataset d {
-  source = csv("d.csv")
-  label = y
-  split = holdout(test = 20%, validation = 20%, stratify = y, seed = 1)
-  contract {
-    id : string unique
-    x1 : float
-    x2 : float
-    y : bool
-  }
-}
-features f from d {
-  a = standardize(x1)
-  b = standardize(x2)
-}
-model m {
-  task = binary_classification(target = y)
-  inputs = f
-  arch = mlp(hidden = [4])
-  train { optimizer = adam(lr = 1e-2) epochs = 3 batch = 32 seed = 3 }
-  metrics = [auc]
-}
-search s for m {
-${searchBody}
-  objective = maximize val.auc
-}
-`,
-  );
   return spec;
 }
 

@@ -13,7 +13,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { Rng } from "../../core/rng.js";
 import { runSpec } from "../../runtime/run/run-spec.js";
 import { openWorkspace } from "../../runtime/workspace/workspace.js";
-import { writeSearchProject } from "./fixture.js";
+import { writeSearchProject } from "../projects.js";
 import { runKilledAt, secondModel } from "./kill-points.js";
 
 const kills = Number(process.env.MLSPEC_SEARCH_KILLS ?? 10);

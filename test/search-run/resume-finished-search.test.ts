@@ -9,7 +9,7 @@ import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { runSpec } from "../../runtime/run/run-spec.js";
 import { openWorkspace } from "../../runtime/workspace/workspace.js";
-import { writeSearchProject } from "./fixture.js";
+import { writeSearchProject } from "../projects.js";
 import { runKilledAt, secondModel } from "./kill-points.js";
 
 const dirs: string[] = [];

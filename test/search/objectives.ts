@@ -1,5 +1,5 @@
 /** Standard test functions for samplers (Surjanovic & Bingham's library), shared by tests and bench/search.ts. */
-import type { SearchParam } from "../../runtime/search/space.js";
+import type { SearchParam } from "../../core/search/space.js";
 
 export const braninSpace: SearchParam[] = [
   { path: "x1", dist: { kind: "uniform", low: -5, high: 10 } },

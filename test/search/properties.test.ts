@@ -1,14 +1,14 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { Rng } from "../../core/rng.js";
-import { GridSampler } from "../../runtime/search/samplers/grid.js";
-import { CategoricalParzenEstimator, defaultWeights, NumericParzenEstimator } from "../../runtime/search/samplers/parzen.js";
-import { RandomSampler, sampleFromPrior } from "../../runtime/search/samplers/random.js";
-import { TPESampler } from "../../runtime/search/samplers/tpe.js";
-import { logGaussMass, normalCdf, normalPpf, sampleTruncatedNormal } from "../../runtime/search/samplers/truncnorm.js";
-import { checkAssignment, containsValue, validateSearchSpace, type Distribution, type JsonValue, type SearchParam } from "../../runtime/search/space.js";
+import { GridSampler } from "../../stdlib/samplers/grid/sampler.js";
+import { CategoricalParzenEstimator, defaultWeights, NumericParzenEstimator } from "../../stdlib/samplers/shared/parzen.js";
+import { RandomSampler, sampleFromPrior } from "../../stdlib/samplers/random/sampler.js";
+import { TPESampler } from "../../stdlib/samplers/tpe/sampler.js";
+import { logGaussMass, normalCdf, normalPpf, sampleTruncatedNormal } from "../../stdlib/samplers/shared/truncnorm.js";
+import { checkAssignment, containsValue, validateSearchSpace, type Distribution, type JsonValue, type SearchParam } from "../../core/search/space.js";
 import { trialRng } from "../../runtime/search/study.js";
-import type { FrozenTrial } from "../../runtime/search/trial.js";
+import type { FrozenTrial } from "../../core/search/trial.js";
 
 const uniformDist: fc.Arbitrary<Distribution> = fc
   .tuple(fc.double({ min: -1e6, max: 1e6, noNaN: true }), fc.double({ min: 1e-6, max: 1e6, noNaN: true }))

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { SuccessiveHalvingPruner } from "../../runtime/search/pruners/asha.js";
-import { createPruner } from "../../runtime/search/pruners/create.js";
-import { median, MedianPruner } from "../../runtime/search/pruners/median.js";
-import type { Direction, FrozenTrial, StudyHistory, TrialState } from "../../runtime/search/trial.js";
+import { SuccessiveHalvingPruner } from "../../stdlib/pruners/asha/pruner.js";
+import { createPruner } from "../../runtime/search/strategies.js";
+import { median, MedianPruner } from "../../stdlib/pruners/median/pruner.js";
+import type { Direction, FrozenTrial, StudyHistory, TrialState } from "../../core/search/trial.js";
 
 /** A trial that reported `values[i]` at step `steps[i]` (0, 1, 2, … unless given). */
 function trial(number: number, state: TrialState, values: number[], steps?: number[]): FrozenTrial {
@@ -137,12 +137,16 @@ describe("SuccessiveHalvingPruner", () => {
 });
 
 describe("createPruner", () => {
-  it("builds the pruner a plan names", () => {
-    expect(createPruner(null)).toBeNull();
-    expect(createPruner({ kind: "none" })).toBeNull();
-    expect((createPruner({ kind: "median", warmupSteps: 3 }) as MedianPruner).warmupSteps).toBe(3);
-    expect((createPruner({ kind: "asha", reductionFactor: 4 }) as SuccessiveHalvingPruner).reductionFactor).toBe(4);
-    expect(() => createPruner({ kind: "hyperband" } as never)).toThrow('unknown pruner "hyperband"');
-    expect(() => createPruner({ kind: "median", warmup: 3 } as never)).toThrow('the median pruner has no option "warmup"; it takes warmupSteps, minTrials');
+  it("builds the pruner a plan names, its spec parameters mapped onto the rule", async () => {
+    expect(await createPruner(null)).toBeNull();
+    expect(await createPruner(undefined)).toBeNull();
+    // `warmup = 2` spares epochs 1 and 2: the first judged step is 3
+    expect(((await createPruner({ kind: "median", params: { warmup: 2 } })) as MedianPruner).warmupSteps).toBe(3);
+    expect(((await createPruner({ kind: "asha", params: { reduction: 4 } })) as SuccessiveHalvingPruner).reductionFactor).toBe(4);
+  });
+
+  it("explains unknown pruners and options", async () => {
+    await expect(createPruner({ kind: "hyperband", params: {} })).rejects.toThrow('unknown pruner "hyperband"; expected one of median, asha');
+    await expect(createPruner({ kind: "median", params: { warmupSteps: 3 } })).rejects.toThrow('the median pruner has no option "warmupSteps"; it takes warmup, min_trials');
   });
 });

@@ -1,15 +1,15 @@
 import { describe, expect, it } from "vitest";
 import { Rng } from "../../core/rng.js";
-import { SearchError } from "../../runtime/search/errors.js";
-import type { Sampler } from "../../runtime/search/samplers/base.js";
-import { createSampler } from "../../runtime/search/samplers/create.js";
-import { assignmentKey, GridSampler } from "../../runtime/search/samplers/grid.js";
-import { defaultWeights } from "../../runtime/search/samplers/parzen.js";
-import { RandomSampler } from "../../runtime/search/samplers/random.js";
-import { splitTrials, TPESampler } from "../../runtime/search/samplers/tpe.js";
-import { activeParams, checkAssignment, validateSearchSpace, type Assignment, type SearchParam } from "../../runtime/search/space.js";
+import { SearchError } from "../../core/search/errors.js";
+import type { Sampler } from "../../stdlib/samplers/sampler-module.js";
+import { createSampler } from "../../runtime/search/strategies.js";
+import { assignmentKey, GridSampler } from "../../stdlib/samplers/grid/sampler.js";
+import { defaultWeights } from "../../stdlib/samplers/shared/parzen.js";
+import { RandomSampler } from "../../stdlib/samplers/random/sampler.js";
+import { splitTrials, TPESampler } from "../../stdlib/samplers/tpe/sampler.js";
+import { activeParams, checkAssignment, validateSearchSpace, type Assignment, type SearchParam } from "../../core/search/space.js";
 import { Study } from "../../runtime/search/study.js";
-import type { FrozenTrial } from "../../runtime/search/trial.js";
+import type { FrozenTrial } from "../../core/search/trial.js";
 import { branin, braninSpace, medianOf } from "./objectives.js";
 
 const mixedSpace: SearchParam[] = [
@@ -233,14 +233,17 @@ describe("TPESampler", () => {
 });
 
 describe("createSampler", () => {
-  it("builds the sampler a plan names, with its options", () => {
-    expect(createSampler({ kind: "random" }).name).toBe("random");
-    expect((createSampler({ kind: "tpe", startupTrials: 3 }) as TPESampler).startupTrials).toBe(3);
-    expect((createSampler({ kind: "grid", continuousPoints: 7 }) as GridSampler).continuousPoints).toBe(7);
+  const study = { parallel: 1, seed: 0 };
+
+  it("builds the sampler a plan names, from the registry, with its options", async () => {
+    expect((await createSampler({ kind: "random", ...study })).name).toBe("random");
+    expect(((await createSampler({ kind: "tpe", ...study, trials: 40, startup: 3 })) as TPESampler).startupTrials).toBe(3);
+    expect(((await createSampler({ kind: "grid", ...study, points: 7 })) as GridSampler).continuousPoints).toBe(7);
   });
 
-  it("explains unknown samplers and options", () => {
-    expect(() => createSampler({ kind: "cmaes" } as never)).toThrow('unknown sampler "cmaes"; expected one of random, grid, tpe');
-    expect(() => createSampler({ kind: "tpe", trials: 40 } as never)).toThrow('the tpe sampler has no option "trials"');
+  it("explains unknown samplers and options", async () => {
+    await expect(createSampler({ kind: "cmaes", ...study })).rejects.toThrow('unknown sampler "cmaes"; expected one of tpe, random, grid');
+    await expect(createSampler({ kind: "tpe", ...study, startupTrials: 3 })).rejects.toThrow('the tpe sampler has no option "startupTrials"; it takes startup');
+    await expect(createSampler({ kind: "random", ...study, points: 3 })).rejects.toThrow('the random sampler has no option "points"; it takes no options');
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { SearchSpaceError } from "../../runtime/search/errors.js";
+import { SearchSpaceError } from "../../core/search/errors.js";
 import {
   activeParams,
   checkAssignment,
@@ -8,7 +8,7 @@ import {
   orderedParams,
   validateSearchSpace,
   type SearchParam,
-} from "../../runtime/search/space.js";
+} from "../../core/search/space.js";
 
 const optimizerSpace: SearchParam[] = [
   { path: "train.optimizer.momentum", dist: { kind: "uniform", low: 0, high: 0.99 }, condition: { path: "train.optimizer.kind", equals: "sgd" } },

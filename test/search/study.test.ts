@@ -1,13 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { StudyError } from "../../runtime/search/errors.js";
-import { MedianPruner } from "../../runtime/search/pruners/median.js";
-import { SuccessiveHalvingPruner } from "../../runtime/search/pruners/asha.js";
-import { GridSampler } from "../../runtime/search/samplers/grid.js";
-import { RandomSampler } from "../../runtime/search/samplers/random.js";
-import { TPESampler } from "../../runtime/search/samplers/tpe.js";
-import type { SearchParam } from "../../runtime/search/space.js";
+import { StudyError } from "../../core/search/errors.js";
+import { MedianPruner } from "../../stdlib/pruners/median/pruner.js";
+import { SuccessiveHalvingPruner } from "../../stdlib/pruners/asha/pruner.js";
+import { GridSampler } from "../../stdlib/samplers/grid/sampler.js";
+import { RandomSampler } from "../../stdlib/samplers/random/sampler.js";
+import { TPESampler } from "../../stdlib/samplers/tpe/sampler.js";
+import type { SearchParam } from "../../core/search/space.js";
 import { runStudy, Study, TrialPruned, type StudyOptions, type TrialHandle } from "../../runtime/search/study.js";
-import type { FrozenTrial } from "../../runtime/search/trial.js";
+import type { FrozenTrial } from "../../core/search/trial.js";
 
 const space: SearchParam[] = [
   { path: "optimizer", dist: { kind: "choice", options: ["adam", "sgd"] } },

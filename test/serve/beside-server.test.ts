@@ -6,7 +6,7 @@
 import { EventEmitter } from "node:events";
 import { afterEach, describe, expect, it } from "vitest";
 import type { BesideServer, BesideServerContext } from "../../runtime/serve/beside-server.js";
-import { runServeCommand } from "../../runtime/serve/serve-command.js";
+import { runServeCommand } from "../../bin/commands/serve-command.js";
 import { churnModel, churnRows, churnSpecText, makeProject, type TestProject } from "./models.js";
 
 let cleanups: Array<() => void> = [];

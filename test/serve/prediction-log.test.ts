@@ -7,7 +7,7 @@ import { EventEmitter } from "node:events";
 import { afterEach, describe, expect, it } from "vitest";
 import { createServeApp } from "../../runtime/serve/http-server.js";
 import { loadServing, type Serving } from "../../runtime/serve/load-serving.js";
-import { runServeCommand } from "../../runtime/serve/serve-command.js";
+import { runServeCommand } from "../../bin/commands/serve-command.js";
 import { churnModel, churnRows, churnSpecText, makeProject, type TestProject } from "./models.js";
 
 let project: TestProject | undefined;

@@ -1,7 +1,8 @@
 /**
  * The import graph of the source folders (type imports and lazy `import()`
  * included): no cycles, and the floors point one way — nothing in stdlib/ or
- * compiler/ imports runtime/, and core/ imports none of the others.
+ * compiler/ imports runtime/, core/ imports none of the others, nothing but
+ * bin/ imports bin/, and the planner imports no checker rule.
  */
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
@@ -89,8 +90,18 @@ describe("import graph", () => {
         if ((from === "stdlib" || from === "compiler") && to === "runtime") upward.push(`${file} → ${target}`);
         if (from === "core" && to !== "core") upward.push(`${file} → ${target}`);
         if (from === "stdlib" && to === "compiler") upward.push(`${file} → ${target}`);
+        if (from !== "bin" && to === "bin") upward.push(`${file} → ${target}`);
       }
     }
     expect(upward).toEqual([]);
+  });
+
+  it("the planner lowers what the checker made: no file in compiler/plan imports compiler/check/rules/", () => {
+    const intoRules = [...graph].flatMap(([file, targets]) => (file.startsWith("compiler/plan/") ? targets.filter((t) => t.startsWith("compiler/check/rules/")).map((t) => `${file} → ${t}`) : []));
+    expect(intoRules).toEqual([]);
+  });
+
+  it("CLI code lives in bin/: no command module under runtime/", () => {
+    expect([...graph.keys()].filter((f) => f.startsWith("runtime/") && /-commands?\.ts$/.test(f))).toEqual([]);
   });
 });

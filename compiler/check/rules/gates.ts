@@ -5,7 +5,7 @@ import type { ModelInfo } from "../semantic.js";
 import { hasError } from "../values.js";
 import { boundProblem } from "../bound-shape.js";
 import { printExpr } from "../../language/printer.js";
-import { gateModels, metricParts } from "../metric-refs.js";
+import { gateModels, isBeatsBaseline, metricParts } from "../metric-refs.js";
 import { checkMetricForTask, producedMetrics, SPLITS } from "./model-metrics.js";
 import { resolveBlock } from "./known-references.js";
 
@@ -131,11 +131,6 @@ function checkGateCycle(ctx: CheckContext, m: ModelInfo): void {
       if (other) stack.push(...gateModels(other).map((g) => g.name));
     }
   }
-}
-
-/** `require beats_baseline`: the model's first metric against its task's trivial baseline (spec/language.md#baselines). */
-export function isBeatsBaseline(e: Expr): boolean {
-  return e.kind === "ref" && e.path.length === 1 && e.path[0]!.name === "beats_baseline" && !e.alias && !e.member;
 }
 
 /**

@@ -1,7 +1,6 @@
 import type * as A from "../../language/ast.js";
 import type { Rule } from "../context.js";
 import { bindCall, calleeName } from "../semantic.js";
-import { builtins } from "../../../stdlib/index.js";
 import { literalKind, numericValue, refName } from "../values.js";
 
 function mentionsChampion(e: A.Expr): boolean {
@@ -26,7 +25,7 @@ export const rolloutArguments: Rule = {
     for (const r of ctx.sem.rollouts.values()) {
       for (const c of r.settings.calls) {
         const kind = calleeName(c.call);
-        const sig = builtins.rolloutStrategies.get(kind);
+        const sig = ctx.sem.builtins.rolloutStrategies.get(kind);
         if (!sig) continue;
         const args = bindCall(c.call, sig.params).args;
         if (kind === "bandit") {

@@ -80,15 +80,8 @@ export async function runSearch(step: StepOf<"search">, base: StepOf<"train">, c
   const f = ctx.features(base.params.features);
   const dataHash = ctx.dataHash(f.dataset);
   const space = search.validateSearchSpace(p.space);
-  const sampler = search.createSampler(p.sampler.kind === "tpe" ? { kind: "tpe", ...(p.sampler.startup ? { startupTrials: p.sampler.startup } : {}) } : p.sampler.kind === "grid" ? { kind: "grid", ...(p.sampler.points ? { continuousPoints: p.sampler.points } : {}) } : { kind: "random" });
-  const pruner = p.pruner
-    ? search.createPruner(
-        p.pruner.kind === "median"
-          ? // steps are 1-based epochs: `warmup = w` keeps the first w epochs from pruning, so the first judged step is w + 1
-            { kind: "median", warmupSteps: Number(p.pruner.params.warmup ?? 1) + 1, minTrials: Number(p.pruner.params.min_trials ?? 5) }
-          : { kind: "asha", minResource: Number(p.pruner.params.min_resource ?? 1), reductionFactor: Number(p.pruner.params.reduction ?? 3) },
-      )
-    : null;
+  const sampler = await search.createSampler(p.sampler);
+  const pruner = await search.createPruner(p.pruner);
 
   // the 0-based epoch whose weights each complete trial kept (what its value is of)
   const kept = new Map<number, number>();

@@ -14,7 +14,7 @@ export interface ReportRoutesOptions {
 
 export async function reportRoutes(app: FastifyInstance, options: ReportRoutesOptions): Promise<void> {
   app.get("/report", async (_request, reply) => {
-    const { workspaceReportHtml } = await import("../../report/report-command.js");
+    const { workspaceReportHtml } = await import("../../report/workspace-report.js");
     const html = await workspaceReportHtml(options.plan, options.workspace);
     reply.header("content-type", "text/html; charset=utf-8");
     reply.header("content-security-policy", "default-src 'none'; style-src 'unsafe-inline'; img-src data:");

@@ -19,10 +19,12 @@
  * weight = floor + (1 − k · floor) · policy share.
  */
 import { Rng } from "../../../../core/rng.js";
+import type { OutcomeKind } from "./msprt.js";
 import { betaDraw } from "./sampling.js";
 
 export type BanditPolicy = "thompson" | "ucb" | "epsilon_greedy";
-export type RewardKind = "binary" | "numeric";
+/** What a reward is: a success (0 or 1) or a number, as an outcome is for the tests. */
+export type RewardKind = OutcomeKind;
 
 export const FLOOR_SHARE = 0.01;
 export const THOMPSON_DRAWS = 2000;

@@ -10,13 +10,13 @@
 import { existsSync } from "node:fs";
 import * as path from "node:path";
 import type { Plan } from "../../compiler/plan/schema.js";
-import { loadModel, type LoadedModel } from "../serve/loaded-model.js";
-import { DATABASE_FILENAME, defaultWorkspaceDir, openWorkspace, type Workspace } from "../workspace/workspace.js";
-import { ReplayedMonitor, type ReplayedMonitorOptions } from "../monitor/replayed-monitor.js";
-import { readFeedback, readTraffic, RecordingError } from "./recorded-traffic.js";
-import { replayRollout, type ModelScorer, type ReplayResult } from "./replay.js";
-import { throwawayCopy, type ThrowawayCopy } from "./throwaway-workspace.js";
-import { timelineText } from "./report.js";
+import { loadModel, type LoadedModel } from "../../runtime/serve/loaded-model.js";
+import { DATABASE_FILENAME, defaultWorkspaceDir, openWorkspace, type Workspace } from "../../runtime/workspace/workspace.js";
+import { ReplayedMonitor, type ReplayedMonitorOptions } from "../../runtime/monitor/replayed-monitor.js";
+import { readFeedback, readTraffic, RecordingError } from "../../runtime/rollout/recorded-traffic.js";
+import { replayRollout, type ModelScorer, type ReplayResult } from "../../runtime/rollout/replay.js";
+import { throwawayCopy, type ThrowawayCopy } from "../../runtime/rollout/throwaway-workspace.js";
+import { timelineText } from "../../runtime/rollout/report.js";
 import type { ModelVersionRef } from "../../stdlib/rollout/shared/rollout-types.js";
 
 export interface ReplayCommandOptions {

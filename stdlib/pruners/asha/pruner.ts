@@ -10,9 +10,9 @@
  * the rung's step, derived from its intermediate values, so nothing is stored
  * beside the trials and a resumed study decides as before.
  */
-import { SearchError } from "../errors.js";
-import type { Direction, FrozenTrial, StudyHistory } from "../trial.js";
-import type { Pruner } from "./base.js";
+import { SearchError } from "../../../core/search/errors.js";
+import type { Direction, FrozenTrial, StudyHistory } from "../../../core/search/trial.js";
+import type { Pruner } from "../pruner-module.js";
 
 export interface SuccessiveHalvingOptions {
   /** Step of the first rung. Default 1. */

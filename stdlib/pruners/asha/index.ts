@@ -1,5 +1,6 @@
 /** The `asha` pruner of a search block (spec/language.md#search). */
-import type { ParamSig } from "../signature.js";
+import type { ParamSig } from "../../signature.js";
+import type { Pruner, PrunerSettings } from "../pruner-module.js";
 
 export const signature = {
   kind: "pruner" as const,
@@ -10,3 +11,8 @@ export const signature = {
   ] satisfies ParamSig[],
   doc: "Asynchronous successive halving: at each rung only the top 1/reduction of trials go on.",
 };
+
+export async function create({ params }: PrunerSettings): Promise<Pruner> {
+  const { SuccessiveHalvingPruner } = await import("./pruner.js");
+  return new SuccessiveHalvingPruner({ minResource: Number(params["min_resource"] ?? 1), reductionFactor: Number(params["reduction"] ?? 3) });
+}

@@ -1,5 +1,5 @@
 /**
- * `mlspec report SPEC`: the spec's report written to one HTML file. Reads the workspace,
+ * A spec's report from its workspace, as HTML (`mlspec report SPEC`, GET /report). Reads the workspace,
  * never changes it.
  */
 import { existsSync } from "node:fs";

@@ -9,9 +9,9 @@ import { compileFile, nodeHost } from "../../compiler/compile.js";
 import { renderText } from "../../compiler/diagnostics/render.js";
 import { formatFile } from "../../compiler/language/format.js";
 import { parse } from "../../compiler/language/parse.js";
-import { summarizeFile } from "./column-summary.js";
-import { InitError, inferSpec, isSpecName, type Task } from "./infer-contract.js";
-import { writeSpec } from "./write-spec.js";
+import { summarizeFile } from "../../runtime/init/column-summary.js";
+import { InitError, inferSpec, isSpecName, type Task } from "../../runtime/init/infer-contract.js";
+import { writeSpec } from "../../runtime/init/write-spec.js";
 
 export interface InitOptions {
   label: string;

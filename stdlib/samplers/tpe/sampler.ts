@@ -12,12 +12,12 @@
  * themselves by how far they got. Running and failed trials are ignored.
  */
 import type { Rng } from "../../../core/rng.js";
-import { SearchError } from "../errors.js";
-import { buildAssignment, cloneJson, containsValue, intStep, jsonKey, type Assignment, type JsonValue, type SearchParam, type SearchSpace } from "../space.js";
-import type { Direction, FrozenTrial, StudyHistory } from "../trial.js";
-import type { Sampler } from "./base.js";
-import { CategoricalParzenEstimator, defaultWeights, NumericParzenEstimator, type ParzenSettings } from "./parzen.js";
-import { clamp, sampleFromPrior } from "./random.js";
+import { SearchError } from "../../../core/search/errors.js";
+import { buildAssignment, cloneJson, containsValue, intStep, jsonKey, type Assignment, type JsonValue, type SearchParam, type SearchSpace } from "../../../core/search/space.js";
+import type { Direction, FrozenTrial, StudyHistory } from "../../../core/search/trial.js";
+import type { Sampler } from "../sampler-module.js";
+import { CategoricalParzenEstimator, defaultWeights, NumericParzenEstimator, type ParzenSettings } from "../shared/parzen.js";
+import { clamp, sampleFromPrior } from "../random/sampler.js";
 
 export interface TpeOptions {
   /** Trials sampled at random before TPE takes over. Default 10. */

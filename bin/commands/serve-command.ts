@@ -6,14 +6,14 @@
  * accepting connections, in-flight requests finish, the prediction log is
  * flushed, and the process exits 0.
  */
-import { startBesideServers, stopBesideServers, type BesideServer } from "./beside-server.js";
-import { besideServers } from "./beside-servers.js";
-import { ServeError } from "./errors.js";
-import { closeServers, listenServing, type ListeningServer } from "./http-server.js";
-import { loadServing } from "./load-serving.js";
-import type { ServeEvent } from "./model-slot.js";
-import type { ExecutorKind } from "./ort-executor.js";
-import type { PredictionSinkOptions } from "./prediction-log.js";
+import { startBesideServers, stopBesideServers, type BesideServer } from "../../runtime/serve/beside-server.js";
+import { besideServers } from "../../runtime/serve/beside-servers.js";
+import { ServeError } from "../../runtime/serve/errors.js";
+import { closeServers, listenServing, type ListeningServer } from "../../runtime/serve/http-server.js";
+import { loadServing } from "../../runtime/serve/load-serving.js";
+import type { ServeEvent } from "../../runtime/serve/model-slot.js";
+import type { ExecutorKind } from "../../runtime/serve/ort-executor.js";
+import type { PredictionSinkOptions } from "../../runtime/serve/prediction-log.js";
 import type { Plan } from "../../compiler/plan/schema.js";
 
 export interface ServeCommandOptions {

@@ -1,7 +1,7 @@
 /** Listings of runs and model versions, as a table or JSON. */
-import type { Workspace } from "../workspace/workspace.js";
-import type { ModelVersion } from "../workspace/versions.js";
-import { fmt } from "./reporter.js";
+import type { Workspace } from "../../runtime/workspace/workspace.js";
+import type { ModelVersion } from "../../runtime/workspace/versions.js";
+import { fmt } from "../../runtime/run/reporter.js";
 
 function table(headers: string[], rows: string[][]): string {
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));

@@ -3,9 +3,9 @@
  * whose best intermediate value so far is worse than the median of the values
  * that completed trials reported at the same step.
  */
-import { SearchError } from "../errors.js";
-import { bestIntermediate, intermediateAt, isBetter, type FrozenTrial, type StudyHistory } from "../trial.js";
-import type { Pruner } from "./base.js";
+import { SearchError } from "../../../core/search/errors.js";
+import { bestIntermediate, intermediateAt, isBetter, type FrozenTrial, type StudyHistory } from "../../../core/search/trial.js";
+import type { Pruner } from "../pruner-module.js";
 
 export interface MedianPrunerOptions {
   /** Never prune before this step. Default 0. */

@@ -8,18 +8,18 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { Plan } from "../../compiler/plan/schema.js";
-import { defaultWorkspaceDir, openWorkspace } from "../workspace/workspace.js";
-import { AlertError, type WebhookOptions } from "./alerts.js";
-import { evaluateAndAlert, signalsOf } from "./evaluate-and-alert.js";
-import { MonitorError, type MonitorReport } from "./monitor-once.js";
-import { describeTrigger, recordTrigger, Retrainer, type RetrainerOptions } from "./retrainer.js";
-import { MonitorLoop, type Timers } from "./monitor-loop.js";
-import { listFirings } from "./monitor-store.js";
-import { listTriggers } from "./retrain-store.js";
-import { historyLines } from "./monitor-history.js";
-import { renderMonitorReports } from "./monitor-report.js";
-import { DriftRuleError } from "./drift-rule.js";
-import { LabelsError } from "./performance-labels.js";
+import { defaultWorkspaceDir, openWorkspace } from "../../runtime/workspace/workspace.js";
+import { AlertError, type WebhookOptions } from "../../runtime/monitor/alerts.js";
+import { evaluateAndAlert, signalsOf } from "../../runtime/monitor/evaluate-and-alert.js";
+import { MonitorError, type MonitorReport } from "../../runtime/monitor/monitor-once.js";
+import { describeTrigger, recordTrigger, Retrainer, type RetrainerOptions } from "../../runtime/monitor/retrainer.js";
+import { MonitorLoop, type Timers } from "../../runtime/monitor/monitor-loop.js";
+import { listFirings } from "../../runtime/monitor/monitor-store.js";
+import { listTriggers } from "../../runtime/monitor/retrain-store.js";
+import { historyLines } from "../../runtime/monitor/monitor-history.js";
+import { renderMonitorReports } from "../../runtime/monitor/monitor-report.js";
+import { DriftRuleError } from "../../runtime/monitor/drift-rule.js";
+import { LabelsError } from "../../runtime/monitor/performance-labels.js";
 
 export interface MonitorCommandOptions {
   plan: Plan;

@@ -1,8 +1,8 @@
 /** Independent uniform sampling: the baseline, and TPE's start-up strategy. */
 import type { Rng } from "../../../core/rng.js";
-import { buildAssignment, cloneJson, intStep, type Assignment, type Distribution, type JsonValue, type SearchSpace } from "../space.js";
-import type { StudyHistory } from "../trial.js";
-import type { Sampler } from "./base.js";
+import { buildAssignment, cloneJson, intStep, type Assignment, type Distribution, type JsonValue, type SearchSpace } from "../../../core/search/space.js";
+import type { StudyHistory } from "../../../core/search/trial.js";
+import type { Sampler } from "../sampler-module.js";
 
 export class RandomSampler implements Sampler {
   readonly name = "random";

@@ -9,7 +9,7 @@
  * visited once any trial (running, failed or finished) has it.
  */
 import type { Rng } from "../../../core/rng.js";
-import { SearchError } from "../errors.js";
+import { SearchError } from "../../../core/search/errors.js";
 import {
   cloneJson,
   intStep,
@@ -20,9 +20,9 @@ import {
   type JsonValue,
   type SearchParam,
   type SearchSpace,
-} from "../space.js";
-import type { StudyHistory } from "../trial.js";
-import type { Sampler } from "./base.js";
+} from "../../../core/search/space.js";
+import type { StudyHistory } from "../../../core/search/trial.js";
+import type { Sampler } from "../sampler-module.js";
 
 export interface GridOptions {
   /** Points per uniform/loguniform parameter, ends included. Default 5. */
