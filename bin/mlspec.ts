@@ -16,6 +16,7 @@ import { registerInit } from "./commands/init.js";
 import { registerRollout } from "./commands/rollout.js";
 import { registerReport } from "./commands/report.js";
 import { registerStepCommand } from "./commands/step.js";
+import { registerCompile } from "./commands/compile-manifests.js";
 import { allowedDirs, allowReadOption } from "./commands/read-access.js";
 
 const require = createRequire(import.meta.url);
@@ -77,6 +78,7 @@ registerMonitor(program, (code) => (exitCode = code));
 registerRollout(program, (code) => (exitCode = code));
 registerReport(program, (code) => (exitCode = code));
 registerStepCommand(program, (code) => (exitCode = code));
+registerCompile(program, (code) => (exitCode = code));
 
 async function main(): Promise<void> {
   try {

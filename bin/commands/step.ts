@@ -15,6 +15,7 @@ interface StepFlags {
   backend?: string;
   quiet?: boolean;
   verbose?: boolean;
+  parallel?: string;
   allowRead?: string[];
 }
 
@@ -40,6 +41,7 @@ export function registerStepCommand(program: Command, setExit: (code: number) =>
     .option("--registry <url>", "the registry: sqlite:DIR/registry.db (its folder is the workspace; PostgreSQL is not supported yet)")
     .option("--project <dir>", "folder the plan's relative paths (data, model files) resolve against (default: the current directory)")
     .option("-b, --backend <name>", "tfjs backend: node-gpu, node, wasm or cpu (default: the best that loads)")
+    .option("--parallel <n>", "search trials at once (default: the spec's, at most the cores)")
     .option("-q, --quiet", "print only errors")
     .option("--verbose", "also print the lines of the earlier steps read back")
     .addOption(allowReadOption())
@@ -52,12 +54,15 @@ export function registerStepCommand(program: Command, setExit: (code: number) =>
       }
       const workspace = opts.workspace ?? fromRegistry;
       if (workspace === undefined) throw new CliError("give the workspace every step shares: --workspace DIR (or --registry sqlite:DIR/registry.db)");
+      const parallel = opts.parallel === undefined ? undefined : Number(opts.parallel);
+      if (parallel !== undefined && (!/^\d+$/.test(opts.parallel!.trim()) || parallel < 1 || parallel > 64)) throw new CliError(`--parallel takes a whole number from 1 to 64, not ${opts.parallel}`);
       const { runOneStep } = await import("../../runtime/run/one-step.js");
       setExit(
         await runOneStep(plan, step, {
           workspace,
           ...(opts.project !== undefined ? { projectDir: opts.project } : {}),
           ...(opts.backend !== undefined ? { backend: opts.backend } : {}),
+          ...(parallel !== undefined ? { parallel } : {}),
           quiet: opts.quiet === true,
           verbose: opts.verbose === true,
           allowRead: allowedDirs(opts.allowRead),

@@ -21,6 +21,8 @@ export interface OneStepOptions {
   /** Where the plan's relative paths (data, model files) resolve: the spec's folder (default: the current directory). */
   projectDir?: string;
   backend?: string;
+  /** `--parallel N`: search trials at once, even beyond the cores a node reports. */
+  parallel?: number;
   quiet?: boolean;
   /** Print the replayed steps' lines too. */
   verbose?: boolean;
@@ -115,6 +117,7 @@ export async function runOneStep(planFile: string, stepId: string, opts: OneStep
       useCache: true,
       runTag: new Date().toISOString().replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z"),
       allowRead: (opts.allowRead ?? []).map((d) => path.resolve(d)),
+      ...(opts.parallel ? { parallel: opts.parallel } : {}),
     });
     const { output } = await executor.runOne(step.id, opts.verbose ? reporter : new Reporter({ quiet: true }));
     reporter.endBar();
