@@ -154,3 +154,15 @@ describe("argo-rollouts and kserve for the churn example", () => {
     expect(iris).toBeUndefined();
   });
 });
+
+describe("spec/kubernetes.md", () => {
+  it("shows the churn example's manifests as `mlspec compile` emits them", () => {
+    const doc = readFileSync(path.join(REPO, "spec/kubernetes.md"), "utf8");
+    const shown = new Map([...doc.matchAll(/```yaml\n# file: (\S+)\n([\s\S]*?)```/g)].map((m) => [m[1]!, parse(m[2]!) as unknown]));
+    const plan = planOfExample("examples/churn/churn.mlspec");
+    const opts = { ...OPTIONS, image: "ghcr.io/acme/churn:1" };
+    const emitted = (["argo", "argo-rollouts", "kserve"] as const).flatMap((t) => manifestsFor(t, plan, serializePlan(plan), opts).files).filter((f) => f.manifest.kind !== "ConfigMap");
+    expect([...shown.keys()].sort()).toEqual(emitted.map((f) => f.file).sort());
+    for (const f of emitted) expect(shown.get(f.file), f.file).toEqual(parse(toYaml(f.manifest)));
+  });
+});
