@@ -38,7 +38,7 @@ export function registerStepCommand(program: Command, setExit: (code: number) =>
     .argument("<plan>", "plan file (JSON)")
     .argument("<step>", "step id, as the plan names it (e.g. train:churn_mlp)")
     .option("-w, --workspace <dir>", "workspace directory shared by every step (registry and artifacts)")
-    .option("--registry <url>", "the registry: sqlite:DIR/registry.db (its folder is the workspace; PostgreSQL is not supported yet)")
+    .option("--registry <url>", "the registry: sqlite:DIR/registry.db, its folder the workspace (default: $MLSPEC_REGISTRY; PostgreSQL is not supported yet)")
     .option("--project <dir>", "folder the plan's relative paths (data, model files) resolve against (default: the current directory)")
     .option("-b, --backend <name>", "tfjs backend: node-gpu, node, wasm or cpu (default: the best that loads)")
     .option("--parallel <n>", "search trials at once (default: the spec's, at most the cores)")
@@ -48,9 +48,11 @@ export function registerStepCommand(program: Command, setExit: (code: number) =>
     .action(async (plan: string, step: string, opts: StepFlags) => {
       // the workspace module (SQLite) loads only when this command runs
       const { DATABASE_FILENAME } = await import("../../runtime/workspace/workspace.js");
-      const fromRegistry = opts.registry === undefined ? undefined : workspaceOfRegistry(opts.registry, DATABASE_FILENAME);
+      // MLSPEC_REGISTRY stands in for --registry, as a pod's environment may set it once for every step
+      const registry = opts.registry ?? (opts.workspace === undefined ? process.env.MLSPEC_REGISTRY || undefined : undefined);
+      const fromRegistry = registry === undefined ? undefined : workspaceOfRegistry(registry, DATABASE_FILENAME);
       if (fromRegistry !== undefined && opts.workspace !== undefined && path.resolve(fromRegistry) !== path.resolve(opts.workspace)) {
-        throw new CliError(`--registry ${opts.registry} is not the registry of --workspace ${opts.workspace}; give one of them`);
+        throw new CliError(`--registry ${registry} is not the registry of --workspace ${opts.workspace}; give one of them`);
       }
       const workspace = opts.workspace ?? fromRegistry;
       if (workspace === undefined) throw new CliError("give the workspace every step shares: --workspace DIR (or --registry sqlite:DIR/registry.db)");

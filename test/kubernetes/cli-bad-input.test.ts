@@ -1,4 +1,5 @@
 /** `mlspec step` and `mlspec compile --target`: every bad input is one clear line and a non-zero exit, never a stack. */
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -47,6 +48,11 @@ describe("mlspec step: bad input", () => {
     expectClean(await mlspec(["step", plan, "validate:iris", "--registry", "sqlite:/tmp/x/other.db"]), 2, /registry file is named registry\.db/);
     expectClean(await mlspec(["step", plan, "validate:iris", "--registry", "sqlite:/tmp/a/registry.db", "--workspace", "/tmp/b"]), 2, /is not the registry of --workspace/);
     expectClean(await mlspec(["step", plan, "validate:iris", "--workspace", dir, "--parallel", "0"]), 2, /--parallel takes a whole number/);
+  });
+
+  it("MLSPEC_REGISTRY stands in for --registry", () => {
+    const r = spawnSync(process.execPath, [cliPath, "step", plan, "validate:iris"], { env: { ...process.env, MLSPEC_REGISTRY: "postgresql://db/mlspec", MLSPEC_DEBUG: "" }, encoding: "utf8" });
+    expectClean({ status: r.status, stderr: r.stderr }, 2, /PostgreSQL registry is not supported yet/);
   });
 
   it("data the plan names, missing under --project", async () => {
