@@ -15,6 +15,8 @@ import { registerPredict } from "./commands/predict.js";
 import { registerInit } from "./commands/init.js";
 import { registerRollout } from "./commands/rollout.js";
 import { registerReport } from "./commands/report.js";
+import { registerStepCommand } from "./commands/step.js";
+import { registerCompile } from "./commands/compile-manifests.js";
 import { allowedDirs, allowReadOption } from "./commands/read-access.js";
 
 const require = createRequire(import.meta.url);
@@ -75,6 +77,8 @@ registerPredict(program, (code) => (exitCode = code));
 registerMonitor(program, (code) => (exitCode = code));
 registerRollout(program, (code) => (exitCode = code));
 registerReport(program, (code) => (exitCode = code));
+registerStepCommand(program, (code) => (exitCode = code));
+registerCompile(program, (code) => (exitCode = code));
 
 async function main(): Promise<void> {
   try {

@@ -5,7 +5,7 @@
  * context and hands back what it made, kept here under its name for the steps
  * after it. Work whose inputs are unchanged is reused from the step cache.
  */
-import type { Plan, TaskSpec } from "../../compiler/plan/schema.js";
+import type { Plan, Step, TaskSpec } from "../../compiler/plan/schema.js";
 import { stepsToRun } from "../../compiler/plan/steps-to-run.js";
 import type { Workspace } from "../workspace/workspace.js";
 import type { FeaturesView } from "./features-view.js";
@@ -57,6 +57,30 @@ export class Executor {
     };
   }
 
+  /**
+   * One step of the plan in a process of its own (`mlspec step`): the steps it
+   * depends on are replayed first, reporting to `replay`, so that it finds what
+   * they made in memory. Replaying makes nothing new when they ran before: fitted
+   * features and trained models come from the step cache, a search, a train run
+   * and a registered version from the registry (the replay resumes, as --resume).
+   */
+  async runOne(stepId: string, replay: Reporter): Promise<{ step: Step; output: StepOutput }> {
+    const order = stepsToRun(this.plan);
+    const target = order.find((s) => s.id === stepId);
+    if (!target) throw new Error(`plan: no step ${stepId} runs on its own`);
+    const needed = dependencyClosure(this.plan, target);
+    const replayCtx = this.context(replay);
+    const ctx = this.context();
+    try {
+      for (const step of order) if (needed.has(step.id)) this.keep(await runStep(step, replayCtx));
+      const output = await runStep(target, ctx);
+      this.keep(output);
+      return { step: target, output };
+    } finally {
+      for (const d of this.datasets.values()) d.validation.session.close();
+    }
+  }
+
   /** A step's output replaces what was kept under the same name (a dataset split, a model evaluated). */
   private keep(out: StepOutput): void {
     if (out.dataset) this.datasets.set(out.dataset.name, out.dataset);
@@ -64,7 +88,7 @@ export class Executor {
     if (out.model) this.models.set(out.model.model, out.model);
   }
 
-  private context(): StepContext {
+  private context(reporter: Reporter = this.opts.reporter): StepContext {
     const made = <T>(map: Map<string, T>, what: string) => (name: string): T => {
       const value = map.get(name);
       // the plan orders every step after the steps it depends on: a miss is a planner bug
@@ -74,7 +98,7 @@ export class Executor {
     return {
       plan: this.plan,
       ws: this.opts.workspace,
-      reporter: this.opts.reporter,
+      reporter,
       projectDir: this.opts.projectDir,
       allowRead: this.opts.allowRead ?? [],
       runTag: this.opts.runTag,
@@ -90,6 +114,28 @@ export class Executor {
       labels: labelsOf,
     };
   }
+}
+
+/**
+ * Every step `target` reads from, directly or through others (a search's trial
+ * template and what it reads included). A dataset comes with its profile: the
+ * register step stores it with the monitoring reference, and in one process the
+ * profile step has always run by then.
+ */
+export function dependencyClosure(plan: Plan, target: Step): Set<string> {
+  const byId = new Map(plan.steps.map((s) => [s.id, s]));
+  const profileOf = new Map(plan.steps.flatMap((s) => (s.kind === "profile" ? s.dependsOn.map((d) => [d, s.id] as const) : [])));
+  const seen = new Set<string>();
+  const pending = [...target.dependsOn];
+  while (pending.length > 0) {
+    const id = pending.pop()!;
+    if (seen.has(id) || id === target.id) continue;
+    seen.add(id);
+    pending.push(...(byId.get(id)?.dependsOn ?? []));
+    const profile = profileOf.get(id);
+    if (profile !== undefined) pending.push(profile);
+  }
+  return seen;
 }
 
 function labelsOf(task: TaskSpec, f: FeaturesView): Labels {

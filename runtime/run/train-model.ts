@@ -108,12 +108,14 @@ export async function trainModel(step: StepOf<"train">, ctx: StepContext, trial?
     const stored = ctx.ws.artifacts.getJson(cachedSha) as { network: Record<string, unknown>; epochs: number };
     // --resume continues the interrupted invocation: a model it finished keeps its run, so the
     // export and register steps that follow find the version that run made instead of adding a copy
-    const finished = ctx.resume
+    // (or trained it and exited before the evaluate step finished its run: `mlspec step` runs them apart)
+    const latest = ctx.resume
       ? reg
-          .listRuns({ model: p.model, kind: "train", state: "complete" })
-          .filter((r) => r.specHash === ctx.plan.specHash && r.dataHash === dataHash && r.params.cacheKey === key)
+          .listRuns({ model: p.model, kind: "train" })
+          .filter((r) => r.specHash === ctx.plan.specHash && r.dataHash === dataHash && r.params.cacheKey === key && (r.state === "complete" || r.state === "interrupted"))
           .at(-1)
       : undefined;
+    const finished = latest?.state === "complete" || (latest && reg.claimRun(latest.id)) ? latest : undefined;
     const runId = finished?.id ?? reg.createRun({ kind: "train", modelName: p.model, specHash: ctx.plan.specHash, dataHash, seed: p.train.seed, backend: ctx.backend, params: { ...runParams, cachedFrom: cachedSha } });
     ctx.reporter.step(`train:${p.model}`, `cached: the same config, features, data and backend trained before (${stored.epochs} epochs)`);
     return base(p, runId, decodeNetwork(stored.network), cachedSha, labels.classes, runParams, true, stored.epochs, 0);

@@ -14,6 +14,7 @@ import { feedbackRoutes } from "./routes/feedback.js";
 import { healthRoutes } from "./routes/health.js";
 import { metadataRoutes } from "./routes/metadata.js";
 import { metricsRoutes } from "./routes/metrics.js";
+import { openInferenceRoutes } from "./routes/open-inference.js";
 import { predictRoutes } from "./routes/predict.js";
 import { reportRoutes } from "./routes/report.js";
 import type { ServeEndpoint } from "./serve-endpoint.js";
@@ -144,6 +145,7 @@ export async function createServeApp(serving: Serving, options: ServeAppOptions 
     await scope.register(metricsRoutes, { metrics: serving.metrics });
     await scope.register(endpointListRoutes, { endpoints });
     await scope.register(reportRoutes, { plan: serving.plan, workspace: serving.workspace });
+    await scope.register(openInferenceRoutes, { endpoints, metrics: serving.metrics });
   });
   await app.ready();
   return app;
