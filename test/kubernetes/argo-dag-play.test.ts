@@ -12,7 +12,7 @@ import * as path from "node:path";
 import { parse } from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openWorkspace } from "../../runtime/workspace/workspace.js";
-import { writeSearchProject } from "../search-run/fixture.js";
+import { writeSearchProject } from "../projects.js";
 import { buildCliSnapshot, runCli } from "../cli/cli-bundle.js";
 
 let cliPath = "";
