@@ -15,6 +15,7 @@ import { registerPredict } from "./commands/predict.js";
 import { registerInit } from "./commands/init.js";
 import { registerRollout } from "./commands/rollout.js";
 import { registerReport } from "./commands/report.js";
+import { registerFeedback } from "./commands/feedback.js";
 import { allowedDirs, allowReadOption } from "./commands/read-access.js";
 
 const require = createRequire(import.meta.url);
@@ -75,6 +76,7 @@ registerPredict(program, (code) => (exitCode = code));
 registerMonitor(program, (code) => (exitCode = code));
 registerRollout(program, (code) => (exitCode = code));
 registerReport(program, (code) => (exitCode = code));
+registerFeedback(program, (code) => (exitCode = code));
 
 async function main(): Promise<void> {
   try {
