@@ -100,6 +100,11 @@ async function runChild(specPath: string, workspace: string): Promise<void> {
     const p = (out.probability!.data as Float32Array)[0]!;
     return { prediction: p >= 0.5, probabilities: { false: 1 - p, true: p } };
   });
+  // CPU time of this process, every thread (the prediction log's writers included): a cost other processes do not inflate
+  bare.get("/bench/cpu", async () => {
+    const used = process.cpuUsage();
+    return { micros: used.user + used.system };
+  });
   bare.post("/bench/canary/:mode", async (request) => {
     setCanary((request.params as { mode: string }).mode === "on");
     return { ok: true };
@@ -171,10 +176,11 @@ function percentile(sorted: number[], q: number): number {
 type Autocannon = (options: Record<string, unknown>) => Promise<{ non2xx: number; errors: number; duration: number }> & { on(event: string, fn: (...a: unknown[]) => void): void };
 const autocannon = require("autocannon") as Autocannon;
 
-async function load(url: string, body: string, connections: number, seconds: number): Promise<LoadResult> {
+async function load(url: string, body: string, connections: number, seconds: number, afterWarmUp?: () => Promise<void>): Promise<LoadResult> {
   const options = { url, method: "POST", body, headers: { "content-type": "application/json" }, connections, pipelining: 1 };
   // warm-up: connections, JIT, onnxruntime arenas
   await autocannon({ ...options, duration: 1 });
+  await afterWarmUp?.();
   const times: number[] = [];
   const run = autocannon({ ...options, duration: seconds });
   run.on("response", (...args: unknown[]) => {
@@ -298,6 +304,13 @@ async function canarySection(at: (port: number, path: string) => string, child: 
   const { loadavg } = await import("node:os");
   const url = at(child.ports.canary!, "/v1/churn_api/predict");
   const toggle = async (on: boolean) => void (await fetch(at(child.ports.bare!, `/bench/canary/${on ? "on" : "off"}`), { method: "POST" }));
+  // rows per model run of churn_api (both versions: the histogram is labelled by model name)
+  const batches = async () => {
+    const text = await (await fetch(at(child.ports.canary!, "/metrics"))).text();
+    const value = (name: string) => Number(new RegExp(`^${name}\\{serve="churn_api",model="churn_mlp"\\} (\\S+)$`, "m").exec(text)?.[1] ?? 0);
+    return { rows: value("mlspec_batch_size_rows_sum"), runs: value("mlspec_batch_size_rows_count") };
+  };
+  const cpuMicros = async () => ((await (await fetch(at(child.ports.bare!, "/bench/cpu"))).json()) as { micros: number }).micros;
   // no rollout measured twice (rounds before and after the canary's): how far two runs of one setting differ is the noise the ratio must beat
   const modes = ["no rollout", "canary at 50%", "no rollout, again"] as const;
   const pct = (x: number) => `${(x * 100).toFixed(0)}%`;
@@ -306,11 +319,23 @@ async function canarySection(at: (port: number, path: string) => string, child: 
     const loadBefore = loadavg()[0]!;
     console.log(`\n5. one row per request, concurrency ${connections}: a canary at 50% vs no rollout, one server (load average ${loadBefore.toFixed(1)})`);
     const runs: Record<string, LoadResult[]> = Object.fromEntries(modes.map((m) => [m, []]));
+    const cpu: Record<string, number[]> = Object.fromEntries(modes.map((m) => [m, []]));
+    const batchRows: Record<string, { rows: number; runs: number }> = Object.fromEntries(modes.map((m) => [m, { rows: 0, runs: 0 }]));
     for (let round = 0; round < n; round++) {
       const order = round % 2 === 0 ? [...modes] : [...modes].reverse();
       for (const mode of order) {
         await toggle(mode === "canary at 50%");
-        runs[mode]!.push(await load(url, one, connections, seconds));
+        let cpuBefore = 0;
+        let batchesBefore = { rows: 0, runs: 0 };
+        const result = await load(url, one, connections, seconds, async () => {
+          batchesBefore = await batches();
+          cpuBefore = await cpuMicros();
+        });
+        runs[mode]!.push(result);
+        cpu[mode]!.push((await cpuMicros() - cpuBefore) / result.requests);
+        const batchesAfter = await batches();
+        batchRows[mode]!.rows += batchesAfter.rows - batchesBefore.rows;
+        batchRows[mode]!.runs += batchesAfter.runs - batchesBefore.runs;
       }
     }
     const r = Object.fromEntries(
@@ -336,8 +361,16 @@ async function canarySection(at: (port: number, path: string) => string, child: 
     const throughput = can.requestsPerSecond / baseRps;
     const p99 = can.p99 / baseP99;
     const noise = Math.max(Math.abs(a.requestsPerSecond / again.requestsPerSecond - 1), Math.abs(a.p99 / again.p99 - 1));
-    const verdict = throughput >= 0.9 && p99 <= 1.1 ? "met" : noise > 0.1 ? "not shown: the two no-rollout runs differ by more than 10%" : "not met";
+    // a ratio inside the noise shows nothing either way
+    const verdict = noise > 0.1 ? `not shown: the two no-rollout runs differ by ${pct(noise)}` : throughput >= 0.9 && p99 <= 1.1 ? "met" : "not met";
     console.log(`  canary / no rollout: throughput ${pct(throughput)}, p99 ${pct(p99)}; no rollout / again: throughput ${pct(a.requestsPerSecond / again.requestsPerSecond)}, p99 ${pct(a.p99 / again.p99)} (goal within 10%: ${verdict})`);
+    const cpuOf = (m: string) => median(cpu[m]!);
+    const cpuRatio = cpuOf("canary at 50%") / ((cpuOf("no rollout") + cpuOf("no rollout, again")) / 2);
+    console.log(`  server CPU a request: no rollout ${cpuOf("no rollout").toFixed(0)} µs, canary ${cpuOf("canary at 50%").toFixed(0)} µs, again ${cpuOf("no rollout, again").toFixed(0)} µs: canary ${pct(cpuRatio)}`);
+    const perRun = (m: string) => (batchRows[m]!.rows / Math.max(1, batchRows[m]!.runs)).toFixed(2);
+    console.log(`  rows per model run: no rollout ${perRun("no rollout")}, canary ${perRun("canary at 50%")} (each version batches its own half), again ${perRun("no rollout, again")}`);
+    summary.push(`canary 50% at c=${connections}: rows per model run ${perRun("canary at 50%")} vs ${perRun("no rollout")}/${perRun("no rollout, again")} without`);
+    summary.push(`canary 50% at c=${connections}: server CPU ${cpuOf("canary at 50%").toFixed(0)} µs a request vs ${cpuOf("no rollout").toFixed(0)}/${cpuOf("no rollout, again").toFixed(0)} µs without: ${pct(cpuRatio)}`);
     summary.push(
       `canary 50% at c=${connections}: ${Math.round(can.requestsPerSecond)} req/s, p99 ${fmt(can.p99)} vs no rollout ${Math.round(baseRps)} req/s, p99 ${fmt(baseP99)}: throughput ${pct(throughput)}, p99 ${pct(p99)}; A/A noise ${pct(noise)} (${verdict}; load average ${loadBefore.toFixed(1)} → ${loadavg()[0]!.toFixed(1)})`,
     );

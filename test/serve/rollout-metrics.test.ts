@@ -4,7 +4,8 @@
  * rollout's phase, step and weights; each guard's value, baseline, bound,
  * samples and verdict; the test's p-value, effect, interval, SRM check and
  * outcomes per arm, all as the persisted state says. The controller's clock
- * is real time plus an offset the test advances (no test waits an interval).
+ * is real time plus an offset the test advances past the interval (no test
+ * waits for one).
  */
 import { afterEach, describe, expect, it } from "vitest";
 import { Rng } from "../../core/rng.js";
@@ -77,8 +78,7 @@ describe("/metrics of a rollout", () => {
     expect(sample(started, "mlspec_rollout_step", labels)).toBe(1);
     expect(sample(started, "mlspec_rollout_weight", { ...labels, arm: "candidate" })).toBe(0.5);
 
-    // 200 requests with outcomes, moved onto the controller's clock
-    const db = p.workspace.registry.db;
+    // 200 requests with outcomes, within the interval the controller's clock then ends
     const answers = await Promise.all(churnRows(3, 200).map((row) => post(`${server!.url}/v1/churn_api/predict`, row)));
     expect(answers.every((a) => a.status === 200)).toBe(true);
     const fb = await post(`${server!.url}/v1/churn_api/feedback`, { feedback: answers.map((a, i) => ({ request_id: a.body.requestId, outcome: i % 3 === 0 })) });
