@@ -17,6 +17,7 @@ import { registerRollout } from "./commands/rollout.js";
 import { registerReport } from "./commands/report.js";
 import { registerStepCommand } from "./commands/step.js";
 import { registerCompile } from "./commands/compile-manifests.js";
+import { registerFeedback } from "./commands/feedback.js";
 import { allowedDirs, allowReadOption } from "./commands/read-access.js";
 
 const require = createRequire(import.meta.url);
@@ -79,6 +80,7 @@ registerRollout(program, (code) => (exitCode = code));
 registerReport(program, (code) => (exitCode = code));
 registerStepCommand(program, (code) => (exitCode = code));
 registerCompile(program, (code) => (exitCode = code));
+registerFeedback(program, (code) => (exitCode = code));
 
 async function main(): Promise<void> {
   try {

@@ -13,7 +13,8 @@ import { randomUUID } from "node:crypto";
 import type { Plan, ServePlan } from "../../compiler/plan/schema.js";
 import { openWorkspace, defaultWorkspaceDir, type Workspace } from "../workspace/workspace.js";
 import { RequestError, ServeError } from "./errors.js";
-import { ServeMetrics } from "./metrics.js";
+import { RolloutStore } from "../workspace/rollouts.js";
+import { ServeMetrics, type RolloutGaugeSource } from "./metrics.js";
 import type { ServeEvent } from "./model-slot.js";
 import type { ExecutorKind } from "./ort-executor.js";
 import { openPredictionSink, type PredictionSink, type PredictionSinkOptions } from "./prediction-log.js";
@@ -137,6 +138,10 @@ export async function loadServing(specPath: string, options: LoadServingOptions 
   }
   metrics.setModelSource(() => endpoints.flatMap((e) => e.gaugeSources()));
   metrics.setServeSource(() => endpoints.map((e) => ({ serve: e.name, degraded: e.degraded !== undefined })));
+  const served = new Set(endpoints.map((e) => e.name));
+  const rollouts = new RolloutStore(workspace.registry.db, Date.now);
+  // read from the rollouts table when scraped: whichever server drives a rollout, each one exports its state
+  metrics.setRolloutSource(() => rollouts.list().flatMap((r) => (served.has((r.state as RolloutGaugeSource).serve) ? [r.state as RolloutGaugeSource] : [])));
   metrics.setRouterSource(() => endpoints.flatMap((e) => (e.router.rollout === null ? [] : [{ serve: e.name, rollout: e.router.rollout, weights: e.router.weights }])));
 
   let closing: Promise<void> | undefined;

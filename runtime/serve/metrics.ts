@@ -22,6 +22,36 @@ export interface RouterGaugeSource {
   weights: Readonly<Record<string, number>>;
 }
 
+/**
+ * What a scrape reads from each rollout's persisted state (the rollouts
+ * table): the fields of the controller's document that /metrics exports.
+ */
+export interface RolloutGaugeSource {
+  rollout: string;
+  serve: string;
+  strategy: string;
+  phase: string;
+  /** Index into the strategy's steps (canary), else 0 */
+  step: number;
+  steps?: number;
+  inconclusive: number;
+  guards: ReadonlyArray<{ guard: string; arm: string; value: number | null; baseline: number | null; bound: number | null; samples: number; verdict: string }>;
+  test?: {
+    metric: string;
+    perArm: Readonly<Record<string, { n: number; mean: number }>>;
+    effect: number;
+    interval: readonly [number, number];
+    pValue: number;
+    srm: { pValue: number };
+  };
+  posteriors?: Readonly<Record<string, { n: number; sum: number }>>;
+}
+
+/** Every phase a rollout can be in: the phase gauge is 1 for the one it is in, 0 for the others. */
+export const ROLLOUT_PHASES = ["progressing", "paused", "promoted", "rolled_back", "aborted"] as const;
+
+const VERDICT_VALUE: Record<string, number> = { pass: 1, fail: 0, inconclusive: -1 };
+
 /** What a scrape reads from each serve block. */
 export interface ServeGaugeSource {
   serve: string;
@@ -46,6 +76,7 @@ export class ServeMetrics {
   /** Per serve, then arm: the cached children of the per-arm series. */
   private readonly armChildren = new Map<string, Map<string, { requests: { inc(): void }; latency: { observe(v: number): void } }>>();
   private routerSources: () => RouterGaugeSource[] = () => [];
+  private rolloutSources: () => RolloutGaugeSource[] = () => [];
   /** Label children by model version object, then status: no key built per request. */
   private readonly requestChildren = new Map<string, WeakMap<object, Map<number, { inc(): void }>>>();
   private readonly latencyChildren = new Map<string, { observe(v: number): void }>();
@@ -139,6 +170,7 @@ export class ServeMetrics {
         for (const s of routerSources()) for (const [arm, w] of Object.entries(s.weights)) this.labels(s.serve, s.rollout, arm).set(w);
       },
     });
+    this.rolloutGauges(registers);
     const sources = () => this.sources();
     new Gauge({
       name: "mlspec_queue_depth_rows",
@@ -177,6 +209,93 @@ export class ServeMetrics {
   /** Where scrapes read queue depths and versions. */
   setModelSource(read: () => ModelGaugeSource[]): void {
     this.sources = read;
+  }
+
+  /**
+   * The rollouts' state, read from the persisted documents when scraped: phase,
+   * step, guards (value, the current arm's value, bound, samples, verdict),
+   * an A/B test's statistics and a bandit's rewards per arm.
+   */
+  private rolloutGauges(registers: Registry[]): void {
+    const read = (): RolloutGaugeSource[] => {
+      try {
+        return this.rolloutSources();
+      } catch {
+        return []; // the workspace is busy: this scrape goes without, the next one reads again
+      }
+    };
+    const gauge = (name: string, help: string, labelNames: string[], fill: (set: (labels: string[], value: number) => void, docs: RolloutGaugeSource[]) => void) =>
+      new Gauge({
+        name,
+        help,
+        labelNames,
+        registers,
+        collect() {
+          this.reset();
+          fill((labels, value) => {
+            if (Number.isFinite(value)) this.labels(...labels).set(value);
+          }, read());
+        },
+      });
+    const guardLabels = ["serve", "rollout", "guard", "arm"];
+    gauge("mlspec_rollout_phase", "1 for the phase each rollout is in (progressing, paused, promoted, rolled_back, aborted), 0 for the others", ["serve", "rollout", "strategy", "phase"], (set, docs) => {
+      for (const d of docs) for (const phase of ROLLOUT_PHASES) set([d.serve, d.rollout, d.strategy, phase], d.phase === phase ? 1 : 0);
+    });
+    gauge("mlspec_rollout_step", "The step a rollout is at, from 1 (a canary's steps; 1 for other strategies)", ["serve", "rollout"], (set, docs) => {
+      for (const d of docs) set([d.serve, d.rollout], d.step + 1);
+    });
+    gauge("mlspec_rollout_steps", "How many steps a canary has", ["serve", "rollout"], (set, docs) => {
+      for (const d of docs) if (d.steps !== undefined) set([d.serve, d.rollout], d.steps);
+    });
+    gauge("mlspec_rollout_inconclusive_intervals", "Intervals in a row in which a guard could not be judged (the rollout pauses after 3)", ["serve", "rollout"], (set, docs) => {
+      for (const d of docs) set([d.serve, d.rollout], d.inconclusive);
+    });
+    const perGuard = (name: string, help: string, value: (g: RolloutGaugeSource["guards"][number]) => number | null) =>
+      gauge(name, help, guardLabels, (set, docs) => {
+        for (const d of docs) for (const g of d.guards) {
+          const v = value(g);
+          if (v !== null) set([d.serve, d.rollout, g.guard, g.arm], v);
+        }
+      });
+    perGuard("mlspec_rollout_guard_value", "A guard's measured value on the judged arm in the last interval (absent when it could not be measured)", (g) => g.value);
+    perGuard("mlspec_rollout_guard_baseline", "The current model's value of the guard on the same window", (g) => g.baseline);
+    perGuard("mlspec_rollout_guard_bound", "The bound the guard's value was held to (for champion.auc - 0.01: the current arm's value - 0.01)", (g) => g.bound);
+    perGuard("mlspec_rollout_guard_samples", "Observations behind the guard's value (requests, or labelled predictions for quality)", (g) => g.samples);
+    perGuard("mlspec_rollout_guard_verdict", "The guard's verdict in the last interval: 1 pass, 0 fail, -1 inconclusive", (g) => VERDICT_VALUE[g.verdict] ?? null);
+    const testLabels = ["serve", "rollout", "metric"];
+    gauge("mlspec_rollout_test_p_value", "An A/B test's always-valid p-value (running minimum of the mixture SPRT's) at its last look", testLabels, (set, docs) => {
+      for (const d of docs) if (d.test) set([d.serve, d.rollout, d.test.metric], d.test.pValue);
+    });
+    gauge("mlspec_rollout_test_effect", "An A/B test's effect: the candidate's mean outcome minus the current model's", testLabels, (set, docs) => {
+      for (const d of docs) if (d.test) set([d.serve, d.rollout, d.test.metric], d.test.effect);
+    });
+    gauge("mlspec_rollout_test_effect_interval", "The always-valid confidence sequence of the effect (bound: lower, upper)", [...testLabels, "bound"], (set, docs) => {
+      for (const d of docs) {
+        if (!d.test) continue;
+        set([d.serve, d.rollout, d.test.metric, "lower"], d.test.interval[0]);
+        set([d.serve, d.rollout, d.test.metric, "upper"], d.test.interval[1]);
+      }
+    });
+    gauge("mlspec_rollout_test_srm_p_value", "The sample-ratio-mismatch check's p-value (chi-squared of the arms' requests against the planned split; below 0.001 halts the test)", ["serve", "rollout"], (set, docs) => {
+      for (const d of docs) if (d.test) set([d.serve, d.rollout], d.test.srm.pValue);
+    });
+    gauge("mlspec_rollout_test_outcomes", "Outcomes an A/B test has per arm, over the whole test", ["serve", "rollout", "arm"], (set, docs) => {
+      for (const d of docs) for (const [arm, a] of Object.entries(d.test?.perArm ?? {})) set([d.serve, d.rollout, arm], a.n);
+    });
+    gauge("mlspec_rollout_test_mean_outcome", "An A/B test's mean outcome per arm", ["serve", "rollout", "arm"], (set, docs) => {
+      for (const d of docs) for (const [arm, a] of Object.entries(d.test?.perArm ?? {})) if (a.n > 0) set([d.serve, d.rollout, arm], a.mean);
+    });
+    gauge("mlspec_rollout_arm_rewards", "Rewards a bandit arm's posterior holds", ["serve", "rollout", "arm"], (set, docs) => {
+      for (const d of docs) for (const [arm, p] of Object.entries(d.posteriors ?? {})) set([d.serve, d.rollout, arm], p.n);
+    });
+    gauge("mlspec_rollout_arm_mean_reward", "A bandit arm's mean reward so far", ["serve", "rollout", "arm"], (set, docs) => {
+      for (const d of docs) for (const [arm, p] of Object.entries(d.posteriors ?? {})) if (p.n > 0) set([d.serve, d.rollout, arm], p.sum / p.n);
+    });
+  }
+
+  /** Where scrapes read the rollouts' persisted state. */
+  setRolloutSource(read: () => RolloutGaugeSource[]): void {
+    this.rolloutSources = read;
   }
 
   /** Where scrapes read the routers' weights. */
