@@ -221,6 +221,21 @@ export async function replayRollout(options: ReplayOptions): Promise<ReplayResul
   }
 }
 
+/**
+ * A bandit's arm slot (`arm:<model>@<version>`) reads the answer recorded for the
+ * slot that served the same model: `current` for the current model's version, and
+ * `candidate` for the one other arm, so a canary's recording replays a bandit too.
+ */
+function armAnswer(env: ReplayEnvironment, arm: string, answers: Record<string, number>): number | undefined {
+  const model = arm.startsWith("arm:") ? env.slots.get(arm) : undefined;
+  if (!model) return undefined;
+  const current = env.current();
+  const isCurrent = (m: ModelVersionRef) => !!current && m.model === current.model && m.version === current.version;
+  if (isCurrent(model)) return answers.current;
+  const others = [...env.slots.entries()].filter(([slot, m]) => slot.startsWith("arm:") && !isCurrent(m));
+  return others.length === 1 ? answers.candidate : undefined;
+}
+
 async function serveBatch(env: ReplayEnvironment, rollout: string, batch: RecordedRequest[], rng: Rng, scorer: ModelScorer | undefined): Promise<void> {
   const jobs: { request: RecordedRequest; arm: string; shadow: boolean }[] = [];
   for (const request of batch) {
@@ -233,7 +248,7 @@ async function serveBatch(env: ReplayEnvironment, rollout: string, batch: Record
   // slots without recorded answers are scored in one batch per slot
   const pending = new Map<string, number[]>();
   const scores: (number | Error | undefined)[] = jobs.map((j, i) => {
-    const recorded = j.request.answers[j.arm] ?? (j.arm === "shadow" ? j.request.answers.candidate : undefined);
+    const recorded = j.request.answers[j.arm] ?? (j.arm === "shadow" ? j.request.answers.candidate : armAnswer(env, j.arm, j.request.answers));
     if (recorded !== undefined) return recorded;
     pending.set(j.arm, [...(pending.get(j.arm) ?? []), i]);
     return undefined;
