@@ -34,8 +34,8 @@ export async function monitoredProject(): Promise<Project> {
   const ws = openWorkspace(path.join(p.dir, ".mlspec"));
   try {
     const v = ws.registry.resolve("m", "champion");
-    const network = networkOfRun(ws, v.runId);
-    const pipeline = pipelineOfRun(ws, v.runId);
+    const network = networkOfRun(ws, v.runId!);
+    const pipeline = pipelineOfRun(ws, v.runId!);
     const log = ws.registry.predictionLog({ maxRows: 100_000 });
     const logWindow = (start: number, rows: ReturnType<typeof binaryRows>) => {
       const raw = { id: rows.map((r) => r[0]), x1: rows.map((r) => r[1]), x2: rows.map((r) => r[2]), color: rows.map((r) => r[3]), label: rows.map((r) => r[4]) };

@@ -40,8 +40,8 @@ beforeAll(async () => {
   const labels: string[] = ["id,label,observed_at"];
   try {
     const v = ws.registry.resolve("m", "champion");
-    const network = networkOfRun(ws, v.runId);
-    const pipeline = pipelineOfRun(ws, v.runId);
+    const network = networkOfRun(ws, v.runId!);
+    const pipeline = pipelineOfRun(ws, v.runId!);
     const log = ws.registry.predictionLog({ maxRows: 100_000 });
     for (const [w, seed] of [[0, 21], [1, 22], [2, 23], [3, 24]] as const) {
       const rows = binaryRows(300, seed).map((r) => [`w${w}-${r[0]}`, r[1], r[2], r[3], r[4]] as const);

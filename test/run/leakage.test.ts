@@ -5,7 +5,6 @@
  * leave the split unchanged; the fitted pipeline must not move at all, and its
  * standardize mean and std must be the training rows' own.
  */
-import * as fs from "node:fs";
 import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import type { StandardizeState } from "../../stdlib/transforms/standardize.js";

@@ -40,8 +40,8 @@ async function onnxParity(p: Project, task: (typeof cases)[number]["task"], mode
   const ws = openWorkspace(path.join(p.dir, ".mlspec"));
   try {
     const version = ws.registry.resolve(model, "champion");
-    const network = networkOfRun(ws, version.runId);
-    const pipeline = pipelineOfRun(ws, version.runId);
+    const network = networkOfRun(ws, version.runId!);
+    const pipeline = pipelineOfRun(ws, version.runId!);
     const { parts } = await referenceSplit(p.spec);
     const raw = parts.validation;
     const features = applyPipeline(pipeline, raw);

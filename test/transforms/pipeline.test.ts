@@ -61,7 +61,7 @@ function callFromSignature(sig: TransformSig, train: RawData): FeatureDef {
 function callWith(sig: TransformSig, optional: string[]): FeatureDef {
   const accepted = (c: RawColumn) => sig.accepts.includes("any") || sig.accepts.includes(c.type.kind) || (sig.accepts.includes("numeric") && (c.type.kind === "int" || c.type.kind === "float"));
   const inputs = COLUMNS.filter(accepted).slice(0, sig.arity === "many" ? 2 : 1).map((c) => c.name);
-  const args: Record<string, unknown> = {};
+  const args: Record<string, number> = {};
   let floats = 0;
   for (const p of sig.params) {
     if ((p.default !== undefined || p.optional) && !optional.includes(p.name)) continue;
