@@ -1,15 +1,15 @@
 /**
- * `node --import tsx killed-search.ts SPEC N`: runs SPEC in this process and
+ * `node --import tsx killed-search.ts SPEC N [EPOCHS]`: runs SPEC in this process and
  * kills the process with SIGKILL once N trials have finished and a trial that a
- * later-numbered one overtook has saved a checkpoint: a crash at a chosen point
- * of a parallel search, mid-trial. The condition is checked as each checkpoint is
+ * later-numbered one overtook has saved a checkpoint before its EPOCHS-th (its
+ * last): a crash at a chosen point of a parallel search, mid-trial. The condition is checked as each checkpoint is
  * saved, not on a timer, which a loaded machine may not run in time.
  */
 import { runSpec } from "../../runtime/run/run-spec.js";
 import { RunStore } from "../../runtime/workspace/runs.js";
 import { TrialStore } from "../../runtime/workspace/trials.js";
 
-const [spec, after] = process.argv.slice(2);
+const [spec, after, epochs] = process.argv.slice(2);
 const states = new Map<number, string>();
 const trialOfRun = new Map<number, number>();
 
@@ -26,7 +26,8 @@ RunStore.prototype.saveCheckpoint = function (this: RunStore, runId: number, epo
   const finished = [...states].filter(([, s]) => s === "complete").map(([n]) => n);
   const number = trialOfRun.get(runId);
   // a trial overtaken by a later one, mid-way: the case a resume must not drop
-  if (finished.length >= Number(after) && number !== undefined && states.get(number) === "running" && finished.some((n) => n > number)) {
+  const midway = epochs === undefined || epoch < Number(epochs);
+  if (midway && finished.length >= Number(after) && number !== undefined && states.get(number) === "running" && finished.some((n) => n > number)) {
     process.kill(process.pid, "SIGKILL");
   }
 };

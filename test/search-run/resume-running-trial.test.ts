@@ -71,7 +71,7 @@ describe("resuming a search", () => {
     let signal: unknown = null;
     for (let attempt = 0; attempt < 4 && signal !== "SIGKILL"; attempt++) {
       if (attempt > 0) crashed = project();
-      const child = spawn(process.execPath, ["--import", "tsx", path.join(__dirname, "killed-search.ts"), crashed.spec, "1"], { cwd: root, stdio: "ignore" });
+      const child = spawn(process.execPath, ["--import", "tsx", path.join(__dirname, "killed-search.ts"), crashed.spec, "1", "10"], { cwd: root, stdio: "ignore" });
       signal = await new Promise((resolve) => child.once("exit", (_code, sig) => resolve(sig)));
     }
     expect(signal).toBe("SIGKILL");

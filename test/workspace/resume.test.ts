@@ -38,7 +38,7 @@ async function killAt(args: string[], at: RegExp): Promise<void> {
 describe("resume after a kill in the second model", () => {
   it("registers the first model once, and shows the killed run as interrupted", async () => {
     const project = writeProject(spec, binaryCsv(1000));
-    await killAt(["run", project.spec, "--backend", "cpu"], /m2 epoch 3\/16/);
+    await killAt(["run", project.spec, "--backend", "cpu", "--verbose"], /m2 epoch 3\/16/);
     const wsDir = path.join(project.dir, ".mlspec");
     const ws = openWorkspace(wsDir);
     try {
