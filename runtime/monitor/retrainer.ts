@@ -14,6 +14,7 @@ import type { MonitorPlan, Plan, StepOf } from "../../compiler/plan/schema.js";
 import type { SqliteDatabase } from "../workspace/db.js";
 import { processExists } from "../workspace/registry.js";
 import { activeTriggers, finishTrigger, getTrigger, insertTrigger, markInterrupted, markRunning, setChildPid, startedSince, type RetrainTrigger } from "./retrain-store.js";
+import { durationLiteral } from "../../text/duration-literal.js";
 
 /** Starts of one trigger before it is given up as failed. */
 export const MAX_ATTEMPTS = 3;
@@ -111,7 +112,7 @@ export class Retrainer {
       const active = activeTriggers(db, mon.name);
       if (active.length > 0) return insertTrigger(db, { ...base, state: "skipped", reason: `already running: trigger ${active[0]!.id} (${active[0]!.state})` });
       if (rule.maxRuns !== undefined && rule.perMs !== undefined && startedSince(db, mon.name, now - rule.perMs) >= rule.maxRuns) {
-        return insertTrigger(db, { ...base, state: "skipped", reason: `cooldown: at most ${rule.maxRuns} per ${rule.perMs} ms` });
+        return insertTrigger(db, { ...base, state: "skipped", reason: `cooldown: at most ${rule.maxRuns} per ${durationLiteral(rule.perMs)}` });
       }
       return insertTrigger(db, { ...base, state: "pending" });
     });

@@ -106,7 +106,7 @@ describe("retrain when …", () => {
     r.onEvaluation(plan.monitors[0]!, fired);
     await r.idle();
     now += DAY / 2;
-    expect(r.onEvaluation(plan.monitors[0]!, fired)!).toMatchObject({ state: "skipped", reason: `cooldown: at most 1 per ${DAY} ms` });
+    expect(r.onEvaluation(plan.monitors[0]!, fired)!).toMatchObject({ state: "skipped", reason: "cooldown: at most 1 per 1d" });
     now += DAY;
     expect(r.onEvaluation(plan.monitors[0]!, fired)!.state).toBe("pending");
     await r.idle();
