@@ -25,6 +25,7 @@ import type { ValidatedDataset } from "./contract.js";
 import { DataSpecError } from "./errors.js";
 import { numberLiteral, quoteIdent } from "./sql.js";
 import type { SplitSpec } from "../../compiler/plan/schema.js";
+import { fmix32 } from "../../core/fmix32.js";
 
 /** The parts a dataset is split into (the plan names validation and test). */
 export type SplitPart = "train" | "validation" | "test";
@@ -42,14 +43,6 @@ export interface DataSplit {
 export const SPLIT_PARTS: readonly SplitPart[] = ["train", "validation", "test"];
 
 const MASK32 = 4294967295;
-
-/** murmur3's 32-bit finaliser. */
-function fmix32(value: number): number {
-  let h = value >>> 0;
-  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b) >>> 0;
-  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35) >>> 0;
-  return (h ^ (h >>> 16)) >>> 0;
-}
 
 /** The two 32-bit words a seed contributes to the row keys. */
 function seedWords(seed: number): [number, number] {

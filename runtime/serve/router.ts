@@ -12,6 +12,7 @@
  * with `current` last: as a candidate's weight grows, every key already on it
  * stays on it.
  */
+import { fmix32 } from "../../core/fmix32.js";
 
 export interface RoutedRequest {
   body: unknown;
@@ -60,16 +61,6 @@ export function fnv1a32(text: string): number {
     hash = Math.imul(hash, 0x01000193);
   }
   return hash >>> 0;
-}
-
-/** murmur3's 32-bit finalizer: every input bit moves about half the output bits. */
-export function fmix32(h: number): number {
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
 }
 
 /** The sticky key of a rollout and a field value, as a uniform number in [0, 1). */

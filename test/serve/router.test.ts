@@ -6,7 +6,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { Rng } from "../../core/rng.js";
-import { fmix32, fnv1a32, keyValue, stickyPoint, WeightedRouter } from "../../runtime/serve/router.js";
+import { fmix32 } from "../../core/fmix32.js";
+import { fnv1a32, keyValue, stickyPoint, WeightedRouter } from "../../runtime/serve/router.js";
 
 const noHeaders = {};
 

@@ -3,6 +3,7 @@
  * com.microsoft MurmurHash3 op, so that hash buckets computed in JS at training
  * time are the buckets the served graph computes.
  */
+import { fmix32 } from "../../../core/fmix32.js";
 const C1 = 0xcc9e2d51;
 const C2 = 0x1b873593;
 const utf8 = new TextEncoder();
@@ -36,13 +37,7 @@ export function murmur3x86_32(bytes: Uint8Array, seed: number): number {
     k ^= bytes[tail]!;
     h ^= mixBlock(k);
   }
-  h ^= length;
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
+  return fmix32(h ^ length);
 }
 
 /** Hash of a string's UTF-8 bytes (what ORT hashes for tensor(string)). */
