@@ -14,6 +14,7 @@ import type { MonitoringReference } from "../monitor/reference.js";
 import { listFirings, monitoringReferenceSha, readWindow } from "../monitor/monitor-store.js";
 import type { ColumnResult, DriftRuleResult } from "../monitor/drift-rule.js";
 import type { RolloutDoc } from "../../stdlib/rollout/shared/rollout-types.js";
+import { QuarantineTally } from "../data/quarantine-reasons.js";
 
 export interface ReportModel {
   spec: string;
@@ -191,25 +192,9 @@ function latestQuarantineFile(ws: Workspace, dataset: string): string | undefine
 
 /** Quarantined rows and their most frequent reasons (a row counts once per distinct reason). */
 export function quarantineSummary(text: string, limit = 5): { rows: number; topReasons: Array<{ reason: string; rows: number }> } {
-  const counts = new Map<string, number>();
-  let rows = 0;
-  for (const line of text.split("\n")) {
-    if (line.trim() === "") continue;
-    rows++;
-    let reasons: unknown;
-    try {
-      reasons = (JSON.parse(line) as { reasons?: unknown }).reasons;
-    } catch {
-      continue;
-    }
-    if (!Array.isArray(reasons)) continue;
-    for (const r of new Set(reasons.map(String))) counts.set(r, (counts.get(r) ?? 0) + 1);
-  }
-  const topReasons = [...counts.entries()]
-    .map(([reason, n]) => ({ reason, rows: n }))
-    .sort((a, b) => b.rows - a.rows || (a.reason < b.reason ? -1 : a.reason > b.reason ? 1 : 0))
-    .slice(0, limit);
-  return { rows, topReasons };
+  const tally = new QuarantineTally();
+  for (const line of text.split("\n")) tally.add(line);
+  return { rows: tally.rows, topReasons: tally.top(limit) };
 }
 
 function dataReports(plan: Plan, ws: Workspace): DatasetReport[] {
