@@ -4,43 +4,9 @@
  * a rollout on recorded traffic (spec/rollouts.md). Modules load only when a
  * subcommand runs.
  */
-import * as fs from "node:fs";
-import * as os from "node:os";
 import { type Command, Option } from "commander";
 import { CliError } from "../cli-error.js";
-
-function userName(): string {
-  try {
-    return os.userInfo().username;
-  } catch {
-    return process.env.USER ?? "unknown user";
-  }
-}
-
-interface WorkspaceFlags {
-  workspace?: string;
-  spec?: string;
-}
-
-function workspaceOptions(command: Command): Command {
-  return command
-    .option("-w, --workspace <dir>", "workspace directory (default: the nearest .mlspec in this directory or a parent)")
-    .option("--spec <file>", "use the workspace of this spec (.mlspec beside it)");
-}
-
-async function openExisting(opts: WorkspaceFlags) {
-  const { defaultWorkspaceDir, findWorkspaceDir, openWorkspace, DATABASE_FILENAME } = await import("../../runtime/workspace/workspace.js");
-  if (opts.workspace !== undefined && opts.spec !== undefined) throw new CliError("give --workspace DIR or --spec FILE, not both");
-  if (opts.spec !== undefined && !fs.existsSync(opts.spec)) throw new CliError(`cannot read ${opts.spec}: no such file`);
-  const dir = opts.workspace ?? (opts.spec !== undefined ? defaultWorkspaceDir(opts.spec) : findWorkspaceDir(process.cwd()));
-  if (dir === undefined) throw new CliError(`no workspace (.mlspec) in ${process.cwd()} or any parent; pass --workspace DIR or --spec FILE`);
-  if (!fs.existsSync(`${dir}/${DATABASE_FILENAME}`)) throw new CliError(`no workspace at ${dir}; run \`mlspec run SPEC\` first, or pass --workspace DIR or --spec FILE`);
-  try {
-    return openWorkspace(dir);
-  } catch (e) {
-    throw new CliError(`cannot open the workspace ${dir}: ${(e as Error).message}`);
-  }
-}
+import { openExisting, userName, workspaceOptions, type WorkspaceFlags } from "./workspace-flags.js";
 
 async function stores(ws: Awaited<ReturnType<typeof openExisting>>) {
   const { RolloutStore } = await import("../../runtime/workspace/rollouts.js");

@@ -2,56 +2,11 @@
  * `mlspec run`, `mlspec runs list`, `mlspec models list|show|alias`: commands
  * over the workspace. Their modules load only when one of them runs.
  */
-import * as fs from "node:fs";
-import * as os from "node:os";
 import { type Command, Option } from "commander";
 import { requireReadableSpec } from "../../compiler/load-spec.js";
 import { CliError } from "../cli-error.js";
 import { allowedDirs, allowReadOption } from "./read-access.js";
-
-/** Who runs this command, for the alias history. */
-function userName(): string {
-  try {
-    return os.userInfo().username;
-  } catch {
-    return process.env.USER ?? "unknown user";
-  }
-}
-
-interface WorkspaceFlags {
-  workspace?: string;
-  spec?: string;
-}
-
-/** `--workspace DIR` or `--spec FILE`, on every command that reads a workspace. */
-function workspaceOptions(command: Command): Command {
-  return command
-    .option("-w, --workspace <dir>", "workspace directory (default: the nearest .mlspec in this directory or a parent)")
-    .option("--spec <file>", "use the workspace of this spec (.mlspec beside it)");
-}
-
-/**
- * The workspace given (`--workspace`), the one beside the spec given (`--spec`,
- * as `run` and `serve` use), or the nearest `.mlspec` from here up; it must
- * exist for read-only commands.
- */
-async function openExisting(opts: WorkspaceFlags) {
-  const { defaultWorkspaceDir, findWorkspaceDir, openWorkspace, DATABASE_FILENAME } = await import("../../runtime/workspace/workspace.js");
-  if (opts.workspace !== undefined && opts.spec !== undefined) throw new CliError("give --workspace DIR or --spec FILE, not both");
-  if (opts.spec !== undefined) requireReadableSpec(opts.spec);
-  const dir = opts.workspace ?? (opts.spec !== undefined ? defaultWorkspaceDir(opts.spec) : findWorkspaceDir(process.cwd()));
-  if (dir === undefined) {
-    throw new CliError(`no workspace (.mlspec) in ${process.cwd()} or any parent; run \`mlspec run SPEC\` first, or pass --workspace DIR or --spec FILE`);
-  }
-  if (!fs.existsSync(`${dir}/${DATABASE_FILENAME}`)) {
-    throw new CliError(`no workspace at ${dir}; run \`mlspec run SPEC\` first, or pass --workspace DIR or --spec FILE`);
-  }
-  try {
-    return openWorkspace(dir);
-  } catch (e) {
-    throw new CliError(`cannot open the workspace ${dir}: ${(e as Error).message}`);
-  }
-}
+import { openExisting, userName, workspaceOptions, type WorkspaceFlags } from "./workspace-flags.js";
 
 function parseRef(ref: string): { name: string; version: string } {
   const m = /^([A-Za-z_][A-Za-z0-9_]*)@([A-Za-z0-9_]+)$/.exec(ref);
